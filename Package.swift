@@ -1,0 +1,105 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let upcoming: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Switchyard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "SwitchyardAgents", targets: ["SwitchyardAgents"]),
+        .library(name: "SwitchyardLLM", targets: ["SwitchyardLLM"]),
+        .library(name: "SwitchyardTesting", targets: ["SwitchyardTesting"]),
+        .executable(name: "switchyard", targets: ["switchyard"]),
+        .executable(name: "kitchen-demo", targets: ["kitchen-demo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .target(
+            name: "SwitchyardLLM",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "SwitchyardAgents",
+            dependencies: [
+                "SwitchyardLLM",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "SwitchyardTesting",
+            dependencies: [
+                "SwitchyardAgents",
+                "SwitchyardLLM",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
+            name: "switchyard",
+            dependencies: [
+                "SwitchyardAgents",
+                "KitchenDemo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "SwitchyardAgentsTests",
+            dependencies: [
+                "SwitchyardAgents",
+                "SwitchyardTesting",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
+
+        // MARK: Examples
+        .target(
+            name: "KitchenDemo",
+            dependencies: [
+                "SwitchyardAgents",
+                "SwitchyardLLM",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Examples/Kitchen/Sources/KitchenDemo",
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
+            name: "kitchen-demo",
+            dependencies: [
+                "KitchenDemo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/Kitchen/Sources/kitchen-demo",
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "KitchenDemoTests",
+            dependencies: ["KitchenDemo", "SwitchyardTesting"],
+            path: "Examples/Kitchen/Tests/KitchenDemoTests",
+            swiftSettings: upcoming
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,196 @@
+import DequeModule
+
+/// The rules of one subscriber's bounded buffer, with no locking and no I/O.
+///
+/// ``Mailbox`` holds one of these behind a mutex and carries out the actions it returns
+/// (wake the consumer, resume a publisher, count a drop) after releasing the lock.
+///
+/// The consumer is either a handler run by the bus's runners (it starts `idle` and is
+/// *scheduled* when a message arrives) or a task iterating a ``Subscription`` (it starts
+/// `active` and *parks* when the buffer is empty). A consumer that is already awake is never
+/// woken again: only the `idle → active` and `waiting → active` edges produce a wake-up.
+struct MailboxStateMachine<Message> {
+    enum Consumer {
+        /// Not scheduled and not waiting (handler mailboxes only): a message must schedule it.
+        case idle
+        /// Running, or about to look at the buffer: nothing to do on arrival.
+        case active
+        /// Parked iterator: a message must resume it.
+        case waiting(UnsafeContinuation<Void, Never>)
+    }
+
+    enum Wake {
+        case none
+        case schedule
+        case resume(UnsafeContinuation<Void, Never>)
+    }
+
+    enum OfferAction {
+        /// The message was buffered.
+        case buffered(Wake)
+        /// The message was buffered and the oldest one dropped to make room.
+        case bufferedDroppingOldest(Wake)
+        /// The arriving message was dropped.
+        case droppedIncoming
+        /// The publisher must suspend (``OverflowPolicy/suspendPublisher``).
+        case suspend
+        /// The subscriber is gone; the message is not for it.
+        case ignored
+    }
+
+    struct BlockedPublisher {
+        var id: UInt64
+        var message: Message
+        var continuation: UnsafeContinuation<Void, Never>
+    }
+
+    private(set) var buffer: Deque<Message> = []
+    /// Empty storage handed back by the last batch, reused by the next swap so steady-state
+    /// delivery allocates nothing.
+    private var spare: Deque<Message> = []
+    let capacity: Int
+    let policy: OverflowPolicy
+    private(set) var consumer: Consumer
+    private var blocked: Deque<BlockedPublisher> = []
+    private var nextBlockedID: UInt64 = 0
+    private(set) var dropped: UInt64 = 0
+    private(set) var isClosed = false
+
+    init(options: SubscriptionOptions, scheduled: Bool) {
+        self.capacity = options.capacity
+        self.policy = options.overflow
+        self.consumer = scheduled ? .idle : .active
+    }
+
+    var blockedCount: Int { blocked.count }
+
+    // MARK: Publisher side
+
+    mutating func offer(_ message: Message) -> OfferAction {
+        if isClosed { return .ignored }
+        if buffer.count < capacity && blocked.isEmpty {
+            buffer.append(message)
+            return .buffered(wakeConsumer())
+        }
+        if policy.isDropOldest {
+            buffer.removeFirst()
+            buffer.append(message)
+            dropped &+= 1
+            return .bufferedDroppingOldest(wakeConsumer())
+        }
+        if policy.isDropNewest {
+            dropped &+= 1
+            return .droppedIncoming
+        }
+        return .suspend
+    }
+
+    enum BlockAction {
+        /// Buffered after all; resume the publisher now and carry out the wake.
+        case buffered(Wake)
+        /// Parked with this id; the consumer will resume it.
+        case parked(UInt64)
+        /// Closed or cancelled meanwhile: the message was dropped (counted); resume now.
+        case dropped
+    }
+
+    /// The slow path of ``OverflowPolicy/suspendPublisher``: called with the publisher's
+    /// continuation once it has decided to suspend.
+    mutating func block(_ message: Message, continuation: UnsafeContinuation<Void, Never>, isCancelled: Bool)
+        -> BlockAction
+    {
+        if isClosed { return .dropped }
+        if isCancelled {
+            dropped &+= 1
+            return .dropped
+        }
+        if buffer.count < capacity && blocked.isEmpty {
+            buffer.append(message)
+            return .buffered(wakeConsumer())
+        }
+        let id = nextBlockedID
+        nextBlockedID &+= 1
+        blocked.append(BlockedPublisher(id: id, message: message, continuation: continuation))
+        return .parked(id)
+    }
+
+    /// A blocked publisher was cancelled: its message is dropped (counted) and it is resumed.
+    mutating func cancelBlocked(id: UInt64) -> UnsafeContinuation<Void, Never>? {
+        guard let index = blocked.firstIndex(where: { $0.id == id }) else { return nil }
+        dropped &+= 1
+        return blocked.remove(at: index).continuation
+    }
+
+    private mutating func wakeConsumer() -> Wake {
+        switch consumer {
+        case .active:
+            return .none
+        case .idle:
+            consumer = .active
+            return .schedule
+        case .waiting(let continuation):
+            consumer = .active
+            return .resume(continuation)
+        }
+    }
+
+    // MARK: Consumer side
+
+    /// Moves every buffered message into `batch` (which must be empty) and refills the buffer
+    /// from blocked publishers, returning the publishers to resume.
+    mutating func takeBatch(into batch: inout Deque<Message>) -> [UnsafeContinuation<Void, Never>] {
+        swap(&batch, &buffer)
+        guard !blocked.isEmpty else { return [] }
+        var resumes: [UnsafeContinuation<Void, Never>] = []
+        while buffer.count < capacity, let publisher = blocked.popFirst() {
+            buffer.append(publisher.message)
+            resumes.append(publisher.continuation)
+        }
+        return resumes
+    }
+
+    /// Takes a batch for a scheduled handler, using the spare storage.
+    mutating func takeScheduledBatch() -> (Deque<Message>, [UnsafeContinuation<Void, Never>]) {
+        var batch = spare
+        spare = []
+        let resumes = takeBatch(into: &batch)
+        return (batch, resumes)
+    }
+
+    /// A scheduled handler finished a batch. Returns `true` when more messages arrived
+    /// meanwhile (stay scheduled), `false` when the consumer went idle.
+    mutating func finishScheduledBatch(returning emptied: Deque<Message>) -> Bool {
+        spare = emptied
+        if buffer.isEmpty {
+            consumer = .idle
+            return false
+        }
+        return true
+    }
+
+    /// An iterator found the buffer empty and offers to park. Returns `false` if it must
+    /// not park (messages arrived, or the subscription closed): resume it at once.
+    mutating func park(_ continuation: UnsafeContinuation<Void, Never>, isCancelled: Bool) -> Bool {
+        if !buffer.isEmpty || isClosed || isCancelled { return false }
+        consumer = .waiting(continuation)
+        return true
+    }
+
+    /// The parked iterator's task was cancelled.
+    mutating func unpark() -> UnsafeContinuation<Void, Never>? {
+        guard case .waiting(let continuation) = consumer else { return nil }
+        consumer = .active
+        return continuation
+    }
+
+    /// Unsubscribe: buffered messages are still delivered; blocked publishers are released
+    /// (their messages counted as dropped) and a parked iterator is woken to see the end.
+    mutating func close() -> (waiter: UnsafeContinuation<Void, Never>?, publishers: [UnsafeContinuation<Void, Never>]) {
+        guard !isClosed else { return (nil, []) }
+        isClosed = true
+        dropped &+= UInt64(blocked.count)
+        let publishers = blocked.map(\.continuation)
+        blocked.removeAll()
+        return (unpark(), publishers)
+    }
+}
