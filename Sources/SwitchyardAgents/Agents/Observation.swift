@@ -1,0 +1,103 @@
+import Foundation
+
+/// Identifies one trigger (a tick, an event) so observations and directives can be filed
+/// under it.
+public struct TriggerID: Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral,
+    ExpressibleByIntegerLiteral
+{
+    public let rawValue: String
+
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init<N: BinaryInteger>(_ number: N) { self.rawValue = String(number) }
+    public init(stringLiteral value: String) { self.rawValue = value }
+    public init(integerLiteral value: Int) { self.rawValue = String(value) }
+
+    public var description: String { rawValue }
+}
+
+/// A message that triggers agents: it names the trigger it is.
+public protocol TriggerMessage: Sendable {
+    var triggerID: TriggerID { get }
+}
+
+/// Where an observation's value came from.
+public enum ObservationSource: String, Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Computed by a pure-logic agent.
+    case logic
+    /// Parsed from a model's reply.
+    case model
+    /// An LLM agent's rule-based fallback.
+    case fallback
+
+    public var description: String { rawValue }
+}
+
+/// Why an LLM agent or a coordinator used its fallback.
+public struct FallbackReason: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The kind of failure, stable for metrics and tests.
+    public enum Kind: String, Sendable, Hashable, Codable {
+        /// No model is configured.
+        case noModel = "no_model"
+        /// The model did not answer within the timeout.
+        case timeout
+        /// The model call threw.
+        case modelError = "model_error"
+        /// The reply could not be parsed.
+        case unparsableReply = "unparsable_reply"
+        /// Too many calls were in flight; the trigger was answered at once.
+        case busy
+    }
+
+    public var kind: Kind
+    /// A short, secret-free explanation (never the prompt or a key).
+    public var detail: String
+
+    public init(_ kind: Kind, detail: String = "") {
+        self.kind = kind
+        self.detail = detail
+    }
+
+    public var description: String { detail.isEmpty ? kind.rawValue : "\(kind.rawValue): \(detail)" }
+}
+
+/// What one agent observed about one trigger, published on `"{domain}:agent_observation"`.
+public struct Observation<Value: Sendable>: Sendable {
+    /// The agent's name.
+    public var agent: String
+    /// The trigger observed.
+    public var triggerID: TriggerID
+    /// When the observation was made (wall-clock time, for records and logs).
+    public var time: Date
+    /// Whether it came from logic, a model or a fallback.
+    public var source: ObservationSource
+    /// Why the fallback was used, when ``source`` is ``ObservationSource/fallback``.
+    public var fallbackReason: FallbackReason?
+    /// The observation itself.
+    public var value: Value
+
+    public init(
+        agent: String,
+        triggerID: TriggerID,
+        time: Date = Date(),
+        source: ObservationSource,
+        fallbackReason: FallbackReason? = nil,
+        value: Value
+    ) {
+        self.agent = agent
+        self.triggerID = triggerID
+        self.time = time
+        self.source = source
+        self.fallbackReason = fallbackReason
+        self.value = value
+    }
+}
+
+extension Observation: Equatable where Value: Equatable {}
+
+extension Topic {
+    /// `"{domain}:agent_observation"`, where agents publish.
+    public static func agentObservations<Value>(domain: String) -> Topic<Observation<Value>>
+    where Message == Observation<Value> {
+        Topic(domain: domain, event: "agent_observation")
+    }
+}

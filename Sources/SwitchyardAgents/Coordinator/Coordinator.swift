@@ -1,0 +1,222 @@
+import Logging
+import Metrics
+import ServiceLifecycle
+import Synchronization
+import SwitchyardLLM
+
+/// How a ``Coordinator`` collects and decides.
+public struct CoordinatorOptions: Sendable {
+    /// How long a window stays open for observations. Default 800 ms (the seed's
+    /// `@collection_window_ms`).
+    public var window: Duration
+    /// How long a model synthesis may take before the fallback decides. Default 10 s.
+    public var modelTimeout: Duration
+    /// The most windows open at once; opening one more closes the oldest. Default 16.
+    public var maxOpenWindows: Int
+    /// The trigger subscription's buffer. Default 256, drop oldest.
+    public var triggerBuffer: SubscriptionOptions
+    /// The observation subscription's buffer. Default 4096, drop oldest.
+    public var observationBuffer: SubscriptionOptions
+
+    public init(
+        window: Duration = .milliseconds(800),
+        modelTimeout: Duration = .seconds(10),
+        maxOpenWindows: Int = 16,
+        triggerBuffer: SubscriptionOptions = .init(capacity: 256),
+        observationBuffer: SubscriptionOptions = .init(capacity: 4096)
+    ) {
+        precondition(window > .zero, "Switchyard: the collection window must be positive (got \(window))")
+        self.window = window
+        self.modelTimeout = modelTimeout
+        self.maxOpenWindows = maxOpenWindows
+        self.triggerBuffer = triggerBuffer
+        self.observationBuffer = observationBuffer
+    }
+}
+
+/// The central coordinator: on each trigger it opens a collection window, collects the
+/// agents' observations, and when the window closes synthesizes one ``Directive`` and
+/// broadcasts it on `"{domain}:coordinator_directive"`.
+///
+/// See ``CoordinatorStateMachine`` for the window rules (early close, late observations,
+/// overlapping triggers). A decision is made by the model when ``CoordinatorLogic`` asks
+/// for one and it answers in time, otherwise by `fallbackDecision`.
+public final class Coordinator<Logic: CoordinatorLogic, C: Clock>: Service, Sendable where C.Duration == Duration {
+    /// Counters of the coordinator's windows, for tests and status pages.
+    public struct Stats: Sendable, Hashable {
+        public var windowsOpened: Int
+        public var closedEarly: Int
+        public var closedAtDeadline: Int
+        public var evicted: Int
+        public var lateObservations: Int
+        public var duplicateObservations: Int
+    }
+
+    private enum Event: Sendable {
+        case trigger(Logic.Trigger)
+        case observation(Observation<Logic.Value>)
+        case deadline(TriggerID)
+        case shutdown
+    }
+
+    private let logic: Logic
+    private let model: (any LanguageModel)?
+    private let triggers: Subscription<Logic.Trigger>
+    private let observations: Subscription<Observation<Logic.Value>>
+    private let directives: Topic<Directive<Logic.Decision>>
+    private let bus: PubSub
+    private let options: CoordinatorOptions
+    private let clock: C
+    private let logger: Logger
+    private let state: Mutex<CoordinatorStateMachine<Logic.Trigger, Logic.Value>>
+
+    /// Subscribes at once to `trigger` and `observations`; ``run()`` collects and decides.
+    public init(
+        _ logic: Logic,
+        model: (any LanguageModel)?,
+        trigger: Topic<Logic.Trigger>,
+        observations: Topic<Observation<Logic.Value>>,
+        directives: Topic<Directive<Logic.Decision>>,
+        bus: PubSub,
+        options: CoordinatorOptions = .init(),
+        clock: C,
+        logger: Logger = Logger(label: "switchyard.coordinator")
+    ) {
+        self.logic = logic
+        self.model = model
+        self.directives = directives
+        self.bus = bus
+        self.options = options
+        self.clock = clock
+        self.logger = logger
+        self.state = Mutex(
+            CoordinatorStateMachine(expectedAgents: logic.expectedAgents, maxOpenWindows: options.maxOpenWindows))
+        self.triggers = bus.subscribe(trigger, options: options.triggerBuffer)
+        self.observations = bus.subscribe(observations, options: options.observationBuffer)
+    }
+
+    /// The coordinator's window counters so far.
+    public var stats: Stats {
+        let s = state.withLock { $0.stats }
+        return Stats(
+            windowsOpened: s.windowsOpened, closedEarly: s.closedEarly, closedAtDeadline: s.closedAtDeadline,
+            evicted: s.evicted, lateObservations: s.lateObservations, duplicateObservations: s.duplicateObservations)
+    }
+
+    public func run() async throws {
+        if model == nil {
+            logger.notice("no language model configured; the coordinator decides by its fallback rules")
+        }
+        let (events, eventSink) = AsyncStream<Event>.makeStream()
+        let (deadlines, deadlineSink) = AsyncStream<(TriggerID, C.Instant)>.makeStream()
+        let triggers = self.triggers
+        let observations = self.observations
+        let clock = self.clock
+        // Decisions run in the outer group, so they finish even after the readers and the
+        // timer of the inner group are cancelled at shutdown.
+        await withDiscardingTaskGroup { decisions in
+            await withDiscardingTaskGroup { readers in
+                readers.addTask {
+                    for await trigger in triggers { eventSink.yield(.trigger(trigger)) }
+                }
+                readers.addTask {
+                    for await observation in observations { eventSink.yield(.observation(observation)) }
+                }
+                readers.addTask {
+                    // Every window lasts the same time, so deadlines arrive in order and one
+                    // timer serves them all.
+                    for await (id, deadline) in deadlines {
+                        do { try await clock.sleep(until: deadline, tolerance: nil) } catch { return }
+                        eventSink.yield(.deadline(id))
+                    }
+                }
+                await withTaskCancellationOrGracefulShutdownHandler {
+                    for await event in events {
+                        let actions: [CoordinatorStateMachine<Logic.Trigger, Logic.Value>.Action]
+                        switch event {
+                        case .trigger(let trigger):
+                            actions = state.withLock { $0.receive(trigger: trigger) }
+                        case .observation(let observation):
+                            let late: Bool
+                            (actions, late) = state.withLock { state in
+                                let before = state.stats.lateObservations
+                                return (state.receive(observation: observation), state.stats.lateObservations > before)
+                            }
+                            if late {
+                                Counter(label: "switchyard_coordinator_late_observations_total").increment()
+                                logger.debug(
+                                    "late observation", metadata: ["agent.name": "\(observation.agent)", "trigger.id": "\(observation.triggerID)"])
+                            }
+                        case .deadline(let id):
+                            actions = state.withLock { $0.deadlinePassed(for: id) }.map { [$0] } ?? []
+                        case .shutdown:
+                            actions = state.withLock { $0.shutDown() }
+                        }
+                        for action in actions {
+                            switch action {
+                            case .armTimer(let id):
+                                deadlineSink.yield((id, clock.now.advanced(by: options.window)))
+                            case .close(let window, let reason):
+                                Counter(label: "switchyard_coordinator_windows_closed_total", dimensions: [("reason", reason.rawValue)])
+                                    .increment()
+                                decisions.addTask { await self.decide(window, reason: reason) }
+                            }
+                        }
+                        if case .shutdown = event { break }
+                    }
+                } onCancelOrGracefulShutdown: {
+                    eventSink.yield(.shutdown)
+                }
+                triggers.cancel()
+                observations.cancel()
+                deadlineSink.finish()
+                readers.cancelAll()
+            }
+        }
+    }
+
+    /// Synthesizes and publishes the directive for a closed window.
+    func decide(_ window: CollectedWindow<Logic.Trigger, Logic.Value>, reason: WindowCloseReason) async {
+        let result = await consultModel(
+            model, request: logic.prompt(for: window), timeout: options.modelTimeout, clock: clock
+        ) { try logic.parse($0, for: window) }
+        let directive: Directive<Logic.Decision>
+        switch result {
+        case .success(let decision):
+            directive = Directive(
+                triggerID: window.triggerID, decision: decision, heardFrom: window.heardFrom, missing: window.missing,
+                source: .model, fallbackReason: nil, closeReason: reason)
+        case .failure(let fallbackReason):
+            directive = Directive(
+                triggerID: window.triggerID, decision: logic.fallbackDecision(for: window), heardFrom: window.heardFrom,
+                missing: window.missing, source: .fallback, fallbackReason: fallbackReason, closeReason: reason)
+        }
+        Counter(label: "switchyard_coordinator_directives_total", dimensions: [("source", directive.source.rawValue)])
+            .increment()
+        logger.debug(
+            "directive",
+            metadata: [
+                "trigger.id": "\(directive.triggerID)", "directive.source": "\(directive.source)",
+                "window.close_reason": "\(reason)", "directive.heard_from": "\(directive.heardFrom.joined(separator: ","))",
+            ])
+        await bus.broadcast(directive, on: directives)
+    }
+}
+
+extension Coordinator where C == ContinuousClock {
+    /// A coordinator on the continuous clock.
+    public convenience init(
+        _ logic: Logic,
+        model: (any LanguageModel)?,
+        trigger: Topic<Logic.Trigger>,
+        observations: Topic<Observation<Logic.Value>>,
+        directives: Topic<Directive<Logic.Decision>>,
+        bus: PubSub,
+        options: CoordinatorOptions = .init(),
+        logger: Logger = Logger(label: "switchyard.coordinator")
+    ) {
+        self.init(
+            logic, model: model, trigger: trigger, observations: observations, directives: directives, bus: bus,
+            options: options, clock: ContinuousClock(), logger: logger)
+    }
+}
