@@ -67,7 +67,9 @@ let package = Package(
             dependencies: [
                 "SwitchyardAgents",
                 "SwitchyardTesting",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: upcoming
