@@ -130,43 +130,47 @@ public final class Coordinator<Logic: CoordinatorLogic, C: Clock>: Service, Send
                         eventSink.yield(.deadline(id))
                     }
                 }
+                func carryOut(_ actions: [CoordinatorStateMachine<Logic.Trigger, Logic.Value>.Action]) {
+                    for action in actions {
+                        switch action {
+                        case .armTimer(let id):
+                            deadlineSink.yield((id, clock.now.advanced(by: options.window)))
+                        case .close(let window, let reason):
+                            Counter(label: "switchyard_coordinator_windows_closed_total", dimensions: [("reason", reason.rawValue)])
+                                .increment()
+                            decisions.addTask { await self.decide(window, reason: reason) }
+                        }
+                    }
+                }
                 await withTaskCancellationOrGracefulShutdownHandler {
-                    for await event in events {
-                        let actions: [CoordinatorStateMachine<Logic.Trigger, Logic.Value>.Action]
+                    loop: for await event in events {
                         switch event {
                         case .trigger(let trigger):
-                            actions = state.withLock { $0.receive(trigger: trigger) }
+                            carryOut(state.withLock { $0.receive(trigger: trigger) })
                         case .observation(let observation):
-                            let late: Bool
-                            (actions, late) = state.withLock { state in
+                            let (actions, late) = state.withLock { state in
                                 let before = state.stats.lateObservations
                                 return (state.receive(observation: observation), state.stats.lateObservations > before)
                             }
                             if late {
                                 Counter(label: "switchyard_coordinator_late_observations_total").increment()
                                 logger.debug(
-                                    "late observation", metadata: ["agent.name": "\(observation.agent)", "trigger.id": "\(observation.triggerID)"])
+                                    "late observation",
+                                    metadata: ["agent.name": "\(observation.agent)", "trigger.id": "\(observation.triggerID)"])
                             }
+                            carryOut(actions)
                         case .deadline(let id):
-                            actions = state.withLock { $0.deadlinePassed(for: id) }.map { [$0] } ?? []
+                            carryOut(state.withLock { $0.deadlinePassed(for: id) }.map { [$0] } ?? [])
                         case .shutdown:
-                            actions = state.withLock { $0.shutDown() }
+                            break loop
                         }
-                        for action in actions {
-                            switch action {
-                            case .armTimer(let id):
-                                deadlineSink.yield((id, clock.now.advanced(by: options.window)))
-                            case .close(let window, let reason):
-                                Counter(label: "switchyard_coordinator_windows_closed_total", dimensions: [("reason", reason.rawValue)])
-                                    .increment()
-                                decisions.addTask { await self.decide(window, reason: reason) }
-                            }
-                        }
-                        if case .shutdown = event { break }
                     }
                 } onCancelOrGracefulShutdown: {
                     eventSink.yield(.shutdown)
                 }
+                // Shutdown (graceful, or cancellation ending the event stream): windows still
+                // open are decided with what they have, so nothing collected is lost.
+                carryOut(state.withLock { $0.shutDown() })
                 triggers.cancel()
                 observations.cancel()
                 deadlineSink.finish()

@@ -85,7 +85,8 @@ struct CoordinatorStateMachine<Trigger: TriggerMessage, Value: Sendable> {
     /// Closes every open window, oldest first; nothing opens afterwards.
     mutating func shutDown() -> [Action] {
         isShutDown = true
-        return openOrder.compactMap { id in open[id] == nil ? nil : close(id, reason: .shutdown) }
+        let ids = Array(openOrder)
+        return ids.map { close($0, reason: .shutdown) }
     }
 
     private mutating func openWindow(_ id: TriggerID, trigger: Trigger?) -> [Action] {

@@ -1,0 +1,218 @@
+import SwitchyardLLM
+import Testing
+
+@testable import SwitchyardAgents
+import SwitchyardTesting
+
+/// Sums the values it heard; asks the model for a word when `usesModel`.
+struct SumLogic: CoordinatorLogic {
+    var expectedAgents: Set<String> = ["a", "b"]
+    var usesModel = false
+
+    func prompt(for window: CollectedWindow<Trigger, Int>) -> ModelRequest? {
+        usesModel ? .user("decide for \(window.triggerID)") : nil
+    }
+
+    func parse(_ reply: ModelReply, for window: CollectedWindow<Trigger, Int>) throws -> String {
+        guard reply.text.hasPrefix("decision:") else { throw NumberAgent.Unparsable() }
+        return reply.text
+    }
+
+    func fallbackDecision(for window: CollectedWindow<Trigger, Int>) -> String {
+        "sum=\(window.observations.values.map(\.value).reduce(0, +))"
+    }
+}
+
+@Suite struct CoordinatorTests {
+    let triggers = Topic<Trigger>("test:trigger")
+    let observations = Topic<Observation<Int>>.agentObservations(domain: "test")
+    let directives = Topic<Directive<String>>.coordinatorDirectives(domain: "test")
+
+    func observation(_ agent: String, _ trigger: Int, _ value: Int) -> Observation<Int> {
+        Observation(agent: agent, triggerID: TriggerID(trigger), source: .logic, value: value)
+    }
+
+    func withCoordinator(
+        _ logic: SumLogic = SumLogic(),
+        model: (any LanguageModel)? = nil,
+        _ body: (PubSub, MockClock, Subscription<Directive<String>>, Coordinator<SumLogic, MockClock>) async throws -> Void
+    ) async throws {
+        let bus = PubSub()
+        let clock = MockClock()
+        let seen = bus.subscribe(directives)
+        let coordinator = Coordinator(
+            logic, model: model, trigger: triggers, observations: observations, directives: directives, bus: bus,
+            options: .init(window: .milliseconds(800), modelTimeout: .seconds(5)), clock: clock)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await coordinator.run() }
+            try await body(bus, clock, seen, coordinator)
+            group.cancelAll()
+        }
+    }
+
+    @Test func theWindowClosesAtTheDeadlineWithWhatItHeard() async throws {
+        try await withCoordinator { bus, clock, seen, coordinator in
+            await bus.broadcast(Trigger(n: 1), on: triggers)
+            await bus.broadcast(observation("a", 1, 5), on: observations)
+            let deadline = await clock.nextSleepScheduled()
+            #expect(deadline == .init(offset: .milliseconds(800)))
+            #expect(await eventually { coordinator.stats.windowsOpened == 1 })
+            clock.advance(by: .milliseconds(799))
+            #expect(seen.bufferedCount == 0)
+            clock.advance(by: .milliseconds(1))
+            let directive = try #require(await seen.first(1).first)
+            #expect(directive.triggerID == 1)
+            #expect(directive.closeReason == .deadline)
+            #expect(directive.heardFrom == ["a"])
+            #expect(directive.missing == ["b"])
+            #expect(directive.source == .fallback)
+            #expect(directive.fallbackReason?.kind == .noModel)
+            #expect(coordinator.stats.closedAtDeadline == 1)
+        }
+    }
+
+    @Test func theWindowClosesEarlyWhenEveryAgentReported() async throws {
+        try await withCoordinator { bus, clock, seen, coordinator in
+            await bus.broadcast(Trigger(n: 1), on: triggers)
+            await bus.broadcast(observation("a", 1, 5), on: observations)
+            await bus.broadcast(observation("b", 1, 7), on: observations)
+            // No time passes: the window closes on the last expected observation.
+            let directive = try #require(await seen.first(1).first)
+            #expect(directive.closeReason == .allReported)
+            #expect(directive.heardFrom == ["a", "b"])
+            #expect(directive.missing == [])
+            #expect(directive.decision == "sum=12")
+            #expect(clock.now == .init(offset: .zero))
+            #expect(coordinator.stats.closedEarly == 1)
+        }
+    }
+
+    @Test func aLateObservationIsCountedAndChangesNothing() async throws {
+        try await withCoordinator { bus, clock, seen, coordinator in
+            await bus.broadcast(Trigger(n: 1), on: triggers)
+            await bus.broadcast(observation("a", 1, 5), on: observations)
+            await clock.nextSleepScheduled()
+            clock.advance(by: .milliseconds(800))
+            var directives = seen.makeAsyncIterator()
+            let first = try #require(await directives.next())
+            #expect(first.decision == "sum=5")
+            await bus.broadcast(observation("b", 1, 100), on: observations)
+            #expect(await eventually { coordinator.stats.lateObservations == 1 })
+            // The next directive is trigger 2's: the late one reopened nothing.
+            await bus.broadcast(observation("a", 2, 1), on: observations)
+            await bus.broadcast(observation("b", 2, 2), on: observations)
+            let second = try #require(await directives.next())
+            #expect(second.triggerID == 2)
+            #expect(second.decision == "sum=3")
+            #expect(coordinator.stats.windowsOpened == 2)
+        }
+    }
+
+    @Test func overlappingWindowsKeepTheirObservationsApart() async throws {
+        try await withCoordinator { bus, _, seen, _ in
+            await bus.broadcast(Trigger(n: 1), on: triggers)
+            await bus.broadcast(Trigger(n: 2), on: triggers)
+            await bus.broadcast(observation("a", 2, 20), on: observations)
+            await bus.broadcast(observation("a", 1, 10), on: observations)
+            await bus.broadcast(observation("b", 2, 22), on: observations)
+            await bus.broadcast(observation("b", 1, 11), on: observations)
+            let received = await seen.first(2)
+            let decisions = Dictionary(uniqueKeysWithValues: received.map { ($0.triggerID, $0.decision) })
+            #expect(decisions == [1: "sum=21", 2: "sum=42"])
+        }
+    }
+
+    @Test func aModelDecisionIsMarkedAsSuch() async throws {
+        let model = ScriptedModel(steps: [.reply("decision: raise prices")])
+        try await withCoordinator(SumLogic(usesModel: true), model: model) { bus, _, seen, _ in
+            await bus.broadcast(observation("a", 1, 1), on: observations)
+            await bus.broadcast(observation("b", 1, 2), on: observations)
+            let directive = try #require(await seen.first(1).first)
+            #expect(directive.source == .model)
+            #expect(directive.decision == "decision: raise prices")
+            #expect(model.requests.first?.messages.first?.content == "decide for 1")
+        }
+    }
+
+    @Test func aFailingModelFallsBackToRules() async throws {
+        let model = ScriptedModel(steps: [.fail(Boom()), .reply("no idea"), .hang])
+        try await withCoordinator(SumLogic(usesModel: true), model: model) { bus, clock, seen, _ in
+            var directives = seen.makeAsyncIterator()
+            for n in 1...2 {
+                await bus.broadcast(observation("a", n, n), on: observations)
+                await bus.broadcast(observation("b", n, n), on: observations)
+                let directive = try #require(await directives.next())
+                #expect(directive.source == .fallback)
+                #expect(directive.decision == "sum=\(2 * n)")
+                #expect(directive.fallbackReason?.kind == (n == 1 ? .modelError : .unparsableReply))
+            }
+            await bus.broadcast(observation("a", 3, 3), on: observations)
+            await bus.broadcast(observation("b", 3, 3), on: observations)
+            await model.nextCall()
+            await model.nextCall()
+            await model.nextCall()
+            // Window timers and model timeouts share the clock; move past the model timeout.
+            while clock.sleeperCount < 2 { await clock.nextSleepScheduled() }
+            clock.advance(by: .seconds(5))
+            let timedOut = try #require(await directives.next())
+            #expect(timedOut.triggerID == 3)
+            #expect(timedOut.fallbackReason?.kind == .timeout)
+        }
+    }
+
+    @Test func gracefulShutdownClosesOpenWindows() async throws {
+        let bus = PubSub()
+        let seen = bus.subscribe(directives)
+        let coordinator = Coordinator(
+            SumLogic(), model: nil, trigger: triggers, observations: observations, directives: directives, bus: bus,
+            clock: MockClock())
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await coordinator.run() }
+            await bus.broadcast(observation("a", 9, 4), on: observations)
+            #expect(await eventually { coordinator.stats.windowsOpened == 1 })
+            group.cancelAll()
+        }
+        let directive = try #require(await seen.first(1).first)
+        #expect(directive.closeReason == .shutdown)
+        #expect(directive.decision == "sum=4")
+    }
+}
+
+@Suite struct CoordinatorStateMachineTests {
+    typealias Machine = CoordinatorStateMachine<Trigger, Int>
+
+    func observation(_ agent: String, _ trigger: Int) -> Observation<Int> {
+        Observation(agent: agent, triggerID: TriggerID(trigger), source: .logic, value: 0)
+    }
+
+    @Test func anObservationBeforeItsTriggerOpensTheWindow() {
+        var machine = Machine(expectedAgents: ["a", "b"], maxOpenWindows: 4)
+        let actions = machine.receive(observation: observation("a", 1))
+        guard case .armTimer(let id) = actions.first else { Issue.record("no timer armed"); return }
+        #expect(id == 1)
+        #expect(machine.receive(trigger: Trigger(n: 1)).isEmpty)
+        #expect(machine.openWindowCount == 1)
+    }
+
+    @Test func opening_beyondTheLimitEvictsTheOldest() {
+        var machine = Machine(expectedAgents: ["a"], maxOpenWindows: 2)
+        _ = machine.receive(trigger: Trigger(n: 1))
+        _ = machine.receive(trigger: Trigger(n: 2))
+        let actions = machine.receive(trigger: Trigger(n: 3))
+        guard case .close(let window, .evicted) = actions.first else { Issue.record("oldest not evicted"); return }
+        #expect(window.triggerID == 1)
+        #expect(machine.openWindowCount == 2)
+        #expect(machine.stats.evicted == 1)
+    }
+
+    @Test func duplicatesAreIgnoredAndDeadlinesOfClosedWindowsDoNothing() {
+        var machine = Machine(expectedAgents: ["a", "b"], maxOpenWindows: 2)
+        _ = machine.receive(observation: observation("a", 1))
+        #expect(machine.receive(observation: observation("a", 1)).isEmpty)
+        #expect(machine.stats.duplicateObservations == 1)
+        let closing = machine.receive(observation: observation("b", 1))
+        guard case .close(_, .allReported) = closing.last else { Issue.record("not closed early"); return }
+        #expect(machine.deadlinePassed(for: 1) == nil)
+        #expect(machine.stats.closedAtDeadline == 0)
+    }
+}
