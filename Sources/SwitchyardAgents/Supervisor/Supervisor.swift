@@ -1,6 +1,7 @@
 import Logging
 import Metrics
 import ServiceLifecycle
+import ServiceLifecycleTestKit
 import Synchronization
 
 /// How a ``Supervisor`` restarts its children.
@@ -125,7 +126,17 @@ public final class Supervisor<C: Clock>: Service, Sendable where C.Duration == D
                 let exit = Exit(index: index, generation: generation, error: nil)
                 group.addTask {
                     var exit = exit
-                    do { try await serviceGroup.run() } catch { exit.error = error }
+                    do {
+                        // Shield the child from the supervisor's own graceful shutdown: a
+                        // nested ServiceGroup would otherwise hear it and every child would
+                        // stop at once. The supervisor stops children one by one, in reverse
+                        // order, through `serviceGroup.triggerGracefulShutdown()`.
+                        // `testGracefulShutdown` is service-lifecycle's public way to give a
+                        // task a graceful-shutdown scope of its own.
+                        try await testGracefulShutdown { _ in try await serviceGroup.run() }
+                    } catch {
+                        exit.error = error
+                    }
                     finishedSink.finish()
                     sink.yield(.exited(exit))
                 }
