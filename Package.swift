@@ -82,8 +82,10 @@ let package = Package(
             dependencies: [
                 "SwitchyardAgents",
                 "SwitchyardLLM",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             path: "Examples/Kitchen/Sources/KitchenDemo",
             swiftSettings: upcoming

@@ -219,6 +219,7 @@ public final class PubSub: Service, Sendable {
     /// and return.
     public func run() async throws {
         let runQueue = self.runQueue
+        runQueue.start()
         await withTaskCancellationOrGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 for _ in 0..<configuration.runners {

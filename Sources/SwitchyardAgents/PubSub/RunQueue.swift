@@ -38,6 +38,11 @@ final class RunQueue: Sendable {
         }
     }
 
+    /// Accepts runners again after a ``stop()`` (a restarted bus).
+    func start() {
+        state.withLock { $0.stopping = false }
+    }
+
     /// Runners finish what is ready, then return `nil` from ``next()``.
     func stop() {
         let parked = state.withLock { state in
