@@ -13,6 +13,15 @@ public struct CollectedWindow<Trigger: TriggerMessage, Value: Sendable>: Sendabl
     /// The agents the coordinator waits for.
     public var expectedAgents: Set<String>
 
+    public init(
+        triggerID: TriggerID, trigger: Trigger?, observations: [String: Observation<Value>], expectedAgents: Set<String>
+    ) {
+        self.triggerID = triggerID
+        self.trigger = trigger
+        self.observations = observations
+        self.expectedAgents = expectedAgents
+    }
+
     /// The agents heard from, sorted.
     public var heardFrom: [String] { observations.keys.sorted() }
     /// The expected agents not heard from, sorted.

@@ -1,0 +1,77 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SwitchyardAgents
+import SwitchyardLLM
+import SwitchyardTesting
+import Testing
+
+@testable import KitchenDemo
+
+/// The whole kitchen tree on a mock clock: ticks are driven by the test, never by sleeping.
+@Suite struct KitchenAppTests {
+    let interval = Duration.seconds(1)
+
+    func runKitchen(
+        model: (any LanguageModel)?, ticks: Int,
+        check: (Int, Directive<KitchenDecision>, KitchenState) -> Void
+    ) async throws {
+        let clock = MockClock()
+        let app = KitchenApp(
+            configuration: .init(interval: interval, ticks: nil), model: model, clock: clock,
+            logger: Logger(label: "kitchen-test"))
+        let directives = app.bus.subscribe(KitchenTopics.directives)
+        let changes = app.bus.subscribe(KitchenTopics.stateChanged)
+        let tree = try app.supervisor()
+        let group = ServiceGroup(services: [tree], logger: Logger(label: "kitchen-test"))
+        try await withThrowingDiscardingTaskGroup { tasks in
+            tasks.addTask { try await group.run() }
+            #expect(await eventually { tree.startLog.count == tree.children.count })
+            // Before the first tick nothing but the ticker sleeps on the clock. Its deadlines
+            // are absolute (start + n × interval), so once it has started, each advance by an
+            // interval releases exactly one tick.
+            #expect(await clock.nextSleepScheduled() == .init(offset: interval))
+            var directiveIterator = directives.makeAsyncIterator()
+            var changeIterator = changes.makeAsyncIterator()
+            for tick in 1...ticks {
+                clock.advance(by: interval)
+                let directive = try #require(await directiveIterator.next())
+                #expect(directive.triggerID == TriggerID(tick))
+                // Two state changes per tick: the service, then the directive carried out.
+                _ = await changeIterator.next()
+                let applied = try #require(await changeIterator.next())
+                check(tick, directive, applied.state)
+            }
+            await group.triggerGracefulShutdown()
+        }
+    }
+
+    @Test func withoutAModelEveryDirectiveComesFromTheRulesAndHearsEveryAgent() async throws {
+        var restocked = 0
+        try await runKitchen(model: nil, ticks: 6) { _, directive, state in
+            #expect(directive.source == .fallback)
+            #expect(directive.fallbackReason?.kind == .noModel)
+            #expect(directive.heardFrom == ["demand_forecaster", "pricing_advisor", "stock_watcher"])
+            #expect(directive.closeReason == .allReported)
+            restocked += directive.decision.restock.count
+            for (dish, price) in state.prices { #expect(price > 0, "\(dish)") }
+        }
+        #expect(restocked > 0)
+    }
+
+    @Test func aModelDrivesPricingAndTheDirective() async throws {
+        let model = ScriptedModel(
+            otherwise: .respond { request in
+                if request.system?.contains("price") == true { return #"{"changes": {"caesar": 7}}"# }
+                return #"{"restock": {"egg": 12}, "priceChanges": {"caesar": 7}, "offMenu": [], "backOnMenu": []}"#
+            })
+        var caesar = KitchenState.opening.prices["caesar"]!
+        try await runKitchen(model: model, ticks: 3) { _, directive, state in
+            #expect(directive.source == .model)
+            #expect(directive.decision.priceChanges == ["caesar": 7])
+            caesar = Int((Double(caesar) * 1.07 / 10).rounded()) * 10
+            #expect(state.prices["caesar"] == caesar)
+        }
+        #expect(model.requests.count == 6)
+    }
+}
