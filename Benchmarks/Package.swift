@@ -11,6 +11,13 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // A plain executable of the fan-out case, for profilers (`perf record`) and quick checks:
+        // `swift run -c release pubsub-fanout 100 2000000`.
+        .executableTarget(
+            name: "pubsub-fanout",
+            dependencies: [.product(name: "SwitchyardAgents", package: "Switchyard")],
+            path: "Sources/pubsub-fanout"
+        ),
         .executableTarget(
             name: "PubSubBenchmarks",
             dependencies: [

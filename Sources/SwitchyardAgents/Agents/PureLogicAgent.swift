@@ -50,20 +50,15 @@ public final class PureLogicAgentService<Agent: PureLogicAgent>: Service, Sendab
     ) {
         let name = agent.name
         self.name = name
-        var logger = logger
-        logger[metadataKey: "agent.name"] = "\(name)"
-        let counter = Counter(
-            label: "switchyard_agent_observations_total",
-            dimensions: [("agent", name), ("source", ObservationSource.logic.rawValue)]
-        )
-        // The agent value is mutated only by this subscription's handler, which the bus runs
-        // one message at a time; the box makes that serial access expressible.
+        // The agent value (and its metric, made on first use so an idle agent holds none) is
+        // touched only by this subscription's handler, which the bus runs one message at a
+        // time; the box makes that serial access expressible.
         let box = AgentBox(agent)
         let sender = bus.makeSubscriberID()
-        self.subscription = bus.subscribe(trigger, options: options, as: sender) { [logger] trigger in
+        self.subscription = bus.subscribe(trigger, options: options, as: sender) { trigger in
             let value = box.agent.observe(trigger)
-            counter.increment()
-            logger.trace("observed", metadata: ["trigger.id": "\(trigger.triggerID)"])
+            box.observed.increment()
+            logger.trace("observed", metadata: ["agent.name": "\(name)", "trigger.id": "\(trigger.triggerID)"])
             await bus.broadcast(
                 Observation(agent: name, triggerID: trigger.triggerID, source: .logic, value: value),
                 on: observations,
@@ -85,7 +80,12 @@ public final class PureLogicAgentService<Agent: PureLogicAgent>: Service, Sendab
 }
 
 /// Holds an agent value that only one handler invocation touches at a time.
-final class AgentBox<Agent>: @unchecked Sendable {
+final class AgentBox<Agent: PureLogicAgent>: @unchecked Sendable {
     var agent: Agent
+    lazy var observed = Counter(
+        label: "switchyard_agent_observations_total",
+        dimensions: [("agent", agent.name), ("source", ObservationSource.logic.rawValue)]
+    )
+
     init(_ agent: Agent) { self.agent = agent }
 }

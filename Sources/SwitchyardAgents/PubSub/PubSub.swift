@@ -224,6 +224,7 @@ public final class PubSub: Service, Sendable {
             await withDiscardingTaskGroup { group in
                 for _ in 0..<configuration.runners {
                     group.addTask {
+                        runQueue.runnerStarted()
                         while let mailbox = await runQueue.next() {
                             if await mailbox.drain() { runQueue.schedule(mailbox) }
                         }
