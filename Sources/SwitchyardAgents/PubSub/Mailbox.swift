@@ -2,31 +2,47 @@ import DequeModule
 import Metrics
 import Synchronization
 
-/// Something the bus's runners can drain: a handler subscription's mailbox.
-protocol Drainable: AnyObject, Sendable {
+/// What the bus's runners see of a handler subscription's mailbox.
+///
+/// Not generic, so the run queue holds plain references. `drainer` is made where the
+/// message type is concrete (the inlinable `subscribe(_:options:as:handler:)`), so the
+/// delivery loop is specialized for it rather than run as unspecialized generic code.
+@usableFromInline
+class AnyMailbox: @unchecked Sendable {
     /// Handles every buffered message. Returns `true` if more arrived meanwhile.
-    func drain() async -> Bool
+    @usableFromInline
+    let drainer: @Sendable (AnyMailbox) async -> Bool
+
+    @inlinable
+    init(drainer: @escaping @Sendable (AnyMailbox) async -> Bool) {
+        self.drainer = drainer
+    }
 }
 
 /// One subscriber's bounded buffer, shared by publishers and the one consumer.
 ///
 /// The lock is held only for the state change; continuations are resumed and runners
-/// scheduled after it is released.
-final class Mailbox<Message: Sendable>: Drainable, Sendable {
-    let id: UInt64
-    let owner: SubscriberID
-    let topic: Topic<Message>
-    let state: Mutex<MailboxStateMachine<Message>>
-    let dropCounter: Counter
+/// scheduled after it is released. The hot paths are `@inlinable` so they are specialized
+/// for the message type in the caller's module.
+@usableFromInline
+final class Mailbox<Message: Sendable>: AnyMailbox, @unchecked Sendable {
+    @usableFromInline let owner: SubscriberID
+    @usableFromInline let topic: Topic<Message>
+    @usableFromInline let state: Mutex<MailboxStateMachine<Message>>
+    @usableFromInline let dropCounter: Counter
     /// For handler subscriptions: the code run for each message, and where to schedule it.
-    let handler: (@Sendable (Message) async -> Void)?
-    let runQueue: RunQueue?
+    @usableFromInline let handler: (@Sendable (Message) async -> Void)?
+    @usableFromInline let runQueue: RunQueue?
     /// The position of this mailbox in its channel's subscriber array, for O(1) removal.
     /// Read and written only while holding the owning ``PubSub``'s registry lock.
-    nonisolated(unsafe) var channelIndex: Int = -1
+    @usableFromInline nonisolated(unsafe) var channelIndex: Int = -1
+    /// The batch being handled. Touched only by the one runner draining this mailbox at a
+    /// time (the state machine's `active` flag makes that exclusive); swapped with the buffer
+    /// under the lock, so handing a batch over neither copies nor allocates.
+    @usableFromInline nonisolated(unsafe) var batch: Deque<Message> = []
 
+    @inlinable
     init(
-        id: UInt64,
         owner: SubscriberID,
         topic: Topic<Message>,
         options: SubscriptionOptions,
@@ -34,43 +50,69 @@ final class Mailbox<Message: Sendable>: Drainable, Sendable {
         handler: (@Sendable (Message) async -> Void)?,
         runQueue: RunQueue?
     ) {
-        self.id = id
         self.owner = owner
         self.topic = topic
         self.state = Mutex(MailboxStateMachine(options: options, scheduled: handler != nil))
         self.dropCounter = dropCounter
         self.handler = handler
         self.runQueue = runQueue
+        super.init(drainer: { await unsafeDowncast($0, to: Mailbox<Message>.self).drain() })
     }
 
+    @inlinable
     var droppedCount: UInt64 { state.withLock { $0.dropped } }
+    @inlinable
     var bufferedCount: Int { state.withLock { $0.buffer.count } }
 
     // MARK: Publishing
 
-    /// Offers a message without suspending. Returns `true` if the publisher must take the
-    /// slow path ``offerSuspending(_:)`` (suspend-publisher policy, buffer full).
-    @inline(__always)
-    func offer(_ message: Message) -> Bool {
+    @usableFromInline
+    enum OfferOutcome {
+        /// Buffered or dropped by policy; nothing more to do.
+        case delivered
+        /// Buffered, and the idle handler mailbox must be handed to the runners.
+        case needsScheduling
+        /// Suspend-publisher policy with a full buffer: take ``offerSuspending(_:)``.
+        case mustSuspend
+    }
+
+    /// Offers a message without suspending. A parked iterator is resumed here; an idle
+    /// handler mailbox is left for the caller to schedule (publishers batch that).
+    @inlinable
+    func offer(_ message: Message) -> OfferOutcome {
         let action = state.withLock { $0.offer(message) }
         switch action {
         case .buffered(let wake):
-            perform(wake)
+            return outcome(of: wake)
         case .bufferedDroppingOldest(let wake):
             dropCounter.increment()
-            perform(wake)
+            return outcome(of: wake)
         case .droppedIncoming:
             dropCounter.increment()
+            return .delivered
         case .suspend:
-            return true
+            return .mustSuspend
         case .ignored:
-            break
+            return .delivered
         }
-        return false
+    }
+
+    @inlinable
+    func outcome(of wake: MailboxStateMachine<Message>.Wake) -> OfferOutcome {
+        switch wake {
+        case .none:
+            return .delivered
+        case .schedule:
+            return .needsScheduling
+        case .resume(let continuation):
+            continuation.resume()
+            return .delivered
+        }
     }
 
     /// Waits for room, then buffers the message. If the publishing task is cancelled while
     /// waiting, the message is dropped and counted.
+    @inlinable
     func offerSuspending(_ message: Message) async {
         // Both the parking below and the cancellation handler run under the state lock, and
         // the parked id is recorded inside it, so a cancellation is never missed.
@@ -104,8 +146,8 @@ final class Mailbox<Message: Sendable>: Drainable, Sendable {
         }
     }
 
-    @inline(__always)
-    private func perform(_ wake: MailboxStateMachine<Message>.Wake) {
+    @inlinable
+    func perform(_ wake: MailboxStateMachine<Message>.Wake) {
         switch wake {
         case .none:
             break
@@ -118,15 +160,16 @@ final class Mailbox<Message: Sendable>: Drainable, Sendable {
 
     // MARK: Consuming (handler)
 
+    @inlinable
     func drain() async -> Bool {
         guard let handler else { return false }
-        var (batch, publishers) = state.withLock { $0.takeScheduledBatch() }
+        let publishers = state.withLock { $0.takeBatch(into: &batch) }
         for publisher in publishers { publisher.resume() }
         for message in batch {
             await handler(message)
         }
         batch.removeAll(keepingCapacity: true)
-        return state.withLock { [batch] in $0.finishScheduledBatch(returning: batch) }
+        return state.withLock { $0.finishScheduledBatch() }
     }
 
     // MARK: Consuming (iterator)
@@ -134,6 +177,7 @@ final class Mailbox<Message: Sendable>: Drainable, Sendable {
     /// Refills `local` (empty) and returns its first message, parking while the buffer is
     /// empty. Returns `nil` once the subscription is closed and drained, or the task is
     /// cancelled.
+    @inlinable
     func next(refilling local: inout Deque<Message>) async -> Message? {
         while true {
             let (publishers, closed) = state.withLock { state in
@@ -155,6 +199,7 @@ final class Mailbox<Message: Sendable>: Drainable, Sendable {
 
     // MARK: Unsubscribing
 
+    @usableFromInline
     func close() {
         let (waiter, publishers) = state.withLock { $0.close() }
         if !publishers.isEmpty { dropCounter.increment(by: Int64(publishers.count)) }

@@ -9,7 +9,9 @@ import DequeModule
 /// *scheduled* when a message arrives) or a task iterating a ``Subscription`` (it starts
 /// `active` and *parks* when the buffer is empty). A consumer that is already awake is never
 /// woken again: only the `idle → active` and `waiting → active` edges produce a wake-up.
+@usableFromInline
 struct MailboxStateMachine<Message> {
+    @usableFromInline
     enum Consumer {
         /// Not scheduled and not waiting (handler mailboxes only): a message must schedule it.
         case idle
@@ -19,12 +21,14 @@ struct MailboxStateMachine<Message> {
         case waiting(UnsafeContinuation<Void, Never>)
     }
 
+    @usableFromInline
     enum Wake {
         case none
         case schedule
         case resume(UnsafeContinuation<Void, Never>)
     }
 
+    @usableFromInline
     enum OfferAction {
         /// The message was buffered.
         case buffered(Wake)
@@ -38,34 +42,43 @@ struct MailboxStateMachine<Message> {
         case ignored
     }
 
+    @usableFromInline
     struct BlockedPublisher {
-        var id: UInt64
-        var message: Message
-        var continuation: UnsafeContinuation<Void, Never>
+        @usableFromInline var id: UInt64
+        @usableFromInline var message: Message
+        @usableFromInline var continuation: UnsafeContinuation<Void, Never>
+
+        @inlinable
+        init(id: UInt64, message: Message, continuation: UnsafeContinuation<Void, Never>) {
+            self.id = id
+            self.message = message
+            self.continuation = continuation
+        }
     }
 
-    private(set) var buffer: Deque<Message> = []
-    /// Empty storage handed back by the last batch, reused by the next swap so steady-state
-    /// delivery allocates nothing.
-    private var spare: Deque<Message> = []
-    let capacity: Int
-    let policy: OverflowPolicy
-    private(set) var consumer: Consumer
-    private var blocked: Deque<BlockedPublisher> = []
-    private var nextBlockedID: UInt64 = 0
-    private(set) var dropped: UInt64 = 0
-    private(set) var isClosed = false
+    @usableFromInline
+    var buffer: Deque<Message> = []
+    @usableFromInline let capacity: Int
+    @usableFromInline let policy: OverflowPolicy
+    @usableFromInline var consumer: Consumer
+    @usableFromInline var blocked: Deque<BlockedPublisher> = []
+    @usableFromInline var nextBlockedID: UInt64 = 0
+    @usableFromInline var dropped: UInt64 = 0
+    @usableFromInline var isClosed = false
 
+    @inlinable
     init(options: SubscriptionOptions, scheduled: Bool) {
         self.capacity = options.capacity
         self.policy = options.overflow
         self.consumer = scheduled ? .idle : .active
     }
 
+    @inlinable
     var blockedCount: Int { blocked.count }
 
     // MARK: Publisher side
 
+    @inlinable
     mutating func offer(_ message: Message) -> OfferAction {
         if isClosed { return .ignored }
         if buffer.count < capacity && blocked.isEmpty {
@@ -85,6 +98,7 @@ struct MailboxStateMachine<Message> {
         return .suspend
     }
 
+    @usableFromInline
     enum BlockAction {
         /// Buffered after all; resume the publisher now and carry out the wake.
         case buffered(Wake)
@@ -96,6 +110,7 @@ struct MailboxStateMachine<Message> {
 
     /// The slow path of ``OverflowPolicy/suspendPublisher``: called with the publisher's
     /// continuation once it has decided to suspend.
+    @inlinable
     mutating func block(_ message: Message, continuation: UnsafeContinuation<Void, Never>, isCancelled: Bool)
         -> BlockAction
     {
@@ -115,13 +130,15 @@ struct MailboxStateMachine<Message> {
     }
 
     /// A blocked publisher was cancelled: its message is dropped (counted) and it is resumed.
+    @inlinable
     mutating func cancelBlocked(id: UInt64) -> UnsafeContinuation<Void, Never>? {
         guard let index = blocked.firstIndex(where: { $0.id == id }) else { return nil }
         dropped &+= 1
         return blocked.remove(at: index).continuation
     }
 
-    private mutating func wakeConsumer() -> Wake {
+    @inlinable
+    mutating func wakeConsumer() -> Wake {
         switch consumer {
         case .active:
             return .none
@@ -138,6 +155,7 @@ struct MailboxStateMachine<Message> {
 
     /// Moves every buffered message into `batch` (which must be empty) and refills the buffer
     /// from blocked publishers, returning the publishers to resume.
+    @inlinable
     mutating func takeBatch(into batch: inout Deque<Message>) -> [UnsafeContinuation<Void, Never>] {
         swap(&batch, &buffer)
         guard !blocked.isEmpty else { return [] }
@@ -149,18 +167,10 @@ struct MailboxStateMachine<Message> {
         return resumes
     }
 
-    /// Takes a batch for a scheduled handler, using the spare storage.
-    mutating func takeScheduledBatch() -> (Deque<Message>, [UnsafeContinuation<Void, Never>]) {
-        var batch = spare
-        spare = []
-        let resumes = takeBatch(into: &batch)
-        return (batch, resumes)
-    }
-
     /// A scheduled handler finished a batch. Returns `true` when more messages arrived
     /// meanwhile (stay scheduled), `false` when the consumer went idle.
-    mutating func finishScheduledBatch(returning emptied: Deque<Message>) -> Bool {
-        spare = emptied
+    @inlinable
+    mutating func finishScheduledBatch() -> Bool {
         if buffer.isEmpty {
             consumer = .idle
             return false
@@ -170,6 +180,7 @@ struct MailboxStateMachine<Message> {
 
     /// An iterator found the buffer empty and offers to park. Returns `false` if it must
     /// not park (messages arrived, or the subscription closed): resume it at once.
+    @inlinable
     mutating func park(_ continuation: UnsafeContinuation<Void, Never>, isCancelled: Bool) -> Bool {
         if !buffer.isEmpty || isClosed || isCancelled { return false }
         consumer = .waiting(continuation)
@@ -177,6 +188,7 @@ struct MailboxStateMachine<Message> {
     }
 
     /// The parked iterator's task was cancelled.
+    @inlinable
     mutating func unpark() -> UnsafeContinuation<Void, Never>? {
         guard case .waiting(let continuation) = consumer else { return nil }
         consumer = .active
@@ -185,6 +197,7 @@ struct MailboxStateMachine<Message> {
 
     /// Unsubscribe: buffered messages are still delivered; blocked publishers are released
     /// (their messages counted as dropped) and a parked iterator is woken to see the end.
+    @inlinable
     mutating func close() -> (waiter: UnsafeContinuation<Void, Never>?, publishers: [UnsafeContinuation<Void, Never>]) {
         guard !isClosed else { return (nil, []) }
         isClosed = true

@@ -3,13 +3,18 @@
 /// Every policy counts what it drops (``Subscription/droppedCount``, the
 /// `switchyard_pubsub_dropped_total` metric); nothing is dropped silently.
 public struct OverflowPolicy: Sendable, Hashable, CustomStringConvertible {
-    private enum Base: Hashable {
+    @usableFromInline
+    enum Base: Hashable, Sendable {
         case dropOldest
         case dropNewest
         case suspendPublisher
     }
 
-    private let base: Base
+    @usableFromInline
+    let base: Base
+
+    @inlinable
+    init(base: Base) { self.base = base }
 
     /// Drop the oldest buffered message to make room: the subscriber sees the latest state.
     /// Right for ticks, prices and other "only the newest matters" streams. The default.
@@ -23,8 +28,11 @@ public struct OverflowPolicy: Sendable, Hashable, CustomStringConvertible {
     /// before the publisher suspends, and never wait on this one otherwise.
     public static let suspendPublisher = OverflowPolicy(base: .suspendPublisher)
 
+    @inlinable
     var isDropOldest: Bool { base == .dropOldest }
+    @inlinable
     var isDropNewest: Bool { base == .dropNewest }
+    @inlinable
     var isSuspendPublisher: Bool { base == .suspendPublisher }
 
     public var description: String {
@@ -58,6 +66,10 @@ public struct SubscriptionOptions: Sendable, Hashable {
 ///
 /// One identity may own several subscriptions (an agent subscribed to several topics).
 public struct SubscriberID: Hashable, Sendable, CustomStringConvertible {
+    @usableFromInline
     let rawValue: UInt64
+
+    @inlinable
+    init(rawValue: UInt64) { self.rawValue = rawValue }
     public var description: String { "subscriber-\(rawValue)" }
 }

@@ -33,40 +33,55 @@ public final class PubSub: Service, Sendable {
         }
     }
 
-    private struct Key: Hashable {
-        var name: String
-        var type: ObjectIdentifier
+    @usableFromInline
+    struct Key: Hashable, Sendable {
+        @usableFromInline var name: String
+        @usableFromInline var type: ObjectIdentifier
+
+        @inlinable
+        init(name: String, type: ObjectIdentifier) {
+            self.name = name
+            self.type = type
+        }
     }
 
     /// A topic's subscribers. Mutated only while holding the registry lock.
-    private final class Channel<Message: Sendable>: @unchecked Sendable {
-        var subscribers: ContiguousArray<Mailbox<Message>> = []
-        let dropCounter: Counter
+    @usableFromInline
+    final class Channel<Message: Sendable>: @unchecked Sendable {
+        @usableFromInline var subscribers: ContiguousArray<Mailbox<Message>> = []
+        @usableFromInline let dropCounter: Counter
 
+        @inlinable
         init(topic: String) {
             dropCounter = Counter(label: "switchyard_pubsub_dropped_total", dimensions: [("topic", topic)])
         }
     }
 
-    private struct Registry {
-        var channels: [Key: AnyObject] = [:]
-        var typeNames: [String: String] = [:]
+    @usableFromInline
+    struct Registry {
+        @usableFromInline var channels: [Key: AnyObject] = [:]
+        @usableFromInline var typeNames: [String: String] = [:]
+
+        @inlinable
+        init() {}
     }
 
-    private let registry = Mutex(Registry())
-    private let nextID = Atomic<UInt64>(1)
-    let runQueue = RunQueue()
+    @usableFromInline let registry = Mutex(Registry())
+    @usableFromInline let nextID = Atomic<UInt64>(1)
+    @usableFromInline let runQueue: RunQueue
     private let configuration: Configuration
-    private let logger: Logger
+    @usableFromInline let logger: Logger
 
     /// Creates a bus. It delivers to ``Subscription``s at once; handler subscriptions run
     /// once ``run()`` is running.
     public init(configuration: Configuration = .init(), logger: Logger = Logger(label: "switchyard.pubsub")) {
         self.configuration = configuration
         self.logger = logger
+        self.runQueue = RunQueue(runners: configuration.runners)
     }
 
     /// A fresh subscriber identity, to subscribe several topics as one sender.
+    @inlinable
     public func makeSubscriberID() -> SubscriberID {
         SubscriberID(rawValue: nextID.wrappingAdd(1, ordering: .relaxed).oldValue)
     }
@@ -78,6 +93,7 @@ public final class PubSub: Service, Sendable {
     /// The subscription receives every message broadcast after this call returns. Iterate it
     /// from one task only. Iteration ends after ``Subscription/cancel()`` once the buffered
     /// messages are read, or when the iterating task is cancelled.
+    @inlinable
     public func subscribe<Message: Sendable>(
         _ topic: Topic<Message>,
         options: SubscriptionOptions = .default,
@@ -88,6 +104,7 @@ public final class PubSub: Service, Sendable {
 
     /// Subscribes a handler, run for each message on the bus's runners, one message at a
     /// time per subscription, in order.
+    @inlinable
     public func subscribe<Message: Sendable>(
         _ topic: Topic<Message>,
         options: SubscriptionOptions = .default,
@@ -97,7 +114,8 @@ public final class PubSub: Service, Sendable {
         SubscriptionHandle(mailbox: add(topic, options: options, owner: owner, handler: handler), bus: self)
     }
 
-    private func add<Message: Sendable>(
+    @inlinable
+    func add<Message: Sendable>(
         _ topic: Topic<Message>,
         options: SubscriptionOptions,
         owner: SubscriberID?,
@@ -118,7 +136,6 @@ public final class PubSub: Service, Sendable {
                 registry.typeNames[topic.name] = typeName
             }
             let mailbox = Mailbox(
-                id: id,
                 owner: owner ?? SubscriberID(rawValue: id),
                 topic: topic,
                 options: options,
@@ -139,6 +156,7 @@ public final class PubSub: Service, Sendable {
         return mailbox
     }
 
+    @usableFromInline
     func remove<Message: Sendable>(_ mailbox: Mailbox<Message>) {
         let key = Key(name: mailbox.topic.name, type: ObjectIdentifier(Message.self))
         registry.withLock { registry in
@@ -174,12 +192,14 @@ public final class PubSub: Service, Sendable {
     /// Returns once the message is in every subscriber's buffer (or dropped by its policy).
     /// It suspends only for a subscriber with ``OverflowPolicy/suspendPublisher`` whose buffer
     /// is full, and only after every other subscriber has the message.
+    @inlinable
     public func broadcast<Message: Sendable>(_ message: Message, on topic: Topic<Message>) async {
         await deliver(message, on: topic, skipping: nil)
     }
 
     /// Like ``broadcast(_:on:)``, but skips the subscriptions owned by `sender`
     /// (Phoenix's `broadcast_from`).
+    @inlinable
     public func broadcast<Message: Sendable>(
         _ message: Message,
         on topic: Topic<Message>,
@@ -188,8 +208,8 @@ public final class PubSub: Service, Sendable {
         await deliver(message, on: topic, skipping: sender)
     }
 
-    @inline(__always)
-    private func deliver<Message: Sendable>(
+    @inlinable
+    func deliver<Message: Sendable>(
         _ message: Message,
         on topic: Topic<Message>,
         skipping sender: SubscriberID?
@@ -201,12 +221,23 @@ public final class PubSub: Service, Sendable {
             })
         else { return }
         // Everyone who has room gets the message first; suspend-publisher subscribers that are
-        // full are waited on afterwards, so they never delay the others.
+        // full are waited on afterwards, so they never delay the others. Mailboxes this
+        // message woke are handed to the runners together, under one lock.
+        var wake: [AnyMailbox] = []
         var full: [Mailbox<Message>] = []
         for mailbox in subscribers {
             if let sender, mailbox.owner == sender { continue }
-            if mailbox.offer(message) { full.append(mailbox) }
+            switch mailbox.offer(message) {
+            case .delivered:
+                break
+            case .needsScheduling:
+                if wake.isEmpty { wake.reserveCapacity(subscribers.count) }
+                wake.append(mailbox)
+            case .mustSuspend:
+                full.append(mailbox)
+            }
         }
+        if !wake.isEmpty { runQueue.schedule(contentsOf: wake) }
         for mailbox in full {
             await mailbox.offerSuspending(message)
         }
@@ -222,11 +253,10 @@ public final class PubSub: Service, Sendable {
         runQueue.start()
         await withTaskCancellationOrGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                for _ in 0..<configuration.runners {
+                for index in 0..<configuration.runners {
                     group.addTask {
-                        runQueue.runnerStarted()
-                        while let mailbox = await runQueue.next() {
-                            if await mailbox.drain() { runQueue.schedule(mailbox) }
+                        while let mailbox = await runQueue.next(runner: index) {
+                            if await mailbox.drainer(mailbox) { runQueue.schedule(mailbox) }
                         }
                     }
                 }

@@ -3,78 +3,140 @@ import Synchronization
 
 /// The ready queue of handler mailboxes, served by the bus's runner tasks.
 ///
-/// A mailbox is enqueued only on its `idle → active` edge, so it is in the queue at most
-/// once. Waking a parked runner costs a thread wake-up, which is far dearer than a
-/// delivery, so a runner is woken only when no runner is awake, or when work piles up
-/// beyond ``wakeThreshold`` ready mailboxes per awake runner. A runner that finds the queue
-/// empty yields a few times before it parks, since the next publish is usually moments away.
+/// A mailbox is enqueued only on its `idle → active` edge, so it is queued at most once.
+/// The design follows work-stealing schedulers (Go's, Tokio's):
+/// - Publishers put every mailbox one broadcast woke into the shared queue under one lock.
+/// - A runner moves up to ``batch`` mailboxes from the shared queue into its own slot under
+///   one lock, then pops them from its slot, whose lock nobody else normally touches.
+/// - A runner with nothing to do steals from another runner's slot, so a mailbox never
+///   waits behind a slow handler while a runner is free.
+/// - Waking a parked runner costs a thread wake-up, far dearer than a delivery, so one is
+///   woken only when no runner is *searching* for work and work is waiting.
+@usableFromInline
 final class RunQueue: Sendable {
-    private struct State {
-        var ready: Deque<any Drainable> = []
-        var parked: Deque<UnsafeContinuation<(any Drainable)?, Never>> = []
-        var awake = 0
+    private struct Shared {
+        var ready: Deque<AnyMailbox> = []
+        var parked: Deque<UnsafeContinuation<Bool, Never>> = []
+        /// Runners awake and looking for work (not parked, not in a handler).
+        var searching = 0
         var stopping = false
+
+        /// Wakes one parked runner if work waits and nobody is looking for it; it wakes up
+        /// searching.
+        mutating func runnerToWake(workWaiting: Bool) -> UnsafeContinuation<Bool, Never>? {
+            guard workWaiting, searching == 0, let runner = parked.popFirst() else { return nil }
+            searching += 1
+            return runner
+        }
     }
 
-    /// Ready mailboxes per awake runner beyond which another runner is woken.
-    static let wakeThreshold = 16
-    /// Times an idle runner yields, looking for work, before it parks.
-    static let spinsBeforeParking = 4
+    /// Mailboxes a runner moves from the shared queue to its slot at once.
+    static let batch = 32
+    /// Times a searching runner yields, looking for work, before it parks.
+    static let spinsBeforeParking = 2
 
-    private let state = Mutex(State())
+    private let shared = Mutex(Shared())
+    private let slots: [Slot]
 
-    func schedule(_ mailbox: any Drainable) {
-        let (runner, handed) = state.withLock { state -> (UnsafeContinuation<(any Drainable)?, Never>?, (any Drainable)?) in
-            if state.awake == 0, let runner = state.parked.popFirst() {
-                state.awake += 1
-                return (runner, mailbox)
-            }
-            state.ready.append(mailbox)
-            if state.ready.count > Self.wakeThreshold * max(1, state.awake), let runner = state.parked.popFirst() {
-                state.awake += 1
-                return (runner, state.ready.popFirst())
-            }
-            return (nil, nil)
-        }
-        runner?.resume(returning: handed)
+    private final class Slot: Sendable {
+        let queue = Mutex(Deque<AnyMailbox>())
     }
 
-    /// A runner starts serving the queue.
-    func runnerStarted() {
-        state.withLock { $0.awake += 1 }
+    init(runners: Int) {
+        slots = (0..<runners).map { _ in Slot() }
     }
 
-    /// The next mailbox to drain; `nil` once stopping and nothing is ready.
-    func next() async -> (any Drainable)? {
-        for _ in 0..<Self.spinsBeforeParking {
-            if let ready = state.withLock({ $0.ready.popFirst() }) { return ready }
-            await Task.yield()
+    @usableFromInline
+    func schedule(_ mailbox: AnyMailbox) {
+        let runner = shared.withLock { shared in
+            shared.ready.append(mailbox)
+            return shared.runnerToWake(workWaiting: true)
         }
-        return await withUnsafeContinuation { continuation in
-            let immediate = state.withLock { state -> (any Drainable)?? in
-                if let ready = state.ready.popFirst() { return .some(ready) }
-                if state.stopping { return .some(nil) }
-                state.parked.append(continuation)
-                state.awake -= 1
-                return .none
+        runner?.resume(returning: true)
+    }
+
+    @usableFromInline
+    func schedule(contentsOf mailboxes: [AnyMailbox]) {
+        let runner = shared.withLock { shared in
+            shared.ready.append(contentsOf: mailboxes)
+            return shared.runnerToWake(workWaiting: true)
+        }
+        runner?.resume(returning: true)
+    }
+
+    /// The next mailbox for runner `index` to drain, parking while there is none. Returns
+    /// `nil` once stopping and nothing is left.
+    func next(runner index: Int) async -> AnyMailbox? {
+        let slot = slots[index]
+        if let mailbox = slot.queue.withLock({ $0.popFirst() }) { return mailbox }
+        shared.withLock { $0.searching += 1 }
+        while true {
+            for _ in 0..<Self.spinsBeforeParking {
+                if let mailbox = takeShared(into: slot) ?? steal(for: index) { return mailbox }
+                await Task.yield()
             }
-            if let immediate { continuation.resume(returning: immediate) }
+            let keepSearching = await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
+                let immediate = shared.withLock { shared -> Bool? in
+                    if !shared.ready.isEmpty { return true }
+                    shared.searching -= 1
+                    if shared.stopping { return false }
+                    shared.parked.append(continuation)
+                    return nil
+                }
+                if let immediate { continuation.resume(returning: immediate) }
+            }
+            if !keepSearching {
+                // Stopping: finish whatever is still queued anywhere.
+                return slot.queue.withLock({ $0.popFirst() }) ?? steal(for: index)
+            }
         }
+    }
+
+    /// A searching runner moves a batch from the shared queue into its slot and goes to work
+    /// on the first. If it took more than one and nobody else is searching, it wakes a
+    /// parked runner to share them.
+    private func takeShared(into slot: Slot) -> AnyMailbox? {
+        let (first, runner) = shared.withLock { shared -> (AnyMailbox?, UnsafeContinuation<Bool, Never>?) in
+            guard let first = shared.ready.popFirst() else { return (nil, nil) }
+            let extra = min(Self.batch - 1, shared.ready.count)
+            if extra > 0 {
+                slot.queue.withLock { $0.append(contentsOf: shared.ready.prefix(extra)) }
+                shared.ready.removeFirst(extra)
+            }
+            shared.searching -= 1
+            return (first, shared.runnerToWake(workWaiting: extra > 0))
+        }
+        runner?.resume(returning: true)
+        return first
+    }
+
+    /// Takes the newest mailbox from another runner's slot.
+    private func steal(for index: Int) -> AnyMailbox? {
+        for offset in 1..<max(slots.count, 1) {
+            let victim = slots[(index + offset) % slots.count]
+            if let mailbox = victim.queue.withLock({ $0.popLast() }) {
+                shared.withLock { $0.searching -= 1 }
+                return mailbox
+            }
+        }
+        return nil
     }
 
     /// Accepts runners again after a ``stop()`` (a restarted bus).
     func start() {
-        state.withLock { $0.stopping = false }
+        shared.withLock { shared in
+            shared.stopping = false
+            shared.searching = 0
+        }
     }
 
-    /// Runners finish what is ready, then return `nil` from ``next()``.
+    /// Runners finish what is queued, then ``next(runner:)`` returns `nil`.
     func stop() {
-        let parked = state.withLock { state in
-            state.stopping = true
-            state.awake += state.parked.count
-            defer { state.parked.removeAll() }
-            return state.parked
+        let parked = shared.withLock { shared in
+            shared.stopping = true
+            defer { shared.parked.removeAll() }
+            return shared.parked
         }
-        for runner in parked { runner.resume(returning: nil) }
+        for runner in parked { runner.resume(returning: false) }
     }
 }

@@ -8,8 +8,14 @@ public struct Subscription<Message: Sendable>: AsyncSequence, Sendable {
     public typealias Element = Message
     public typealias Failure = Never
 
-    let mailbox: Mailbox<Message>
-    let bus: PubSub
+    @usableFromInline let mailbox: Mailbox<Message>
+    @usableFromInline let bus: PubSub
+
+    @inlinable
+    init(mailbox: Mailbox<Message>, bus: PubSub) {
+        self.mailbox = mailbox
+        self.bus = bus
+    }
 
     /// The identity this subscription was made as (see ``PubSub/broadcast(_:on:from:)``).
     public var owner: SubscriberID { mailbox.owner }
@@ -23,18 +29,24 @@ public struct Subscription<Message: Sendable>: AsyncSequence, Sendable {
     /// Unsubscribes. Messages already buffered can still be read; then iteration ends.
     public func cancel() { bus.remove(mailbox) }
 
+    @inlinable
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(mailbox: mailbox) }
 
     public struct AsyncIterator: AsyncIteratorProtocol {
-        let mailbox: Mailbox<Message>
+        @usableFromInline let mailbox: Mailbox<Message>
         /// Messages taken from the mailbox in one batch, read without locking.
-        var local: Deque<Message> = []
+        @usableFromInline var local: Deque<Message> = []
 
+        @inlinable
+        init(mailbox: Mailbox<Message>) { self.mailbox = mailbox }
+
+        @inlinable
         public mutating func next() async -> Message? {
             if let message = local.popFirst() { return message }
             return await mailbox.next(refilling: &local)
         }
 
+        @inlinable
         public mutating func next(isolation actor: isolated (any Actor)?) async -> Message? {
             if let message = local.popFirst() { return message }
             return await mailbox.next(refilling: &local)
@@ -44,8 +56,14 @@ public struct Subscription<Message: Sendable>: AsyncSequence, Sendable {
 
 /// A handler subscription (see ``PubSub/subscribe(_:options:as:handler:)``).
 public struct SubscriptionHandle<Message: Sendable>: Sendable {
-    let mailbox: Mailbox<Message>
-    let bus: PubSub
+    @usableFromInline let mailbox: Mailbox<Message>
+    @usableFromInline let bus: PubSub
+
+    @inlinable
+    init(mailbox: Mailbox<Message>, bus: PubSub) {
+        self.mailbox = mailbox
+        self.bus = bus
+    }
 
     /// The identity this subscription was made as.
     public var owner: SubscriberID { mailbox.owner }
