@@ -72,7 +72,11 @@ final class RunQueue: Sendable {
         shared.withLock { $0.searching += 1 }
         while true {
             for _ in 0..<Self.spinsBeforeParking {
-                if let mailbox = takeShared(into: slot) ?? steal(for: index) { return mailbox }
+                if let mailbox = takeShared(into: slot) { return mailbox }
+                if let mailbox = steal(for: index) {
+                    shared.withLock { $0.searching -= 1 }
+                    return mailbox
+                }
                 await Task.yield()
             }
             let keepSearching = await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
@@ -110,14 +114,11 @@ final class RunQueue: Sendable {
         return first
     }
 
-    /// Takes the newest mailbox from another runner's slot.
+    /// Takes the newest mailbox from another runner's slot (the caller does the accounting).
     private func steal(for index: Int) -> AnyMailbox? {
         for offset in 1..<max(slots.count, 1) {
             let victim = slots[(index + offset) % slots.count]
-            if let mailbox = victim.queue.withLock({ $0.popLast() }) {
-                shared.withLock { $0.searching -= 1 }
-                return mailbox
-            }
+            if let mailbox = victim.queue.withLock({ $0.popLast() }) { return mailbox }
         }
         return nil
     }
