@@ -80,12 +80,17 @@ public struct ModelReply: Sendable, Hashable {
     public var stopReason: String?
     /// Tokens used, when the provider reported them.
     public var usage: TokenUsage?
+    /// What the call cost in US dollars, when the model's price is known (``ModelPricing``).
+    public var costUSD: Double?
 
-    public init(text: String, model: String? = nil, stopReason: String? = nil, usage: TokenUsage? = nil) {
+    public init(
+        text: String, model: String? = nil, stopReason: String? = nil, usage: TokenUsage? = nil, costUSD: Double? = nil
+    ) {
         self.text = text
         self.model = model
         self.stopReason = stopReason
         self.usage = usage
+        self.costUSD = costUSD
     }
 }
 

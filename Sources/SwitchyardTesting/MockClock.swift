@@ -88,6 +88,13 @@ public final class MockClock: Clock, Sendable {
         }
     }
 
+    /// Waits until some task sleeps until exactly `deadline` (skipping other sleeps), then
+    /// moves time there, waking it.
+    public func advanceWhenSleeping(until deadline: Instant) async {
+        while await nextSleepScheduled() != deadline {}
+        advance(to: deadline)
+    }
+
     /// Moves time forward by `duration`, waking every sleeper whose deadline has come, in
     /// deadline order.
     public func advance(by duration: Duration) {
