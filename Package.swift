@@ -65,6 +65,8 @@ let package = Package(
             name: "switchyard",
             dependencies: [
                 "SwitchyardAgents",
+                "SwitchyardLLM",
+                "SwitchyardTesting",
                 "KitchenDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,8 @@
 /// Tries models in turn, moving on by error class.
 ///
+/// The first model gets the request as it is; later ones get it without its `model`
+/// override, so each answers with the model it was configured with.
+///
 /// For example: overloaded or rate-limited → a second model; an authentication error → no
 /// second try at all, so the caller's rule-based fallback answers at once.
 public struct FallbackChainModel: LanguageModel {
@@ -24,7 +27,9 @@ public struct FallbackChainModel: LanguageModel {
 
     public func complete(_ request: ModelRequest) async throws -> ModelReply {
         var lastError: (any Error)?
-        for model in models {
+        for (index, model) in models.enumerated() {
+            var request = request
+            if index > 0 { request.model = nil }
             do {
                 return try await model.complete(request)
             } catch let error as LLMError where switchOn.contains(error.kind) {

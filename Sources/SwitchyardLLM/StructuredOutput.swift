@@ -13,7 +13,7 @@ extension LanguageModel {
         let instruction = "Answer with a single JSON value and nothing else."
         request.system = request.system.map { "\($0)\n\n\(instruction)" } ?? instruction
         let reply = try await complete(request)
-        guard let json = Self.firstJSON(in: reply.text) else {
+        guard let json = firstJSONValue(in: reply.text) else {
             throw LLMError(.unparsableOutput, provider: name, message: "the reply holds no JSON")
         }
         do {
@@ -22,36 +22,37 @@ extension LanguageModel {
             throw LLMError(.unparsableOutput, provider: name, message: "the reply's JSON is not a \(T.self): \(error)")
         }
     }
+}
 
-    /// The first balanced JSON object or array in `text`, if any.
-    static func firstJSON(in text: String) -> Substring? {
-        guard let start = text.firstIndex(where: { $0 == "{" || $0 == "[" }) else { return nil }
-        var depth = 0
-        var inString = false
-        var escaped = false
-        var index = start
-        while index < text.endIndex {
-            let character = text[index]
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if character == "\\" {
-                    escaped = true
-                } else if character == "\"" {
-                    inString = false
-                }
-            } else {
-                switch character {
-                case "\"": inString = true
-                case "{", "[": depth += 1
-                case "}", "]":
-                    depth -= 1
-                    if depth == 0 { return text[start...index] }
-                default: break
-                }
+/// The first balanced JSON object or array in `text`, if any (brackets inside strings are
+/// skipped).
+public func firstJSONValue(in text: String) -> Substring? {
+    guard let start = text.firstIndex(where: { $0 == "{" || $0 == "[" }) else { return nil }
+    var depth = 0
+    var inString = false
+    var escaped = false
+    var index = start
+    while index < text.endIndex {
+        let character = text[index]
+        if inString {
+            if escaped {
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == "\"" {
+                inString = false
             }
-            index = text.index(after: index)
+        } else {
+            switch character {
+            case "\"": inString = true
+            case "{", "[": depth += 1
+            case "}", "]":
+                depth -= 1
+                if depth == 0 { return text[start...index] }
+            default: break
+            }
         }
-        return nil
+        index = text.index(after: index)
     }
+    return nil
 }

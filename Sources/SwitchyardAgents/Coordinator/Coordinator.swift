@@ -188,12 +188,13 @@ public final class Coordinator<Logic: CoordinatorLogic, C: Clock>: Service, Send
         switch result {
         case .success(let decision):
             directive = Directive(
-                triggerID: window.triggerID, decision: decision, heardFrom: window.heardFrom, missing: window.missing,
+                triggerID: window.triggerID, decision: decision, heardFrom: window.heardFrom,
+                observationSources: window.sources, missing: window.missing,
                 source: .model, fallbackReason: nil, closeReason: reason)
         case .failure(let fallbackReason):
             directive = Directive(
                 triggerID: window.triggerID, decision: logic.fallbackDecision(for: window), heardFrom: window.heardFrom,
-                missing: window.missing, source: .fallback, fallbackReason: fallbackReason, closeReason: reason)
+                observationSources: window.sources, missing: window.missing, source: .fallback, fallbackReason: fallbackReason, closeReason: reason)
         }
         Counter(label: "switchyard_coordinator_directives_total", dimensions: [("source", directive.source.rawValue)])
             .increment()

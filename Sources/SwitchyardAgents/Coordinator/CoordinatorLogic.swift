@@ -24,6 +24,8 @@ public struct CollectedWindow<Trigger: TriggerMessage, Value: Sendable>: Sendabl
 
     /// The agents heard from, sorted.
     public var heardFrom: [String] { observations.keys.sorted() }
+    /// Where each heard observation came from (logic, model or fallback), by agent.
+    public var sources: [String: ObservationSource] { observations.mapValues(\.source) }
     /// The expected agents not heard from, sorted.
     public var missing: [String] { expectedAgents.subtracting(observations.keys).sorted() }
     /// Whether every expected agent reported.
@@ -91,6 +93,8 @@ public struct Directive<Decision: Sendable>: Sendable {
     public var decision: Decision
     /// The agents whose observations the decision was made from, sorted.
     public var heardFrom: [String]
+    /// Where each of those observations came from (logic, model or fallback), by agent.
+    public var observationSources: [String: ObservationSource]
     /// The expected agents that had not reported when the window closed, sorted.
     public var missing: [String]
     /// Whether the model or the rule-based fallback decided.
@@ -103,12 +107,14 @@ public struct Directive<Decision: Sendable>: Sendable {
     public var time: Date
 
     public init(
-        triggerID: TriggerID, decision: Decision, heardFrom: [String], missing: [String], source: DirectiveSource,
-        fallbackReason: FallbackReason?, closeReason: WindowCloseReason, time: Date = Date()
+        triggerID: TriggerID, decision: Decision, heardFrom: [String], observationSources: [String: ObservationSource] = [:],
+        missing: [String], source: DirectiveSource, fallbackReason: FallbackReason?, closeReason: WindowCloseReason,
+        time: Date = Date()
     ) {
         self.triggerID = triggerID
         self.decision = decision
         self.heardFrom = heardFrom
+        self.observationSources = observationSources
         self.missing = missing
         self.source = source
         self.fallbackReason = fallbackReason

@@ -87,17 +87,37 @@ public final class FakeLLMServer: Sendable {
         var events: Deque<RecordedRequest> = []
         var waiters: Deque<CheckedContinuation<RecordedRequest, Never>> = []
         var counter = 0
+        var unscripted = 0
     }
 
     private let state: Mutex<State>
     private let otherwise: Step
+    private let faults: [Fault]
+    private let faultEvery: Int
     /// The `retry-after` sent with 429s, in seconds. Default 1.
     public let retryAfterSeconds: Int
 
-    public init(steps: [Step] = [], otherwise: Step = .reply("ok"), retryAfterSeconds: Int = 1) {
+    /// - Parameters:
+    ///   - steps: what the first requests get, in order.
+    ///   - otherwise: what later requests get. Default: the reply `ok`.
+    ///   - faults: once the steps are used up, every `faultEvery`-th request gets the next of
+    ///     these faults (in turn) instead of `otherwise`.
+    public init(
+        steps: [Step] = [], otherwise: Step = .reply("ok"), faults: [Fault] = [], faultEvery: Int = 2,
+        retryAfterSeconds: Int = 1
+    ) {
+        precondition(faultEvery >= 1, "Switchyard: faultEvery must be at least 1")
         self.state = Mutex(State(steps: Deque(steps)))
         self.otherwise = otherwise
+        self.faults = faults
+        self.faultEvery = faultEvery
         self.retryAfterSeconds = retryAfterSeconds
+    }
+
+    /// A responder that answers with the first JSON value in the request's last message (or
+    /// `ok`): agents that show the model an example of the JSON they want get it back.
+    public static let echoFirstJSON: @Sendable (RecordedRequest) -> String = { request in
+        firstJSONValue(in: request.lastMessage).map(String.init) ?? "ok"
     }
 
     /// Appends steps to the script.
@@ -161,7 +181,12 @@ public final class FakeLLMServer: Sendable {
             state.counter += 1
             let waiter = state.waiters.popFirst()
             if waiter == nil { state.events.append(recorded) }
-            return (state.steps.popFirst() ?? otherwise, waiter, state.counter)
+            if let step = state.steps.popFirst() { return (step, waiter, state.counter) }
+            state.unscripted += 1
+            if !faults.isEmpty, state.unscripted % faultEvery == 0 {
+                return (.fault(faults[(state.unscripted / faultEvery - 1) % faults.count]), waiter, state.counter)
+            }
+            return (otherwise, waiter, state.counter)
         }
         waiter?.resume(returning: recorded)
         let wire: any FakeWire = protocolName == "anthropic" ? AnthropicWire() : OpenAIWire()

@@ -3,10 +3,17 @@ import SwitchyardAgents
 
 extension Directive where Decision == KitchenDecision {
     /// One line for the demo's output, such as
-    /// `tick 3  fallback  heard: demand_forecaster, pricing_advisor, stock_watcher  restock egg+36  price tiramisu -5%`.
+    /// `tick 3  fallback  heard: demand_forecaster, pricing_advisor (fallback), stock_watcher  restock egg+36  price tiramisu -5%`.
     public var summary: String {
         var parts = ["tick \(triggerID)", source.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)]
-        parts.append("heard: " + (heardFrom.isEmpty ? "nobody" : heardFrom.joined(separator: ", ")))
+        let heard = heardFrom.map { agent in
+            switch observationSources[agent] {
+            case .model?: "\(agent) (model)"
+            case .fallback?: "\(agent) (fallback)"
+            default: agent
+            }
+        }
+        parts.append("heard: " + (heard.isEmpty ? "nobody" : heard.joined(separator: ", ")))
         if !missing.isEmpty { parts.append("missing: " + missing.joined(separator: ", ")) }
         let d = decision
         if !d.restock.isEmpty {

@@ -47,9 +47,9 @@ func report(tick: UInt64 = 1, served: [String: Int] = [:], missed: [String: Int]
         #expect(signal == .pricing(["carbonara": 5, "caesar": -5]))
     }
 
-    @Test func prompt_namesEveryDishAndTheModel() {
+    @Test func promptNamesEveryDishAndLeavesTheModelToConfiguration() {
         let request = PricingAdvisor().prompt(for: report(served: ["caesar": 2]))
-        #expect(request.model == "claude-3-5-haiku-20241022")
+        #expect(request.model == nil)
         let text = request.messages[0].content
         for dish in Menu.dishes { #expect(text.contains(dish.name)) }
     }

@@ -14,13 +14,15 @@ import Testing
 
     func runKitchen(
         model: (any LanguageModel)?, ticks: Int,
-        check: (Int, Directive<KitchenDecision>, KitchenState) -> Void
+        clock: MockClock = MockClock(),
+        check: (Int, Directive<KitchenDecision>, KitchenState) -> Void,
+        observed: (Int, [Observation<KitchenSignal>]) -> Void = { _, _ in }
     ) async throws {
-        let clock = MockClock()
         let app = KitchenApp(
             configuration: .init(interval: interval, ticks: nil), model: model, clock: clock,
             logger: Logger(label: "kitchen-test"))
         let directives = app.bus.subscribe(KitchenTopics.directives)
+        let observations = app.bus.subscribe(KitchenTopics.observations)
         let changes = app.bus.subscribe(KitchenTopics.stateChanged)
         let tree = try app.supervisor()
         let group = ServiceGroup(services: [tree], logger: Logger(label: "kitchen-test"))
@@ -33,6 +35,7 @@ import Testing
             #expect(await clock.nextSleepScheduled() == .init(offset: interval))
             var directiveIterator = directives.makeAsyncIterator()
             var changeIterator = changes.makeAsyncIterator()
+            var observationIterator = observations.makeAsyncIterator()
             for tick in 1...ticks {
                 clock.advance(by: interval)
                 let directive = try #require(await directiveIterator.next())
@@ -41,7 +44,12 @@ import Testing
                 _ = await changeIterator.next()
                 let applied = try #require(await changeIterator.next())
                 check(tick, directive, applied.state)
+                // The window closed on the third observation, so all three are in already.
+                var ofTick: [Observation<KitchenSignal>] = []
+                for _ in 0..<3 { if let observation = await observationIterator.next() { ofTick.append(observation) } }
+                observed(tick, ofTick)
             }
+            #expect(observations.bufferedCount == 0)
             await group.triggerGracefulShutdown()
         }
     }
@@ -73,5 +81,47 @@ import Testing
             #expect(state.prices["caesar"] == caesar)
         }
         #expect(model.requests.count == 6)
+    }
+}
+
+/// The kitchen against the fake LLM server over loopback HTTP, one fault class per tick.
+@Suite struct KitchenAgainstFakeLLMTests {
+    static let faults: [FakeLLMServer.Fault] = [
+        .rateLimited, .overloaded, .serverError, .authentication, .malformedJSON, .truncatedStream,
+        .streamErrorAfter200, .closeMidBody,
+    ]
+
+    @Test func everyTickGetsOneObservationPerAgentAndADirectiveMarkedModelOrFallback() async throws {
+        // Odd ticks: the pricing advisor's call fails and the coordinator's succeeds; even
+        // ticks the other way round. Requests come in that order within a tick: the advisor
+        // answers the service report, the coordinator asks once the window closes.
+        var steps: [FakeLLMServer.Step] = []
+        for (index, fault) in Self.faults.enumerated() {
+            let echo = FakeLLMServer.Step.respond(FakeLLMServer.echoFirstJSON)
+            steps += index % 2 == 0 ? [.fault(fault), echo] : [echo, .fault(fault)]
+        }
+        let server = FakeLLMServer(steps: steps)
+        let clock = MockClock()
+        try await server.withRunning { baseURL in
+            let model = AnthropicModel(
+                configuration: .init(
+                    apiKey: APIKey("fake"), baseURL: baseURL, streaming: true,
+                    transport: .init(retry: .none)),
+                clock: clock)
+            try await KitchenAppTests().runKitchen(
+                model: model, ticks: Self.faults.count, clock: clock,
+                check: { tick, directive, _ in
+                    let advisorFailed = tick % 2 == 1
+                    #expect(directive.source == (advisorFailed ? .model : .fallback), "tick \(tick)")
+                    #expect(directive.heardFrom == ["demand_forecaster", "pricing_advisor", "stock_watcher"])
+                    #expect(directive.observationSources["pricing_advisor"] == (advisorFailed ? .fallback : .model))
+                    #expect(directive.observationSources["stock_watcher"] == .logic)
+                },
+                observed: { tick, observations in
+                    #expect(observations.allSatisfy { $0.triggerID == TriggerID(tick) }, "tick \(tick)")
+                    #expect(observations.map(\.agent).sorted() == ["demand_forecaster", "pricing_advisor", "stock_watcher"])
+                })
+        }
+        #expect(server.requests.count == 2 * Self.faults.count)
     }
 }

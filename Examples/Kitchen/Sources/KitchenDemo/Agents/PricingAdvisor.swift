@@ -8,7 +8,6 @@ import SwitchyardLLM
 /// `{"changes": {"dish": percent, ...}}` with percents in -10...10.
 public struct PricingAdvisor: LLMAgent {
     public let name = "pricing_advisor"
-    public let model = "claude-3-5-haiku-20241022"
 
     public init() {}
 
@@ -18,7 +17,6 @@ public struct PricingAdvisor: LLMAgent {
                 + "served \(report.served[dish.name, default: 0]), turned away \(report.missed[dish.name, default: 0])"
         }
         return ModelRequest(
-            model: model,
             system: "You price a small restaurant's menu. Answer only with JSON.",
             messages: [
                 ChatMessage(
@@ -26,8 +24,8 @@ public struct PricingAdvisor: LLMAgent {
                     content: """
                         Service \(report.tick):
                         \(lines.joined(separator: "\n"))
-                        Suggest price changes in whole percent between -10 and 10 as \
-                        {"changes": {"<dish>": <percent>}}. Omit dishes to keep.
+                        Suggest price changes in whole percent between -10 and 10, omitting dishes to keep, \
+                        as JSON such as {"changes": {"margherita": 5}}.
                         """)
             ],
             maxTokens: 200,

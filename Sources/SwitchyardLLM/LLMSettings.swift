@@ -1,0 +1,189 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import TOMLKit
+
+/// Which model to use, from `switchyard.toml`'s `[llm]` table and the environment.
+///
+/// ```toml
+/// [llm]
+/// provider = "anthropic"            # or "openai" (any OpenAI-compatible server)
+/// model = "claude-3-5-haiku-20241022"
+/// base_url = "https://api.anthropic.com"
+/// api_key_env = "ANTHROPIC_API_KEY" # the variable that holds the key; never the key itself
+/// stream = false
+/// request_timeout_seconds = 60
+/// ```
+///
+/// Environment variables override the file: `SWITCHYARD_LLM_PROVIDER`,
+/// `SWITCHYARD_LLM_MODEL`, `SWITCHYARD_LLM_BASE_URL`, `SWITCHYARD_LLM_API_KEY_ENV`,
+/// `SWITCHYARD_LLM_STREAM`. With no provider named, `ANTHROPIC_API_KEY` being set selects
+/// Anthropic. With no provider and no key, there is no model: agents run on their fallbacks.
+public struct LLMSettings: Sendable, Hashable {
+    public enum Provider: String, Sendable, Hashable, CaseIterable {
+        case anthropic
+        case openai
+    }
+
+    public var provider: Provider?
+    public var model: String?
+    public var baseURL: String?
+    /// The name of the environment variable holding the key.
+    public var apiKeyVariable: String?
+    public var streaming: Bool?
+    public var requestTimeout: Duration?
+
+    public init(
+        provider: Provider? = nil, model: String? = nil, baseURL: String? = nil, apiKeyVariable: String? = nil,
+        streaming: Bool? = nil, requestTimeout: Duration? = nil
+    ) {
+        self.provider = provider
+        self.model = model
+        self.baseURL = baseURL
+        self.apiKeyVariable = apiKeyVariable
+        self.streaming = streaming
+        self.requestTimeout = requestTimeout
+    }
+
+    /// `other`'s settings where it has them, else these.
+    public func overridden(by other: LLMSettings) -> LLMSettings {
+        LLMSettings(
+            provider: other.provider ?? provider, model: other.model ?? model, baseURL: other.baseURL ?? baseURL,
+            apiKeyVariable: other.apiKeyVariable ?? apiKeyVariable, streaming: other.streaming ?? streaming,
+            requestTimeout: other.requestTimeout ?? requestTimeout)
+    }
+
+    /// The `SWITCHYARD_LLM_*` variables.
+    public static func environment(_ environment: [String: String]) throws(LLMConfigurationError) -> LLMSettings {
+        var settings = LLMSettings()
+        if let provider = environment["SWITCHYARD_LLM_PROVIDER"], !provider.isEmpty {
+            settings.provider = try parseProvider(provider, key: "SWITCHYARD_LLM_PROVIDER")
+        }
+        settings.model = environment["SWITCHYARD_LLM_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
+        settings.baseURL = environment["SWITCHYARD_LLM_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        settings.apiKeyVariable = environment["SWITCHYARD_LLM_API_KEY_ENV"].flatMap { $0.isEmpty ? nil : $0 }
+        if let stream = environment["SWITCHYARD_LLM_STREAM"] {
+            settings.streaming = ["1", "true", "yes"].contains(stream.lowercased())
+        }
+        return settings
+    }
+
+    /// The `[llm]` table of a `switchyard.toml` (absent: no settings).
+    public static func toml(_ text: String) throws(LLMConfigurationError) -> LLMSettings {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw LLMConfigurationError(key: nil, line: error.source.begin.line, message: error.description)
+        } catch {
+            throw LLMConfigurationError(key: nil, line: nil, message: "\(error)")
+        }
+        guard let value = root["llm"] else { return LLMSettings() }
+        guard let table = value.table else {
+            throw LLMConfigurationError(key: "llm", line: nil, message: "must be a table ([llm])")
+        }
+        var settings = LLMSettings()
+        let known = ["provider", "model", "base_url", "api_key_env", "stream", "request_timeout_seconds", "api_key"]
+        for key in table.keys where !known.contains(key) {
+            throw LLMConfigurationError(
+                key: "llm.\(key)", line: nil,
+                message: "unknown key; expected one of provider, model, base_url, api_key_env, stream, request_timeout_seconds")
+        }
+        if table["api_key"] != nil {
+            throw LLMConfigurationError(
+                key: "llm.api_key", line: nil,
+                message: "keys do not belong in files; name the environment variable that holds it with api_key_env")
+        }
+        func string(_ key: String) throws(LLMConfigurationError) -> String? {
+            guard let value = table[key] else { return nil }
+            guard let string = value.string else {
+                throw LLMConfigurationError(key: "llm.\(key)", line: nil, message: "must be a string")
+            }
+            return string
+        }
+        if let provider = try string("provider") { settings.provider = try parseProvider(provider, key: "llm.provider") }
+        settings.model = try string("model")
+        settings.baseURL = try string("base_url")
+        settings.apiKeyVariable = try string("api_key_env")
+        if let stream = table["stream"] {
+            guard let flag = stream.bool else {
+                throw LLMConfigurationError(key: "llm.stream", line: nil, message: "must be true or false")
+            }
+            settings.streaming = flag
+        }
+        if let timeout = table["request_timeout_seconds"] {
+            guard let seconds = timeout.int, seconds > 0 else {
+                throw LLMConfigurationError(key: "llm.request_timeout_seconds", line: nil, message: "must be a positive integer")
+            }
+            settings.requestTimeout = .seconds(seconds)
+        }
+        return settings
+    }
+
+    private static func parseProvider(_ text: String, key: String) throws(LLMConfigurationError) -> Provider {
+        guard let provider = Provider(rawValue: text.lowercased()) else {
+            throw LLMConfigurationError(key: key, line: nil, message: "unknown provider \"\(text)\"; expected anthropic or openai")
+        }
+        return provider
+    }
+
+    /// The model these settings describe, or `nil` when none is configured (said once in
+    /// the log, with the reason). Keys are read from `environment`, never logged.
+    public func makeModel(
+        environment: [String: String], httpClient: HTTPClient = .shared, logger: Logger
+    ) throws(LLMConfigurationError) -> (any LanguageModel)? {
+        let provider = self.provider ?? (environment["ANTHROPIC_API_KEY"].map { !$0.isEmpty } == true ? .anthropic : nil)
+        var transport = TransportOptions()
+        if let requestTimeout { transport.requestTimeout = requestTimeout }
+        switch provider {
+        case nil:
+            logger.notice("no language model configured; LLM agents and coordinators run on their fallbacks")
+            return nil
+        case .anthropic:
+            let variable = apiKeyVariable ?? "ANTHROPIC_API_KEY"
+            let base = baseURL ?? "https://api.anthropic.com"
+            let key = environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+            // The hosted API needs a key; a local stand-in (the fake server) may not.
+            if key == nil && base.contains("api.anthropic.com") {
+                logger.notice(
+                    "anthropic is configured but \(variable) is not set; LLM agents and coordinators run on their fallbacks")
+                return nil
+            }
+            return AnthropicModel(
+                configuration: .init(
+                    apiKey: APIKey(key ?? ""), model: model ?? "claude-3-5-haiku-20241022", baseURL: base,
+                    streaming: streaming ?? false, transport: transport),
+                httpClient: httpClient, logger: logger)
+        case .openai:
+            let variable = apiKeyVariable ?? "OPENAI_API_KEY"
+            let key = environment[variable].flatMap { $0.isEmpty ? nil : APIKey($0) }
+            let base = baseURL ?? "https://api.openai.com/v1"
+            if key == nil && base.contains("api.openai.com") {
+                logger.notice("openai is configured but \(variable) is not set; LLM agents and coordinators run on their fallbacks")
+                return nil
+            }
+            guard let model = model ?? (base.contains("api.openai.com") ? "gpt-4o-mini" : nil) else {
+                throw LLMConfigurationError(
+                    key: "llm.model", line: nil,
+                    message: "an OpenAI-compatible server at \(base) needs a model name (llm.model or SWITCHYARD_LLM_MODEL)")
+            }
+            return OpenAICompatibleModel(
+                configuration: .init(model: model, apiKey: key, baseURL: base, streaming: streaming ?? false, transport: transport),
+                httpClient: httpClient, logger: logger)
+        }
+    }
+}
+
+/// A bad `[llm]` setting, naming the key (and the line, for syntax errors).
+public struct LLMConfigurationError: Error, Hashable, CustomStringConvertible {
+    public var key: String?
+    public var line: Int?
+    public var message: String
+
+    public var description: String {
+        var where_ = ""
+        if let line { where_ += "line \(line)" }
+        if let key { where_ += where_.isEmpty ? key : ", \(key)" }
+        return where_.isEmpty ? "configuration: \(message)" : "configuration (\(where_)): \(message)"
+    }
+}
