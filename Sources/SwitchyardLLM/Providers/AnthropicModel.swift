@@ -47,11 +47,9 @@ public struct AnthropicModel<C: Clock>: LanguageModel where C.Duration == Durati
         logger: Logger = Logger(label: "switchyard.llm"), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.configuration = configuration
-        var logger = logger
-        logger[metadataKey: "llm.model"] = "\(configuration.model)"
         self.http = ModelHTTP(
-            provider: "anthropic", http: httpClient, options: configuration.transport, clock: clock, logger: logger,
-            random: random)
+            provider: "anthropic", model: configuration.model, http: httpClient, options: configuration.transport, clock: clock,
+            logger: logger, random: random)
     }
 
     public func complete(_ request: ModelRequest) async throws -> ModelReply {
@@ -63,19 +61,14 @@ public struct AnthropicModel<C: Clock>: LanguageModel where C.Duration == Durati
                 temperature: request.temperature, stop_sequences: request.stopSequences.isEmpty ? nil : request.stopSequences,
                 stream: configuration.streaming ? true : nil))
         var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "accept", value: configuration.streaming ? "text/event-stream" : "application/json")
         headers.add(name: "x-api-key", value: configuration.apiKey.secret)
         headers.add(name: "anthropic-version", value: configuration.version)
-        let http = self.http
-        let streaming = configuration.streaming
-        let reply = try await http.post(
+        return try await http.complete(
             url: configuration.baseURL.trimmingTrailingSlash + "/v1/messages", headers: headers, body: body,
+            streaming: configuration.streaming, model: model,
             decodeError: { Self.error(status: $0, body: $1, requestID: $2) },
-            read: { response in
-                streaming ? try await Self.readStream(response, http: http) : try Self.reply(from: try await http.collect(response))
-            })
-        return http.account(reply, model: reply.model ?? model)
+            parseJSON: { try Self.reply(from: $0) },
+            readStream: { try await Self.readStream($0, http: $1) })
     }
 
     // MARK: Wire format

@@ -44,11 +44,9 @@ public struct OpenAICompatibleModel<C: Clock>: LanguageModel where C.Duration ==
         logger: Logger = Logger(label: "switchyard.llm"), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.configuration = configuration
-        var logger = logger
-        logger[metadataKey: "llm.model"] = "\(configuration.model)"
         self.http = ModelHTTP(
-            provider: "openai", http: httpClient, options: configuration.transport, clock: clock, logger: logger,
-            random: random)
+            provider: "openai", model: configuration.model, http: httpClient, options: configuration.transport, clock: clock,
+            logger: logger, random: random)
     }
 
     public func complete(_ request: ModelRequest) async throws -> ModelReply {
@@ -63,18 +61,13 @@ public struct OpenAICompatibleModel<C: Clock>: LanguageModel where C.Duration ==
                 stream: configuration.streaming ? true : nil,
                 stream_options: configuration.streaming ? .init(include_usage: true) : nil))
         var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "accept", value: configuration.streaming ? "text/event-stream" : "application/json")
         if let key = configuration.apiKey { headers.add(name: "authorization", value: "Bearer \(key.secret)") }
-        let http = self.http
-        let streaming = configuration.streaming
-        let reply = try await http.post(
+        return try await http.complete(
             url: configuration.baseURL.trimmingTrailingSlash + "/chat/completions", headers: headers, body: body,
+            streaming: configuration.streaming, model: model,
             decodeError: { Self.error(status: $0, body: $1, requestID: $2) },
-            read: { response in
-                streaming ? try await Self.readStream(response, http: http) : try Self.reply(from: try await http.collect(response))
-            })
-        return http.account(reply, model: reply.model ?? model)
+            parseJSON: { try Self.reply(from: $0) },
+            readStream: { try await Self.readStream($0, http: $1) })
     }
 
     // MARK: Wire format

@@ -45,9 +45,45 @@ struct ModelHTTP<C: Clock>: Sendable where C.Duration == Duration {
     let logger: Logger
     let random: @Sendable () -> Double
 
+    init(
+        provider: String, model: String, http: HTTPClient, options: TransportOptions, clock: C, logger: Logger,
+        random: @escaping @Sendable () -> Double
+    ) {
+        var logger = logger
+        logger[metadataKey: "llm.provider"] = "\(provider)"
+        logger[metadataKey: "llm.model"] = "\(model)"
+        self.provider = provider
+        self.http = http
+        self.options = options
+        self.clock = clock
+        self.logger = logger
+        self.random = random
+    }
+
+    /// One model call: POSTs the JSON `body` with `headers` (plus content type and accept),
+    /// reads the reply whole (`parseJSON`) or streamed (`readStream`), and accounts for it.
+    func complete(
+        url: String,
+        headers: HTTPHeaders,
+        body: Data,
+        streaming: Bool,
+        model: String,
+        decodeError: @escaping @Sendable (Int, Data, String?) -> LLMError,
+        parseJSON: @escaping @Sendable (Data) throws -> ModelReply,
+        readStream: @escaping @Sendable (HTTPClientResponse, ModelHTTP) async throws -> ModelReply
+    ) async throws -> ModelReply {
+        var headers = headers
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "accept", value: streaming ? "text/event-stream" : "application/json")
+        let reply = try await post(url: url, headers: headers, body: body, decodeError: decodeError) { [self] response in
+            streaming ? try await readStream(response, self) : try parseJSON(try await collect(response))
+        }
+        return account(reply, model: reply.model ?? model)
+    }
+
     /// POSTs `body` to `url` and hands a 2xx response to `read`; an error status is decoded
     /// by `decodeError(status, body, requestID)`. Retries what the policy says to.
-    func post<Result: Sendable>(
+    private func post<Result: Sendable>(
         url: String,
         headers: HTTPHeaders,
         body: Data,
@@ -127,7 +163,7 @@ struct ModelHTTP<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     /// Records a reply's tokens and cost as metrics and returns it with its cost filled in.
-    func account(_ reply: ModelReply, model: String) -> ModelReply {
+    private func account(_ reply: ModelReply, model: String) -> ModelReply {
         var reply = reply
         guard let usage = reply.usage else { return reply }
         Counter(label: "switchyard_llm_tokens_total", dimensions: [("model", model), ("kind", "input")])
@@ -143,7 +179,7 @@ struct ModelHTTP<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     /// Reads a body whole, as the provider's JSON.
-    func collect(_ response: HTTPClientResponse) async throws -> Data {
+    private func collect(_ response: HTTPClientResponse) async throws -> Data {
         do {
             return Data(try await response.body.collect(upTo: options.maxResponseBytes).readableBytesView)
         } catch let error as NIOTooManyBytesError {
