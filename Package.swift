@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "SwitchyardAgents", targets: ["SwitchyardAgents"]),
         .library(name: "SwitchyardLLM", targets: ["SwitchyardLLM"]),
         .library(name: "SwitchyardTesting", targets: ["SwitchyardTesting"]),
+        .library(name: "SwitchyardStore", targets: ["SwitchyardStore"]),
+        .library(name: "SwitchyardJobs", targets: ["SwitchyardJobs"]),
         .executable(name: "switchyard", targets: ["switchyard"]),
         .executable(name: "kitchen-demo", targets: ["kitchen-demo"]),
     ],
@@ -26,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .target(
@@ -35,6 +38,37 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "SwitchyardStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "SwitchyardJobs",
+            dependencies: [
+                "SwitchyardStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "SwitchyardJobsTests",
+            dependencies: [
+                "SwitchyardJobs",
+                "SwitchyardStore",
+                "SwitchyardTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: upcoming
         ),

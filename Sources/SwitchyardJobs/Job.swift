@@ -1,0 +1,76 @@
+import Foundation
+
+/// A durable job, as stored.
+public struct Job: Sendable, Hashable, Identifiable {
+    public var id: Int64
+    /// The queue (kind) that says which worker runs it.
+    public var queue: String
+    /// The payload, as JSON text.
+    public var payload: String
+    public var status: JobStatus
+    /// Attempts started so far (claims).
+    public var attempt: Int
+    public var maxAttempts: Int
+    /// Not to be run before this time.
+    public var runAfter: Date
+    /// The worker holding the job while `processing`.
+    public var leaseOwner: String?
+    /// When the lease lapses unless a heartbeat extends it.
+    public var leaseExpiresAt: Date?
+    /// The last failure's message (kept when the job is `stuck`).
+    public var lastError: String?
+    /// The worker's result, as JSON text.
+    public var result: String?
+    /// At most one `pending` or `processing` job per queue has this key.
+    public var uniqueKey: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var finishedAt: Date?
+
+    /// Decodes the payload.
+    public func decodePayload<T: Decodable>(as type: T.Type = T.self) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(payload.utf8))
+    }
+
+    /// Decodes the result, if any.
+    public func decodeResult<T: Decodable>(as type: T.Type = T.self) throws -> T? {
+        try result.map { try JSONDecoder().decode(T.self, from: Data($0.utf8)) }
+    }
+}
+
+/// A job to enqueue.
+public struct NewJob: Sendable, Hashable {
+    public var queue: String
+    public var payload: String
+    /// Default 5.
+    public var maxAttempts: Int
+    /// Default: now.
+    public var runAfter: Date?
+    public var uniqueKey: String?
+
+    /// - Throws: an `EncodingError` if `payload` cannot be encoded.
+    public init<Payload: Encodable>(
+        queue: String, payload: Payload, maxAttempts: Int = 5, runAfter: Date? = nil, uniqueKey: String? = nil
+    ) throws {
+        precondition(maxAttempts >= 1, "Switchyard: maxAttempts must be at least 1")
+        self.queue = queue
+        self.payload = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
+        self.maxAttempts = maxAttempts
+        self.runAfter = runAfter
+        self.uniqueKey = uniqueKey
+    }
+}
+
+/// What an enqueue did.
+public struct EnqueueResult: Sendable, Hashable {
+    public var job: Job
+    /// `false` when a job with the same unique key was pending or processing: `job` is that one.
+    public var inserted: Bool
+}
+
+/// How many jobs of a queue are in a status.
+public struct JobCount: Sendable, Hashable {
+    public var queue: String
+    public var status: JobStatus
+    public var count: Int
+}

@@ -1,0 +1,283 @@
+import Foundation
+import GRDB
+import SwitchyardStore
+
+/// The job table on SQLite (GRDB, WAL): every transition one atomic, fenced statement.
+public final class SQLiteJobStore: JobStore {
+    public let database: SQLiteDatabase
+    public let notifier = JobNotifier()
+    private let now: @Sendable () -> Date
+
+    /// The job table's schema, applied by ``init(database:now:)``.
+    public static let migrations = [
+        Migration(
+            name: "switchyard_jobs_001",
+            sql: """
+                CREATE TABLE switchyard_jobs (
+                    id INTEGER PRIMARY KEY,
+                    queue TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('pending', 'processing', 'completed', 'stuck', 'cancelled')),
+                    attempt INTEGER NOT NULL DEFAULT 0,
+                    max_attempts INTEGER NOT NULL CHECK (max_attempts >= 1),
+                    run_after REAL NOT NULL,
+                    lease_owner TEXT,
+                    lease_expires_at REAL,
+                    last_error TEXT,
+                    result TEXT,
+                    unique_key TEXT,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL,
+                    finished_at REAL
+                );
+                -- claim and next-due: pending jobs of a queue by due time
+                CREATE INDEX switchyard_jobs_due ON switchyard_jobs (queue, status, run_after);
+                -- rescue: processing jobs by lease expiry; prune: completed jobs by finish time
+                CREATE INDEX switchyard_jobs_status_lease ON switchyard_jobs (status, lease_expires_at);
+                CREATE INDEX switchyard_jobs_status_finished ON switchyard_jobs (status, finished_at);
+                -- at most one live job per queue and unique key
+                CREATE UNIQUE INDEX switchyard_jobs_unique ON switchyard_jobs (queue, unique_key)
+                    WHERE unique_key IS NOT NULL AND status IN ('pending', 'processing');
+                """)
+    ]
+
+    // The SQL the store runs, named, so the index audit checks exactly these.
+    enum SQL {
+        static let insert = """
+            INSERT INTO switchyard_jobs (queue, payload, status, attempt, max_attempts, run_after, unique_key, created_at, updated_at)
+            VALUES (?, ?, 'pending', 0, ?, ?, ?, ?, ?) RETURNING *
+            """
+        static let findLive = """
+            SELECT * FROM switchyard_jobs
+            WHERE queue = ? AND unique_key = ? AND status IN ('pending', 'processing') AND unique_key IS NOT NULL
+            """
+        static let claim = """
+            UPDATE switchyard_jobs
+            SET status = 'processing', attempt = attempt + 1, lease_owner = ?, lease_expires_at = ?, updated_at = ?
+            WHERE id IN (
+                SELECT id FROM switchyard_jobs WHERE queue = ? AND status = 'pending' AND run_after <= ?
+                ORDER BY run_after, id LIMIT ?)
+            RETURNING *
+            """
+        static func heartbeat(count: Int) -> String {
+            """
+            UPDATE switchyard_jobs SET lease_expires_at = ?, updated_at = ?
+            WHERE status = 'processing' AND lease_owner = ? AND id IN (\(databaseQuestionMarks(count: count)))
+            """
+        }
+        static let complete = """
+            UPDATE switchyard_jobs
+            SET status = 'completed', result = ?, finished_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = ? AND status = 'processing' AND lease_owner = ?
+            """
+        static let retry = """
+            UPDATE switchyard_jobs
+            SET status = 'pending', run_after = ?, last_error = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = ? AND status = 'processing' AND lease_owner = ?
+            """
+        static let stick = """
+            UPDATE switchyard_jobs
+            SET status = 'stuck', last_error = ?, finished_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = ? AND status = 'processing' AND lease_owner = ?
+            """
+        static let release = """
+            UPDATE switchyard_jobs
+            SET status = 'pending', attempt = attempt - 1, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = ? AND status = 'processing' AND lease_owner = ?
+            """
+        static let rescueStuck = """
+            UPDATE switchyard_jobs
+            SET status = 'stuck', last_error = 'lease expired on the last attempt', finished_at = ?, updated_at = ?,
+                lease_owner = NULL, lease_expires_at = NULL
+            WHERE status = 'processing' AND lease_expires_at < ? AND attempt >= max_attempts
+            """
+        static let rescueRequeue = """
+            UPDATE switchyard_jobs
+            SET status = 'pending', run_after = ?, last_error = 'lease expired', updated_at = ?,
+                lease_owner = NULL, lease_expires_at = NULL
+            WHERE status = 'processing' AND lease_expires_at < ?
+            """
+        static let cancel = """
+            UPDATE switchyard_jobs
+            SET status = 'cancelled', finished_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = ? AND status IN ('pending', 'processing')
+            """
+        static let byID = "SELECT * FROM switchyard_jobs WHERE id = ?"
+        static let counts = "SELECT queue, status, COUNT(*) AS n FROM switchyard_jobs GROUP BY queue, status"
+        static let nextDue = "SELECT MIN(run_after) FROM switchyard_jobs WHERE queue = ? AND status = 'pending'"
+        static let prune = "DELETE FROM switchyard_jobs WHERE status = 'completed' AND finished_at < ?"
+    }
+
+    /// Every query the store runs, for ``SQLiteDatabase/auditIndexes(_:)``.
+    public static let auditedQueries: [AuditedQuery] = [
+        AuditedQuery(name: "jobs.insert", sql: SQL.insert, arguments: ["q", "{}", "5", "0", "k", "0", "0"]),
+        AuditedQuery(name: "jobs.find_live", sql: SQL.findLive, arguments: ["q", "k"]),
+        AuditedQuery(name: "jobs.claim", sql: SQL.claim, arguments: ["w", "0", "0", "q", "0", "10"]),
+        AuditedQuery(name: "jobs.heartbeat", sql: SQL.heartbeat(count: 2), arguments: ["0", "0", "w", "1", "2"]),
+        AuditedQuery(name: "jobs.complete", sql: SQL.complete, arguments: ["{}", "0", "0", "1", "w"]),
+        AuditedQuery(name: "jobs.retry", sql: SQL.retry, arguments: ["0", "e", "0", "1", "w"]),
+        AuditedQuery(name: "jobs.stick", sql: SQL.stick, arguments: ["e", "0", "0", "1", "w"]),
+        AuditedQuery(name: "jobs.release", sql: SQL.release, arguments: ["0", "1", "w"]),
+        AuditedQuery(name: "jobs.rescue_stuck", sql: SQL.rescueStuck, arguments: ["0", "0", "0"]),
+        AuditedQuery(name: "jobs.rescue_requeue", sql: SQL.rescueRequeue, arguments: ["0", "0", "0"]),
+        AuditedQuery(name: "jobs.cancel", sql: SQL.cancel, arguments: ["0", "0", "1"]),
+        AuditedQuery(name: "jobs.by_id", sql: SQL.byID, arguments: ["1"]),
+        AuditedQuery(name: "jobs.counts", sql: SQL.counts),
+        AuditedQuery(name: "jobs.next_due", sql: SQL.nextDue, arguments: ["q"]),
+        AuditedQuery(name: "jobs.prune", sql: SQL.prune, arguments: ["0"]),
+    ]
+
+    /// Opens the job table in `database`, creating it if needed.
+    /// - Parameter now: the wall clock (tests inject one).
+    public init(database: SQLiteDatabase, now: @escaping @Sendable () -> Date = Date.init) throws {
+        self.database = database
+        self.now = now
+        try database.migrate(Self.migrations)
+    }
+
+    // MARK: Enqueue
+
+    public func enqueue(_ job: NewJob) async throws -> EnqueueResult {
+        let result = try await database.pool.write { db in try self.enqueue(job, in: db) }
+        notifier.notify()
+        return result
+    }
+
+    /// Enqueues inside a transaction of yours, so a row and its job commit together; workers
+    /// in this process are woken when it commits.
+    public func enqueue(_ job: NewJob, in db: Database) throws -> EnqueueResult {
+        if let key = job.uniqueKey,
+            let existing = try Row.fetchOne(db, sql: SQL.findLive, arguments: [job.queue, key])
+        {
+            return EnqueueResult(job: Job(row: existing), inserted: false)
+        }
+        let t = now().timeIntervalSince1970
+        let row = try Row.fetchOne(
+            db, sql: SQL.insert,
+            arguments: [job.queue, job.payload, job.maxAttempts, job.runAfter?.timeIntervalSince1970 ?? t, job.uniqueKey, t, t])!
+        let notifier = self.notifier
+        db.afterNextTransaction { _ in notifier.notify() }
+        return EnqueueResult(job: Job(row: row), inserted: true)
+    }
+
+    // MARK: Transitions
+
+    public func claim(queue: String, limit: Int, owner: String, lease: TimeInterval) async throws -> [Job] {
+        guard limit > 0 else { return [] }
+        let t = now().timeIntervalSince1970
+        return try await database.pool.write { db in
+            try Row.fetchAll(db, sql: SQL.claim, arguments: [owner, t + lease, t, queue, t, limit]).map(Job.init(row:))
+        }.sorted { ($0.runAfter, $0.id) < ($1.runAfter, $1.id) }
+    }
+
+    public func heartbeat(ids: [Int64], owner: String, lease: TimeInterval) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        let t = now().timeIntervalSince1970
+        return try await database.pool.write { db in
+            try db.execute(
+                sql: SQL.heartbeat(count: ids.count),
+                arguments: StatementArguments([t + lease, t, owner] as [any DatabaseValueConvertible]) + StatementArguments(ids))
+            return db.changesCount
+        }
+    }
+
+    public func complete(id: Int64, owner: String, result: String?) async throws -> Bool {
+        try await complete(id: id, owner: owner, result: result) { _ in }
+    }
+
+    /// Completes the job and runs `alsoWriting` in the same transaction — only if the fenced
+    /// update applied, so a handler's own rows commit exactly once with its completion.
+    public func complete(
+        id: Int64, owner: String, result: String?, alsoWriting: @escaping @Sendable (Database) throws -> Void
+    ) async throws -> Bool {
+        let t = now().timeIntervalSince1970
+        return try await database.pool.write { db in
+            try db.execute(sql: SQL.complete, arguments: [result, t, t, id, owner])
+            guard db.changesCount == 1 else { return false }
+            try alsoWriting(db)
+            return true
+        }
+    }
+
+    public func fail(id: Int64, owner: String, error: String, retryAt: Date?) async throws -> Bool {
+        let t = now().timeIntervalSince1970
+        return try await database.pool.write { db in
+            if let retryAt {
+                try db.execute(sql: SQL.retry, arguments: [retryAt.timeIntervalSince1970, error, t, id, owner])
+            } else {
+                try db.execute(sql: SQL.stick, arguments: [error, t, t, id, owner])
+            }
+            return db.changesCount == 1
+        }
+    }
+
+    public func release(id: Int64, owner: String) async throws -> Bool {
+        let t = now().timeIntervalSince1970
+        let applied = try await database.pool.write { db in
+            try db.execute(sql: SQL.release, arguments: [t, id, owner])
+            return db.changesCount == 1
+        }
+        if applied { notifier.notify() }
+        return applied
+    }
+
+    public func rescueExpired() async throws -> (requeued: Int, stuck: Int) {
+        let t = now().timeIntervalSince1970
+        let counts = try await database.pool.write { db in
+            try db.execute(sql: SQL.rescueStuck, arguments: [t, t, t])
+            let stuck = db.changesCount
+            try db.execute(sql: SQL.rescueRequeue, arguments: [t, t, t])
+            return (requeued: db.changesCount, stuck: stuck)
+        }
+        if counts.requeued > 0 { notifier.notify() }
+        return counts
+    }
+
+    public func cancel(id: Int64) async throws -> Bool {
+        let t = now().timeIntervalSince1970
+        return try await database.pool.write { db in
+            try db.execute(sql: SQL.cancel, arguments: [t, t, id])
+            return db.changesCount == 1
+        }
+    }
+
+    // MARK: Status
+
+    public func job(id: Int64) async throws -> Job? {
+        try await database.pool.read { db in try Row.fetchOne(db, sql: SQL.byID, arguments: [id]).map(Job.init(row:)) }
+    }
+
+    public func counts() async throws -> [JobCount] {
+        try await database.pool.read { db in
+            try Row.fetchAll(db, sql: SQL.counts).compactMap { row in
+                guard let status = JobStatus(rawValue: row["status"]) else { return nil }
+                return JobCount(queue: row["queue"], status: status, count: row["n"])
+            }
+        }
+    }
+
+    public func nextDue(queue: String) async throws -> Date? {
+        try await database.pool.read { db in
+            try Double.fetchOne(db, sql: SQL.nextDue, arguments: [queue]).map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
+    public func pruneCompleted(finishedBefore cutoff: Date) async throws -> Int {
+        try await database.pool.write { db in
+            try db.execute(sql: SQL.prune, arguments: [cutoff.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+}
+
+extension Job {
+    init(row: Row) {
+        func date(_ column: String) -> Date? { (row[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
+        self.init(
+            id: row["id"], queue: row["queue"], payload: row["payload"],
+            status: JobStatus(rawValue: row["status"]) ?? .stuck, attempt: row["attempt"], maxAttempts: row["max_attempts"],
+            runAfter: date("run_after")!, leaseOwner: row["lease_owner"], leaseExpiresAt: date("lease_expires_at"),
+            lastError: row["last_error"], result: row["result"], uniqueKey: row["unique_key"],
+            createdAt: date("created_at")!, updatedAt: date("updated_at")!, finishedAt: date("finished_at"))
+    }
+}
