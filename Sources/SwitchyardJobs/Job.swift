@@ -73,4 +73,10 @@ public struct JobCount: Sendable, Hashable {
     public var queue: String
     public var status: JobStatus
     public var count: Int
+
+    public init(queue: String, status: JobStatus, count: Int) {
+        self.queue = queue
+        self.status = status
+        self.count = count
+    }
 }
