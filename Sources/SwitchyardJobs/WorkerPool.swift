@@ -76,6 +76,7 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
     private let now: @Sendable () -> Date
     private let running = Mutex<Set<Int64>>([])
     private let slotFreed = JobNotifier()
+    private let draining = Atomic<Bool>(false)
 
     public init(
         _ worker: W, store: any JobStore, configuration: WorkerPoolConfiguration = .init(), clock: C,
@@ -96,6 +97,9 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
     /// Jobs being processed now.
     public var runningCount: Int { running.withLock { $0.count } }
 
+    /// Whether graceful shutdown has begun: the pool claims nothing more.
+    public var isDraining: Bool { draining.load(ordering: .acquiring) }
+
     public func run() async throws {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.every(self.configuration.heartbeatInterval) { try await self.heartbeat() } }
@@ -103,6 +107,7 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
             await withGracefulShutdownHandler {
                 await self.claimLoop(group: &group)
             } onGracefulShutdown: {
+                self.draining.store(true, ordering: .releasing)
                 self.slotFreed.notify()
                 self.store.notifier.notify()
             }
@@ -116,7 +121,7 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
         }
     }
 
-    private var isStopping: Bool { Task.isShuttingDownGracefully || Task.isCancelled }
+    private var isStopping: Bool { isDraining || Task.isCancelled }
 
     private func claimLoop(group: inout DiscardingTaskGroup) async {
         let batch = configuration.batchSize ?? configuration.concurrency
