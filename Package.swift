@@ -60,9 +60,21 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        .executableTarget(
+            name: "jobs-crash-worker",
+            dependencies: [
+                "SwitchyardJobs",
+                "SwitchyardStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Helpers/jobs-crash-worker",
+            swiftSettings: upcoming
+        ),
         .testTarget(
             name: "SwitchyardJobsTests",
             dependencies: [
+                "jobs-crash-worker",
                 "SwitchyardJobs",
                 "SwitchyardStore",
                 "SwitchyardTesting",

@@ -7,6 +7,7 @@ public final class SQLiteJobStore: JobStore {
     public let database: SQLiteDatabase
     public let notifier = JobNotifier()
     private let now: @Sendable () -> Date
+    private let onComplete: (@Sendable (Int64, Database) throws -> Void)?
 
     /// The job table's schema, applied by ``init(database:now:)``.
     public static let migrations = [
@@ -128,10 +129,17 @@ public final class SQLiteJobStore: JobStore {
     ]
 
     /// Opens the job table in `database`, creating it if needed.
-    /// - Parameter now: the wall clock (tests inject one).
-    public init(database: SQLiteDatabase, now: @escaping @Sendable () -> Date = Date.init) throws {
+    /// - Parameters:
+    ///   - now: the wall clock (tests inject one).
+    ///   - onComplete: writes of yours run in the same transaction as each completion (and
+    ///     only when the fenced completion applies), so they commit exactly once with it.
+    public init(
+        database: SQLiteDatabase, now: @escaping @Sendable () -> Date = Date.init,
+        onComplete: (@Sendable (_ jobID: Int64, Database) throws -> Void)? = nil
+    ) throws {
         self.database = database
         self.now = now
+        self.onComplete = onComplete
         try database.migrate(Self.migrations)
     }
 
@@ -182,19 +190,12 @@ public final class SQLiteJobStore: JobStore {
     }
 
     public func complete(id: Int64, owner: String, result: String?) async throws -> Bool {
-        try await complete(id: id, owner: owner, result: result) { _ in }
-    }
-
-    /// Completes the job and runs `alsoWriting` in the same transaction — only if the fenced
-    /// update applied, so a handler's own rows commit exactly once with its completion.
-    public func complete(
-        id: Int64, owner: String, result: String?, alsoWriting: @escaping @Sendable (Database) throws -> Void
-    ) async throws -> Bool {
         let t = now().timeIntervalSince1970
+        let onComplete = self.onComplete
         return try await database.pool.write { db in
             try db.execute(sql: SQL.complete, arguments: [result, t, t, id, owner])
             guard db.changesCount == 1 else { return false }
-            try alsoWriting(db)
+            try onComplete?(id, db)
             return true
         }
     }
