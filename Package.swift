@@ -53,6 +53,7 @@ let package = Package(
             name: "SwitchyardJobs",
             dependencies: [
                 "SwitchyardStore",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

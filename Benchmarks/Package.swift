@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "Switchyard", path: "../"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -17,6 +19,17 @@ let package = Package(
             name: "pubsub-fanout",
             dependencies: [.product(name: "SwitchyardAgents", package: "Switchyard")],
             path: "Sources/pubsub-fanout"
+        ),
+        // Job-queue burn-down on SQLite: `swift run -c release jobs-burndown 20000 1 4 16`.
+        .executableTarget(
+            name: "jobs-burndown",
+            dependencies: [
+                .product(name: "SwitchyardJobs", package: "Switchyard"),
+                .product(name: "SwitchyardStore", package: "Switchyard"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/jobs-burndown"
         ),
         .executableTarget(
             name: "PubSubBenchmarks",

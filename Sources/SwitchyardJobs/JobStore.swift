@@ -20,6 +20,10 @@ public protocol JobStore: Sendable {
     /// (fencing). Returns whether it applied.
     func complete(id: Int64, owner: String, result: String?) async throws -> Bool
 
+    /// Completes several jobs in one transaction (group commit), each fenced as in
+    /// ``complete(id:owner:result:)``. Returns, per item, whether it applied.
+    func completeMany(_ items: [(id: Int64, result: String?)], owner: String) async throws -> [Bool]
+
     /// A thrown error: `processing → pending` (due at `retryAt`) or, with `retryAt` `nil`,
     /// `processing → stuck`; fenced like ``complete(id:owner:result:)``.
     func fail(id: Int64, owner: String, error: String, retryAt: Date?) async throws -> Bool
@@ -44,4 +48,13 @@ public protocol JobStore: Sendable {
 
     /// Wakes waiters on in-process enqueues.
     var notifier: JobNotifier { get }
+}
+
+extension JobStore {
+    /// One transaction per item, for stores without group commit.
+    public func completeMany(_ items: [(id: Int64, result: String?)], owner: String) async throws -> [Bool] {
+        var applied: [Bool] = []
+        for item in items { applied.append(try await complete(id: item.id, owner: owner, result: item.result)) }
+        return applied
+    }
 }

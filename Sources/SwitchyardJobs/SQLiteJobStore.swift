@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import SwitchyardStore
 
 /// The job table on SQLite (GRDB, WAL): every transition one atomic, fenced statement.
@@ -163,9 +164,24 @@ public final class SQLiteJobStore: JobStore {
         let row = try Row.fetchOne(
             db, sql: SQL.insert,
             arguments: [job.queue, job.payload, job.maxAttempts, job.runAfter?.timeIntervalSince1970 ?? t, job.uniqueKey, t, t])!
-        let notifier = self.notifier
-        db.afterNextTransaction { _ in notifier.notify() }
+        wakeWorkersAfterCommit(of: db)
         return EnqueueResult(job: Job(row: row), inserted: true)
+    }
+
+    /// Connections with a wake-up already registered for their open transaction: one per
+    /// transaction, however many jobs it enqueues (GRDB calls every registered observer on
+    /// every statement, so one per job would make bulk enqueues quadratic).
+    private let pendingWakeUps = Mutex<Set<ObjectIdentifier>>([])
+
+    private func wakeWorkersAfterCommit(of db: Database) {
+        let connection = ObjectIdentifier(db)
+        guard pendingWakeUps.withLock({ $0.insert(connection).inserted }) else { return }
+        db.afterNextTransaction { [self] _ in
+            _ = pendingWakeUps.withLock { $0.remove(connection) }
+            notifier.notify()
+        } onRollback: { [self] _ in
+            _ = pendingWakeUps.withLock { $0.remove(connection) }
+        }
     }
 
     // MARK: Transitions
@@ -190,13 +206,20 @@ public final class SQLiteJobStore: JobStore {
     }
 
     public func complete(id: Int64, owner: String, result: String?) async throws -> Bool {
+        try await completeMany([(id, result)], owner: owner)[0]
+    }
+
+    public func completeMany(_ items: [(id: Int64, result: String?)], owner: String) async throws -> [Bool] {
+        guard !items.isEmpty else { return [] }
         let t = now().timeIntervalSince1970
         let onComplete = self.onComplete
         return try await database.pool.write { db in
-            try db.execute(sql: SQL.complete, arguments: [result, t, t, id, owner])
-            guard db.changesCount == 1 else { return false }
-            try onComplete?(id, db)
-            return true
+            try items.map { item in
+                try db.execute(sql: SQL.complete, arguments: [item.result, t, t, item.id, owner])
+                guard db.changesCount == 1 else { return false }
+                try onComplete?(item.id, db)
+                return true
+            }
         }
     }
 

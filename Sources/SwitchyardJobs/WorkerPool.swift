@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import Logging
 import Metrics
@@ -21,13 +22,15 @@ public protocol Worker: Sendable {
 
 /// How a ``WorkerPool`` runs.
 public struct WorkerPoolConfiguration: Sendable {
-    /// Jobs processed at once. Default 4.
+    /// Jobs processed at once (handler tasks). Default 4.
     public var concurrency: Int
-    /// Most jobs claimed per statement. Default: `concurrency`.
-    public var batchSize: Int?
+    /// Jobs claimed ahead of the handlers, so one claim statement serves many jobs. They are
+    /// leased and heartbeated while they wait, and released on shutdown. Default: twice the
+    /// concurrency, at least 16.
+    public var prefetch: Int?
     /// How long a claim lasts without a heartbeat. Default 30 s.
     public var lease: Duration
-    /// How often leases of running jobs are extended. Default 10 s.
+    /// How often leases of held jobs are extended. Default 10 s.
     public var heartbeatInterval: Duration
     /// How often the queue is polled when nothing in this process wakes the pool. Default 1 s.
     public var pollInterval: Duration
@@ -35,24 +38,30 @@ public struct WorkerPoolConfiguration: Sendable {
     public var rescueInterval: Duration
     /// The delay between attempts.
     public var backoff: Backoff
+    /// Completed jobs older than this are deleted (checked with each rescue); `nil` keeps
+    /// them. Default 7 days.
+    public var retention: Duration?
     /// This pool's identity in leases. Default: host, process id and a random suffix.
     public var owner: String
 
     public init(
-        concurrency: Int = 4, batchSize: Int? = nil, lease: Duration = .seconds(30), heartbeatInterval: Duration = .seconds(10),
+        concurrency: Int = 4, prefetch: Int? = nil, lease: Duration = .seconds(30), heartbeatInterval: Duration = .seconds(10),
         pollInterval: Duration = .seconds(1), rescueInterval: Duration = .seconds(15), backoff: Backoff = .init(),
+        retention: Duration? = .seconds(7 * 24 * 3600),
         owner: String =
             "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UInt32.random(in: .min ... .max))"
     ) {
         precondition(concurrency >= 1, "Switchyard: a worker pool's concurrency must be at least 1")
+        precondition(prefetch.map { $0 >= 1 } ?? true, "Switchyard: prefetch must be at least 1")
         precondition(heartbeatInterval < lease, "Switchyard: the heartbeat interval must be shorter than the lease")
         self.concurrency = concurrency
-        self.batchSize = batchSize
+        self.prefetch = prefetch
         self.lease = lease
         self.heartbeatInterval = heartbeatInterval
         self.pollInterval = pollInterval
         self.rescueInterval = rescueInterval
         self.backoff = backoff
+        self.retention = retention
         self.owner = owner
     }
 }
@@ -60,23 +69,40 @@ public struct WorkerPoolConfiguration: Sendable {
 /// Runs a ``Worker`` over a ``JobStore`` as a swift-service-lifecycle service: the seed's
 /// worker state machine.
 ///
-/// Claims due jobs in batches up to its free slots, processes each in a child task with
-/// do/catch, and records completion or failure (fenced by its lease). A heartbeat extends
-/// the leases of running jobs; a rescuer returns jobs whose lease expired. It sleeps until an
-/// in-process enqueue wakes it, the next job falls due, or the poll interval passes — never
-/// a busy loop. On graceful shutdown it stops claiming, lets running jobs finish, and
-/// returns.
+/// - A claimer keeps a buffer of claimed jobs (``WorkerPoolConfiguration/prefetch``), one
+///   claim statement per refill; it sleeps until an in-process enqueue wakes it, the next
+///   job falls due, or the poll interval passes — never a busy loop.
+/// - `concurrency` handler tasks take jobs from the buffer and run the worker in do/catch.
+/// - Completions are committed in groups (one durable transaction for every job that
+///   finished while the previous one was written), fenced by the lease; failures are
+///   recorded at once with their backoff, or as `stuck`.
+/// - A heartbeat extends the leases of every held job; a rescuer returns jobs whose lease
+///   expired (another process died) and prunes old completed jobs.
+/// - On graceful shutdown it stops claiming, releases the jobs it had not started, lets
+///   running jobs finish and their completions commit, and returns.
 public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Duration == Duration {
+    private struct State {
+        /// Claimed, waiting for a handler.
+        var ready: Deque<Job> = []
+        /// In a handler now.
+        var running = 0
+        /// Every job this pool holds a lease on.
+        var held: Set<Int64> = []
+    }
+
     private let worker: W
     private let store: any JobStore
     private let configuration: WorkerPoolConfiguration
+    private let prefetch: Int
     private let clock: C
     private let logger: Logger
     private let random: @Sendable () -> Double
     private let now: @Sendable () -> Date
-    private let running = Mutex<Set<Int64>>([])
-    private let slotFreed = JobNotifier()
+    private let state = Mutex(State())
+    /// Signalled on every change of `state`, and on shutdown.
+    private let changed = JobNotifier()
     private let draining = Atomic<Bool>(false)
+    private let completions = CompletionBatch()
 
     public init(
         _ worker: W, store: any JobStore, configuration: WorkerPoolConfiguration = .init(), clock: C,
@@ -86,6 +112,7 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
         self.worker = worker
         self.store = store
         self.configuration = configuration
+        self.prefetch = configuration.prefetch ?? max(2 * configuration.concurrency, 16)
         self.clock = clock
         self.now = now
         self.random = random
@@ -95,73 +122,111 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
     }
 
     /// Jobs being processed now.
-    public var runningCount: Int { running.withLock { $0.count } }
+    public var runningCount: Int { state.withLock { $0.running } }
 
     /// Whether graceful shutdown has begun: the pool claims nothing more.
     public var isDraining: Bool { draining.load(ordering: .acquiring) }
 
     public func run() async throws {
-        await withDiscardingTaskGroup { group in
-            group.addTask { await self.every(self.configuration.heartbeatInterval) { try await self.heartbeat() } }
-            group.addTask { await self.every(self.configuration.rescueInterval) { try await self.rescue() } }
-            await withGracefulShutdownHandler {
-                await self.claimLoop(group: &group)
-            } onGracefulShutdown: {
-                self.draining.store(true, ordering: .releasing)
-                self.slotFreed.notify()
-                self.store.notifier.notify()
+        await withDiscardingTaskGroup { periodic in
+            periodic.addTask { await self.every(self.configuration.heartbeatInterval) { try await self.heartbeat() } }
+            periodic.addTask { await self.every(self.configuration.rescueInterval) { try await self.rescue() } }
+            await withDiscardingTaskGroup { committer in
+                committer.addTask { await self.flushCompletions() }
+                await withDiscardingTaskGroup { handlers in
+                    for _ in 0..<configuration.concurrency {
+                        handlers.addTask { await self.handle() }
+                    }
+                    await withGracefulShutdownHandler {
+                        await self.claimLoop()
+                    } onGracefulShutdown: {
+                        self.draining.store(true, ordering: .releasing)
+                        self.changed.notify()
+                        self.store.notifier.notify()
+                    }
+                    draining.store(true, ordering: .releasing)
+                    changed.notify()
+                    await releaseUnstarted()
+                }
+                // Every handler has returned: commit what they finished, then stop.
+                completions.finish()
             }
-            // Stopped claiming: let running jobs finish, then stop the heartbeat and rescuer.
-            while runningCount > 0 {
-                let seen = slotFreed.version
-                if runningCount == 0 { break }
-                await slotFreed.wait(afterVersion: seen)
-            }
-            group.cancelAll()
+            // Leases were heartbeated until the last completion committed.
+            periodic.cancelAll()
         }
     }
 
     private var isStopping: Bool { isDraining || Task.isCancelled }
 
-    private func claimLoop(group: inout DiscardingTaskGroup) async {
-        let batch = configuration.batchSize ?? configuration.concurrency
-        while !isStopping {
-            let free = configuration.concurrency - runningCount
-            if free <= 0 {
-                let seen = slotFreed.version
-                if configuration.concurrency - runningCount <= 0 { await slotFreed.wait(afterVersion: seen) }
+    /// Keeps the buffer of claimed jobs topped up.
+    private func claimLoop() async {
+        while true {
+            let seen = changed.version  // read before the stop check, so a shutdown signal is never missed
+            guard !isStopping else { return }
+            let room = prefetch - state.withLock { $0.ready.count }
+            if room < (prefetch + 1) / 2 {
+                await changed.wait(afterVersion: seen)
                 continue
             }
-            let seen = store.notifier.version
+            let enqueued = store.notifier.version
             let jobs: [Job]
             do {
                 jobs = try await store.claim(
-                    queue: worker.queue, limit: min(batch, free), owner: configuration.owner,
-                    lease: configuration.lease.seconds)
+                    queue: worker.queue, limit: room, owner: configuration.owner, lease: configuration.lease.seconds)
             } catch {
                 logger.error("claiming failed", metadata: ["error": "\(error)"])
-                await sleepOrWake(seen: seen, until: clock.now.advanced(by: configuration.pollInterval))
+                await sleepOrWake(seen: enqueued, until: clock.now.advanced(by: configuration.pollInterval))
                 continue
             }
-            if jobs.isEmpty {
+            guard !jobs.isEmpty else {
                 var deadline = clock.now.advanced(by: configuration.pollInterval)
                 if let due = try? await store.nextDue(queue: worker.queue) {
                     let wait = Duration.seconds(max(0, due.timeIntervalSince(now())))
                     if wait < configuration.pollInterval { deadline = clock.now.advanced(by: wait) }
                 }
-                await sleepOrWake(seen: seen, until: deadline)
+                await sleepOrWake(seen: enqueued, until: deadline)
                 continue
             }
             Counter(label: "switchyard_jobs_claimed_total", dimensions: [("queue", worker.queue)]).increment(by: Int64(jobs.count))
-            running.withLock { $0.formUnion(jobs.map(\.id)) }
-            for job in jobs {
-                group.addTask {
-                    await self.execute(job)
-                    self.running.withLock { _ = $0.remove(job.id) }
-                    self.slotFreed.notify()
-                }
+            state.withLock { state in
+                state.ready.append(contentsOf: jobs)
+                state.held.formUnion(jobs.map(\.id))
             }
+            changed.notify()
         }
+    }
+
+    /// One handler task: runs buffered jobs until shutdown (which releases the rest).
+    private func handle() async {
+        while true {
+            let seen = changed.version
+            guard !isStopping else { return }
+            let job = state.withLock { state -> Job? in
+                guard let job = state.ready.popFirst() else { return nil }
+                state.running += 1
+                return job
+            }
+            guard let job else {
+                await changed.wait(afterVersion: seen)
+                continue
+            }
+            changed.notify()  // the buffer shrank: the claimer may refill it
+            await execute(job)
+            state.withLock { $0.running -= 1 }
+        }
+    }
+
+    /// Graceful shutdown: jobs claimed but not started go back to `pending` at once.
+    private func releaseUnstarted() async {
+        let unstarted = state.withLock { state in
+            defer { state.ready.removeAll() }
+            return Array(state.ready)
+        }
+        for job in unstarted {
+            _ = try? await store.release(id: job.id, owner: configuration.owner)
+            state.withLock { _ = $0.held.remove(job.id) }
+        }
+        if !unstarted.isEmpty { logger.debug("released unstarted jobs", metadata: ["jobs.released": "\(unstarted.count)"]) }
     }
 
     /// Sleeps until `deadline`, an in-process enqueue, or shutdown.
@@ -177,51 +242,84 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
         }
     }
 
-    /// Processes one claimed job and records its outcome.
+    /// Processes one claimed job; its completion is queued for the next group commit, a
+    /// failure recorded at once.
     func execute(_ job: Job) async {
         var logger = self.logger
         logger[metadataKey: "job.id"] = "\(job.id)"
         logger[metadataKey: "job.attempt"] = "\(job.attempt)"
-        let owner = configuration.owner
         let payload: W.Payload
         do {
             payload = try job.decodePayload(as: W.Payload.self)
         } catch {
             // A payload that does not decode never will: no retry.
             logger.error("payload does not decode; job is stuck", metadata: ["error": "\(error)"])
-            _ = try? await store.fail(id: job.id, owner: owner, error: "payload does not decode: \(error)", retryAt: nil)
-            Counter(label: "switchyard_jobs_stuck_total", dimensions: [("queue", worker.queue)]).increment()
+            await recordFailure(job, error: "payload does not decode: \(error)", retryAt: nil, logger: logger)
             return
         }
         do {
             let output = try await worker.process(payload, job: job)
             let result = String(decoding: try JSONEncoder().encode(output), as: UTF8.self)
-            if try await store.complete(id: job.id, owner: owner, result: result) {
-                Counter(label: "switchyard_jobs_completed_total", dimensions: [("queue", worker.queue)]).increment()
-                Timer(label: "switchyard_jobs_latency_seconds", dimensions: [("queue", worker.queue)])
-                    .recordSeconds(now().timeIntervalSince(job.createdAt))
-                logger.debug("job completed")
-            } else {
-                logger.warning("completion refused: the job is no longer leased to this worker (rescued or cancelled)")
-            }
+            completions.add(job, result: result)
         } catch {
             let outcome = JobStateMachine.afterFailure(
                 attempt: job.attempt, maxAttempts: job.maxAttempts, now: now(), backoff: configuration.backoff, random: random())
             let retryAt: Date? = if case .retry(let at) = outcome { at } else { nil }
-            do {
-                if try await store.fail(id: job.id, owner: owner, error: "\(error)", retryAt: retryAt) {
-                    let kind = retryAt == nil ? "stuck" : "retried"
-                    Counter(label: "switchyard_jobs_\(kind)_total", dimensions: [("queue", worker.queue)]).increment()
-                    logger.notice("job failed; \(retryAt == nil ? "stuck" : "will retry")", metadata: ["error": "\(error)"])
-                }
-            } catch {
-                logger.error("recording a failure failed; the lease will expire and the rescuer will retry", metadata: ["error": "\(error)"])
+            await recordFailure(job, error: "\(error)", retryAt: retryAt, logger: logger)
+        }
+    }
+
+    private func recordFailure(_ job: Job, error: String, retryAt: Date?, logger: Logger) async {
+        do {
+            if try await store.fail(id: job.id, owner: configuration.owner, error: error, retryAt: retryAt) {
+                let kind = retryAt == nil ? "stuck" : "retried"
+                Counter(label: "switchyard_jobs_\(kind)_total", dimensions: [("queue", worker.queue)]).increment()
+                logger.notice("job failed; \(retryAt == nil ? "stuck" : "will retry")", metadata: ["error": "\(error)"])
             }
+        } catch {
+            logger.error("recording a failure failed; the lease will expire and the rescuer will retry", metadata: ["error": "\(error)"])
+        }
+        state.withLock { _ = $0.held.remove(job.id) }
+    }
+
+    /// Commits queued completions, many per transaction, until ``CompletionBatch/finish()``
+    /// and the last batch is written. On cancellation it stops at once: uncommitted
+    /// completions are lost with their leases, and the jobs run again (at least once).
+    private func flushCompletions() async {
+        while true {
+            let seen = completions.signal.version
+            let batch = completions.take()
+            if batch.isEmpty {
+                if completions.isFinished || Task.isCancelled { return }
+                await completions.signal.wait(afterVersion: seen)
+                continue
+            }
+            var applied = Array(repeating: false, count: batch.count)
+            do {
+                applied = try await store.completeMany(batch.map { ($0.job.id, $0.result) }, owner: configuration.owner)
+            } catch {
+                logger.error(
+                    "committing completions failed; the leases will expire and the jobs will run again",
+                    metadata: ["error": "\(error)", "jobs.count": "\(batch.count)"])
+            }
+            let finished = now()
+            for (item, ok) in zip(batch, applied) where ok {
+                Timer(label: "switchyard_jobs_latency_seconds", dimensions: [("queue", worker.queue)])
+                    .recordSeconds(finished.timeIntervalSince(item.job.createdAt))
+            }
+            let completed = applied.filter { $0 }.count
+            Counter(label: "switchyard_jobs_completed_total", dimensions: [("queue", worker.queue)]).increment(by: Int64(completed))
+            if completed < batch.count {
+                logger.warning(
+                    "completions refused: jobs no longer leased to this worker (rescued or cancelled)",
+                    metadata: ["jobs.refused": "\(batch.count - completed)"])
+            }
+            state.withLock { $0.held.subtract(batch.map(\.job.id)) }
         }
     }
 
     private func heartbeat() async throws {
-        let ids = Array(running.withLock { $0 })
+        let ids = Array(state.withLock { $0.held })
         _ = try await store.heartbeat(ids: ids, owner: configuration.owner, lease: configuration.lease.seconds)
     }
 
@@ -229,6 +327,10 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
         let (requeued, stuck) = try await store.rescueExpired()
         if requeued + stuck > 0 {
             logger.notice("rescued jobs with expired leases", metadata: ["jobs.requeued": "\(requeued)", "jobs.stuck": "\(stuck)"])
+        }
+        if let retention = configuration.retention {
+            let pruned = try await store.pruneCompleted(finishedBefore: now().addingTimeInterval(-retention.seconds))
+            if pruned > 0 { logger.debug("pruned completed jobs", metadata: ["jobs.pruned": "\(pruned)"]) }
         }
     }
 
@@ -256,4 +358,36 @@ extension WorkerPool where C == ContinuousClock {
 
 extension Duration {
     var seconds: TimeInterval { TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18 }
+}
+
+/// Completions waiting for the next group commit.
+final class CompletionBatch: Sendable {
+    struct Item: Sendable {
+        var job: Job
+        var result: String?
+    }
+
+    let signal = JobNotifier()
+    private let pending = Mutex<[Item]>([])
+    private let finished = Atomic<Bool>(false)
+
+    /// Set once no more items will be added.
+    var isFinished: Bool { finished.load(ordering: .acquiring) }
+
+    func finish() {
+        finished.store(true, ordering: .releasing)
+        signal.notify()
+    }
+
+    func add(_ job: Job, result: String?) {
+        pending.withLock { $0.append(Item(job: job, result: result)) }
+        signal.notify()
+    }
+
+    func take() -> [Item] {
+        pending.withLock { items in
+            defer { items.removeAll(keepingCapacity: true) }
+            return items
+        }
+    }
 }

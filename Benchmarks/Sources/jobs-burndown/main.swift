@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+import Logging
+import SwitchyardJobs
+import SwitchyardStore
+
+// Burn-down of the durable job queue on SQLite:
+//   jobs-burndown [JOBS] [HANDLERS...]      e.g. jobs-burndown 20000 1 4 16
+// For each handler count: a fresh database file (WAL, synchronous=FULL), JOBS no-op jobs
+// enqueued, then the time until a worker pool has completed them all. Also the enqueue rate
+// (one job per call, each its own durable transaction).
+
+struct Noop: Codable, Sendable { var n: Int }
+
+struct NoopWorker: Worker {
+    let queue = "bench"
+    func process(_ payload: Noop, job: Job) async throws -> Int { payload.n }
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+func freshDatabase() throws -> SQLiteDatabase {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return try SQLiteDatabase(path: folder.appendingPathComponent("jobs.sqlite").path)
+}
+
+nonisolated func burnDown(jobs: Int, handlers: Int) async throws {
+    let database = try freshDatabase()
+    let (completed, completedSink) = AsyncStream<Void>.makeStream()
+    let store = try SQLiteJobStore(
+        database: database, onComplete: { _, db in db.afterNextTransaction { _ in completedSink.yield() } })
+
+    // Enqueue rate: one job per call.
+    let sample = min(jobs, 2000)
+    let enqueueStart = ContinuousClock.now
+    for n in 0..<sample { _ = try await store.enqueue(try NewJob(queue: "bench", payload: Noop(n: n))) }
+    let enqueueRate = Double(sample) / seconds(ContinuousClock.now - enqueueStart)
+    // The rest in one transaction, to start the burn-down from a full queue.
+    try await database.pool.write { db in
+        for n in sample..<jobs { _ = try store.enqueue(try NewJob(queue: "bench", payload: Noop(n: n)), in: db) }
+    }
+
+    var logger = Logger(label: "bench")
+    logger.logLevel = .error
+    let pool = WorkerPool(
+        NoopWorker(), store: store, configuration: .init(concurrency: handlers), logger: logger)
+    let start = ContinuousClock.now
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await pool.run() }
+        var done = 0
+        for await _ in completed {
+            done += 1
+            if done == jobs { break }
+        }
+        group.cancelAll()
+    }
+    let elapsed = seconds(ContinuousClock.now - start)
+    print(
+        "handlers \(handlers): \(jobs) jobs in \(String(format: "%.2f", elapsed)) s = \(Int(Double(jobs) / elapsed)) jobs/s burn-down; "
+            + "enqueue \(Int(enqueueRate)) jobs/s (one per transaction)")
+}
+
+let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+let jobs = arguments.first ?? 20_000
+let handlerCounts = arguments.count > 1 ? Array(arguments.dropFirst()) : [1, 4, 16]
+print("SQLite WAL, synchronous=FULL (every commit durable); claims prefetched, completions group-committed")
+for handlers in handlerCounts { try await burnDown(jobs: jobs, handlers: handlers) }
