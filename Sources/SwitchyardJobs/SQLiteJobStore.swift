@@ -32,11 +32,16 @@ public final class SQLiteJobStore: JobStore {
                     updated_at REAL NOT NULL,
                     finished_at REAL
                 );
+                -- Partial indexes: a transition moves a row between two small indexes instead
+                -- of rewriting an entry in every index.
                 -- claim and next-due: pending jobs of a queue by due time
-                CREATE INDEX switchyard_jobs_due ON switchyard_jobs (queue, status, run_after);
-                -- rescue: processing jobs by lease expiry; prune: completed jobs by finish time
-                CREATE INDEX switchyard_jobs_status_lease ON switchyard_jobs (status, lease_expires_at);
-                CREATE INDEX switchyard_jobs_status_finished ON switchyard_jobs (status, finished_at);
+                CREATE INDEX switchyard_jobs_due ON switchyard_jobs (queue, run_after, id) WHERE status = 'pending';
+                -- rescue: processing jobs by lease expiry
+                CREATE INDEX switchyard_jobs_leased ON switchyard_jobs (lease_expires_at) WHERE status = 'processing';
+                -- prune: completed jobs by finish time
+                CREATE INDEX switchyard_jobs_finished ON switchyard_jobs (finished_at) WHERE status = 'completed';
+                -- counts by queue and status
+                CREATE INDEX switchyard_jobs_queue_status ON switchyard_jobs (queue, status);
                 -- at most one live job per queue and unique key
                 CREATE UNIQUE INDEX switchyard_jobs_unique ON switchyard_jobs (queue, unique_key)
                     WHERE unique_key IS NOT NULL AND status IN ('pending', 'processing');
@@ -45,12 +50,17 @@ public final class SQLiteJobStore: JobStore {
 
     // The SQL the store runs, named, so the index audit checks exactly these.
     enum SQL {
+        /// Every column, in the order ``Job/init(row:)`` reads them.
+        static let columns = """
+            id, queue, payload, status, attempt, max_attempts, run_after, lease_owner, lease_expires_at, last_error, \
+            result, unique_key, created_at, updated_at, finished_at
+            """
         static let insert = """
             INSERT INTO switchyard_jobs (queue, payload, status, attempt, max_attempts, run_after, unique_key, created_at, updated_at)
-            VALUES (?, ?, 'pending', 0, ?, ?, ?, ?, ?) RETURNING *
+            VALUES (?, ?, 'pending', 0, ?, ?, ?, ?, ?) RETURNING \(columns)
             """
         static let findLive = """
-            SELECT * FROM switchyard_jobs
+            SELECT \(columns) FROM switchyard_jobs
             WHERE queue = ? AND unique_key = ? AND status IN ('pending', 'processing') AND unique_key IS NOT NULL
             """
         static let claim = """
@@ -59,7 +69,7 @@ public final class SQLiteJobStore: JobStore {
             WHERE id IN (
                 SELECT id FROM switchyard_jobs WHERE queue = ? AND status = 'pending' AND run_after <= ?
                 ORDER BY run_after, id LIMIT ?)
-            RETURNING *
+            RETURNING \(columns)
             """
         static func heartbeat(count: Int) -> String {
             """
@@ -104,7 +114,7 @@ public final class SQLiteJobStore: JobStore {
             SET status = 'cancelled', finished_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL
             WHERE id = ? AND status IN ('pending', 'processing')
             """
-        static let byID = "SELECT * FROM switchyard_jobs WHERE id = ?"
+        static let byID = "SELECT \(columns) FROM switchyard_jobs WHERE id = ?"
         static let counts = "SELECT queue, status, COUNT(*) AS n FROM switchyard_jobs GROUP BY queue, status"
         static let nextDue = "SELECT MIN(run_after) FROM switchyard_jobs WHERE queue = ? AND status = 'pending'"
         static let prune = "DELETE FROM switchyard_jobs WHERE status = 'completed' AND finished_at < ?"
@@ -156,13 +166,13 @@ public final class SQLiteJobStore: JobStore {
     /// in this process are woken when it commits.
     public func enqueue(_ job: NewJob, in db: Database) throws -> EnqueueResult {
         if let key = job.uniqueKey,
-            let existing = try Row.fetchOne(db, sql: SQL.findLive, arguments: [job.queue, key])
+            let existing = try Row.fetchOne(db.cachedStatement(sql: SQL.findLive), arguments: [job.queue, key])
         {
             return EnqueueResult(job: Job(row: existing), inserted: false)
         }
         let t = now().timeIntervalSince1970
         let row = try Row.fetchOne(
-            db, sql: SQL.insert,
+            db.cachedStatement(sql: SQL.insert),
             arguments: [job.queue, job.payload, job.maxAttempts, job.runAfter?.timeIntervalSince1970 ?? t, job.uniqueKey, t, t])!
         wakeWorkersAfterCommit(of: db)
         return EnqueueResult(job: Job(row: row), inserted: true)
@@ -190,7 +200,7 @@ public final class SQLiteJobStore: JobStore {
         guard limit > 0 else { return [] }
         let t = now().timeIntervalSince1970
         return try await database.pool.write { db in
-            try Row.fetchAll(db, sql: SQL.claim, arguments: [owner, t + lease, t, queue, t, limit]).map(Job.init(row:))
+            try Array(Row.fetchCursor(db.cachedStatement(sql: SQL.claim), arguments: [owner, t + lease, t, queue, t, limit]).map(Job.init(row:)))
         }.sorted { ($0.runAfter, $0.id) < ($1.runAfter, $1.id) }
     }
 
@@ -214,8 +224,9 @@ public final class SQLiteJobStore: JobStore {
         let t = now().timeIntervalSince1970
         let onComplete = self.onComplete
         return try await database.pool.write { db in
-            try items.map { item in
-                try db.execute(sql: SQL.complete, arguments: [item.result, t, t, item.id, owner])
+            let complete = try db.cachedStatement(sql: SQL.complete)
+            return try items.map { item in
+                try complete.execute(arguments: [item.result, t, t, item.id, owner])
                 guard db.changesCount == 1 else { return false }
                 try onComplete?(item.id, db)
                 return true
@@ -268,7 +279,7 @@ public final class SQLiteJobStore: JobStore {
     // MARK: Status
 
     public func job(id: Int64) async throws -> Job? {
-        try await database.pool.read { db in try Row.fetchOne(db, sql: SQL.byID, arguments: [id]).map(Job.init(row:)) }
+        try await database.pool.read { db in try Row.fetchOne(db.cachedStatement(sql: SQL.byID), arguments: [id]).map(Job.init(row:)) }
     }
 
     public func counts() async throws -> [JobCount] {
@@ -295,13 +306,13 @@ public final class SQLiteJobStore: JobStore {
 }
 
 extension Job {
+    /// Reads a row selected as ``SQLiteJobStore/SQL/columns``, by position (no name lookups
+    /// on the claim path). From a cursor's row, values are read straight from SQLite.
     init(row: Row) {
-        func date(_ column: String) -> Date? { (row[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
+        func date(_ index: Int) -> Date? { (row[index] as Double?).map(Date.init(timeIntervalSince1970:)) }
         self.init(
-            id: row["id"], queue: row["queue"], payload: row["payload"],
-            status: JobStatus(rawValue: row["status"]) ?? .stuck, attempt: row["attempt"], maxAttempts: row["max_attempts"],
-            runAfter: date("run_after")!, leaseOwner: row["lease_owner"], leaseExpiresAt: date("lease_expires_at"),
-            lastError: row["last_error"], result: row["result"], uniqueKey: row["unique_key"],
-            createdAt: date("created_at")!, updatedAt: date("updated_at")!, finishedAt: date("finished_at"))
+            id: row[0], queue: row[1], payload: row[2], status: JobStatus(rawValue: row[3]) ?? .stuck, attempt: row[4],
+            maxAttempts: row[5], runAfter: date(6)!, leaseOwner: row[7], leaseExpiresAt: date(8), lastError: row[9],
+            result: row[10], uniqueKey: row[11], createdAt: date(12)!, updatedAt: date(13)!, finishedAt: date(14))
     }
 }

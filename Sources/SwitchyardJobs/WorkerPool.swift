@@ -25,8 +25,9 @@ public struct WorkerPoolConfiguration: Sendable {
     /// Jobs processed at once (handler tasks). Default 4.
     public var concurrency: Int
     /// Jobs claimed ahead of the handlers, so one claim statement serves many jobs. They are
-    /// leased and heartbeated while they wait, and released on shutdown. Default: twice the
-    /// concurrency, at least 16.
+    /// leased and heartbeated while they wait, and released on shutdown. `nil` (the default)
+    /// adapts: about 50 ms of work at the measured job duration, between `concurrency` and
+    /// 256 — large batches for short jobs, no hoarding of long ones.
     public var prefetch: Int?
     /// How long a claim lasts without a heartbeat. Default 30 s.
     public var lease: Duration
@@ -88,19 +89,22 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
         var running = 0
         /// Every job this pool holds a lease on.
         var held: Set<Int64> = []
+        /// Moving average of a job's run time in seconds; `nil` before the first job.
+        var averageRunTime: Double?
     }
 
     private let worker: W
     private let store: any JobStore
     private let configuration: WorkerPoolConfiguration
-    private let prefetch: Int
     private let clock: C
     private let logger: Logger
     private let random: @Sendable () -> Double
     private let now: @Sendable () -> Date
     private let state = Mutex(State())
-    /// Signalled on every change of `state`, and on shutdown.
-    private let changed = JobNotifier()
+    /// Signalled when jobs enter the buffer, and on shutdown: idle handlers wait on it.
+    private let jobsReady = JobNotifier()
+    /// Signalled when the buffer drops to half, and on shutdown: the claimer waits on it.
+    private let roomFreed = JobNotifier()
     private let draining = Atomic<Bool>(false)
     private let completions = CompletionBatch()
 
@@ -112,7 +116,6 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
         self.worker = worker
         self.store = store
         self.configuration = configuration
-        self.prefetch = configuration.prefetch ?? max(2 * configuration.concurrency, 16)
         self.clock = clock
         self.now = now
         self.random = random
@@ -141,11 +144,11 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
                         await self.claimLoop()
                     } onGracefulShutdown: {
                         self.draining.store(true, ordering: .releasing)
-                        self.changed.notify()
+                        self.roomFreed.notify()
                         self.store.notifier.notify()
                     }
                     draining.store(true, ordering: .releasing)
-                    changed.notify()
+                    jobsReady.notify()
                     await releaseUnstarted()
                 }
                 // Every handler has returned: commit what they finished, then stop.
@@ -158,14 +161,26 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
 
     private var isStopping: Bool { isDraining || Task.isCancelled }
 
+    /// How many claimed jobs the buffer should hold (see ``WorkerPoolConfiguration/prefetch``).
+    private func prefetchTarget(_ state: State) -> Int {
+        if let fixed = configuration.prefetch { return fixed }
+        let concurrency = configuration.concurrency
+        guard let runTime = state.averageRunTime else { return max(2 * concurrency, 16) }
+        let jobs = Double(concurrency) * 0.05 / max(runTime, 1e-6)
+        return Int(min(max(jobs, Double(concurrency)), 256))
+    }
+
     /// Keeps the buffer of claimed jobs topped up.
     private func claimLoop() async {
         while true {
-            let seen = changed.version  // read before the stop check, so a shutdown signal is never missed
+            let seen = roomFreed.version  // read before the stop check, so a shutdown signal is never missed
             guard !isStopping else { return }
-            let room = prefetch - state.withLock { $0.ready.count }
-            if room < (prefetch + 1) / 2 {
-                await changed.wait(afterVersion: seen)
+            let (room, refillAt) = state.withLock { state in
+                let target = prefetchTarget(state)
+                return (target - state.ready.count, target - target / 2)
+            }
+            if room < refillAt {
+                await roomFreed.wait(afterVersion: seen)
                 continue
             }
             let enqueued = store.notifier.version
@@ -192,27 +207,32 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
                 state.ready.append(contentsOf: jobs)
                 state.held.formUnion(jobs.map(\.id))
             }
-            changed.notify()
+            jobsReady.notify()
         }
     }
 
     /// One handler task: runs buffered jobs until shutdown (which releases the rest).
     private func handle() async {
         while true {
-            let seen = changed.version
+            let seen = jobsReady.version
             guard !isStopping else { return }
-            let job = state.withLock { state -> Job? in
+            let popped = state.withLock { state -> (job: Job, refill: Bool)? in
                 guard let job = state.ready.popFirst() else { return nil }
                 state.running += 1
-                return job
+                return (job, state.ready.count <= prefetchTarget(state) / 2)
             }
-            guard let job else {
-                await changed.wait(afterVersion: seen)
+            guard let (job, refill) = popped else {
+                await jobsReady.wait(afterVersion: seen)
                 continue
             }
-            changed.notify()  // the buffer shrank: the claimer may refill it
+            if refill { roomFreed.notify() }
+            let started = ContinuousClock.now
             await execute(job)
-            state.withLock { $0.running -= 1 }
+            let runTime = (ContinuousClock.now - started).seconds
+            state.withLock { state in
+                state.running -= 1
+                state.averageRunTime = state.averageRunTime.map { 0.9 * $0 + 0.1 * runTime } ?? runTime
+            }
         }
     }
 
@@ -245,16 +265,13 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
     /// Processes one claimed job; its completion is queued for the next group commit, a
     /// failure recorded at once.
     func execute(_ job: Job) async {
-        var logger = self.logger
-        logger[metadataKey: "job.id"] = "\(job.id)"
-        logger[metadataKey: "job.attempt"] = "\(job.attempt)"
         let payload: W.Payload
         do {
             payload = try job.decodePayload(as: W.Payload.self)
         } catch {
             // A payload that does not decode never will: no retry.
-            logger.error("payload does not decode; job is stuck", metadata: ["error": "\(error)"])
-            await recordFailure(job, error: "payload does not decode: \(error)", retryAt: nil, logger: logger)
+            logger(for: job).error("payload does not decode; job is stuck", metadata: ["error": "\(error)"])
+            await recordFailure(job, error: "payload does not decode: \(error)", retryAt: nil)
             return
         }
         do {
@@ -265,11 +282,21 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
             let outcome = JobStateMachine.afterFailure(
                 attempt: job.attempt, maxAttempts: job.maxAttempts, now: now(), backoff: configuration.backoff, random: random())
             let retryAt: Date? = if case .retry(let at) = outcome { at } else { nil }
-            await recordFailure(job, error: "\(error)", retryAt: retryAt, logger: logger)
+            await recordFailure(job, error: "\(error)", retryAt: retryAt)
         }
     }
 
-    private func recordFailure(_ job: Job, error: String, retryAt: Date?, logger: Logger) async {
+    /// The pool's logger with the job's id and attempt (built only when something is logged:
+    /// the success path logs nothing).
+    private func logger(for job: Job) -> Logger {
+        var logger = self.logger
+        logger[metadataKey: "job.id"] = "\(job.id)"
+        logger[metadataKey: "job.attempt"] = "\(job.attempt)"
+        return logger
+    }
+
+    private func recordFailure(_ job: Job, error: String, retryAt: Date?) async {
+        let logger = logger(for: job)
         do {
             if try await store.fail(id: job.id, owner: configuration.owner, error: error, retryAt: retryAt) {
                 let kind = retryAt == nil ? "stuck" : "retried"

@@ -49,6 +49,9 @@ public final class SQLiteDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")  // a keyword from a closed enum, not input
         }
         self.pool = try DatabasePool(path: path, configuration: grdb)
+        // GRDB turns the writer to `synchronous = NORMAL` when it enables WAL, after
+        // `prepareDatabase`: set it again on the writer, the connection that commits.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         self.path = path
         self.configuration = configuration
     }

@@ -36,8 +36,14 @@ import Testing
         let database = try temporaryDatabase()
         let mode = try database.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
-        let synchronous = try database.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
-        #expect(synchronous == 2)  // FULL
+        // FULL (2) on the connection that commits, and on the readers.
+        let writer = try database.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(writer == 2)
+        let reader = try database.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(reader == 2)
+        let normal = try SQLiteDatabase(
+            path: database.path + "-normal.sqlite", configuration: .init(synchronous: .normal))
+        #expect(try normal.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
     }
 }
 

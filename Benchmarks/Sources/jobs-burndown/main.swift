@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import SwitchyardJobs
 import SwitchyardStore
+import Synchronization
 
 // Burn-down of the durable job queue on SQLite:
 //   jobs-burndown [JOBS] [HANDLERS...]      e.g. jobs-burndown 20000 1 4 16
@@ -30,8 +31,16 @@ func freshDatabase() throws -> SQLiteDatabase {
 nonisolated func burnDown(jobs: Int, handlers: Int) async throws {
     let database = try freshDatabase()
     let (completed, completedSink) = AsyncStream<Void>.makeStream()
+    // Counts completions in their transaction; the one that completes the last job signals
+    // when it commits. (One commit observer per job would cost GRDB O(n) per statement.)
+    let completedCount = Atomic<Int>(0)
     let store = try SQLiteJobStore(
-        database: database, onComplete: { _, db in db.afterNextTransaction { _ in completedSink.yield() } })
+        database: database,
+        onComplete: { _, db in
+            if completedCount.add(1, ordering: .relaxed).newValue == jobs {
+                db.afterNextTransaction { _ in completedSink.yield() }
+            }
+        })
 
     // Enqueue rate: one job per call.
     let sample = min(jobs, 2000)
@@ -46,15 +55,11 @@ nonisolated func burnDown(jobs: Int, handlers: Int) async throws {
     var logger = Logger(label: "bench")
     logger.logLevel = .error
     let pool = WorkerPool(
-        NoopWorker(), store: store, configuration: .init(concurrency: handlers), logger: logger)
+        NoopWorker(), store: store, configuration: .init(concurrency: handlers, prefetch: ProcessInfo.processInfo.environment["PREFETCH"].flatMap { Int($0) }), logger: logger)
     let start = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await pool.run() }
-        var done = 0
-        for await _ in completed {
-            done += 1
-            if done == jobs { break }
-        }
+        for await _ in completed { break }
         group.cancelAll()
     }
     let elapsed = seconds(ContinuousClock.now - start)
