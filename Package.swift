@@ -15,8 +15,10 @@ let package = Package(
         .library(name: "SwitchyardTesting", targets: ["SwitchyardTesting"]),
         .library(name: "SwitchyardStore", targets: ["SwitchyardStore"]),
         .library(name: "SwitchyardJobs", targets: ["SwitchyardJobs"]),
+        .library(name: "SwitchyardPipeline", targets: ["SwitchyardPipeline"]),
         .executable(name: "switchyard", targets: ["switchyard"]),
         .executable(name: "kitchen-demo", targets: ["kitchen-demo"]),
+        .executable(name: "summaries-api", targets: ["summaries-api"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -29,6 +31,10 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-extras/swift-extras-base64.git", from: "1.2.0"),
     ],
     targets: [
         .target(
@@ -82,6 +88,34 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "SwitchyardPipeline",
+            dependencies: [
+                "SwitchyardJobs",
+                "SwitchyardStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ExtrasBase64", package: "swift-extras-base64"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "SwitchyardPipelineTests",
+            dependencies: [
+                "SwitchyardPipeline",
+                "SwitchyardJobs",
+                "SwitchyardStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),
@@ -172,6 +206,50 @@ let package = Package(
             name: "KitchenDemoTests",
             dependencies: ["KitchenDemo", "SwitchyardTesting"],
             path: "Examples/Kitchen/Tests/KitchenDemoTests",
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "SummariesAPI",
+            dependencies: [
+                "SwitchyardPipeline",
+                "SwitchyardJobs",
+                "SwitchyardStore",
+                "SwitchyardLLM",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Examples/Summaries/Sources/SummariesAPI",
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
+            name: "summaries-api",
+            dependencies: [
+                "SummariesAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/Summaries/Sources/summaries-api",
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "SummariesAPITests",
+            dependencies: [
+                "SummariesAPI",
+                "SwitchyardPipeline",
+                "SwitchyardJobs",
+                "SwitchyardStore",
+                "SwitchyardTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/Summaries/Tests/SummariesAPITests",
             swiftSettings: upcoming
         ),
     ],

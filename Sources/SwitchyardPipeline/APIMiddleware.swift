@@ -1,0 +1,189 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+// The API layer (the seed's `functions/api/_middleware.js`): three separate gates on the
+// authenticated ``APIContext`` — subscription, usage limits, feature access — each doing one
+// thing. No session logic (the root layer did it) and no business logic (workers do it).
+
+/// Gate 1: the caller has an active subscription to a configured plan; puts the ``Plan`` in
+/// the context.
+public struct SubscriptionMiddleware: RouterMiddleware {
+    public typealias Context = APIContext
+
+    let subscriptions: any SubscriptionStore
+    let plans: [String: Plan]
+
+    public init(subscriptions: any SubscriptionStore, plans: [String: Plan]) {
+        self.subscriptions = subscriptions
+        self.plans = plans
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        guard let subscription = try await subscriptions.subscription(for: context.identity.subject) else {
+            throw APIError(
+                .paymentRequired, code: "no_subscription", message: "this account has no subscription",
+                hint: "choose a plan to use the API")
+        }
+        guard subscription.status == .active else {
+            throw APIError(
+                .paymentRequired, code: "subscription_inactive", message: "the subscription is \(subscription.status.rawValue)",
+                hint: "update the payment method to reactivate it", details: ["plan": subscription.plan])
+        }
+        guard let plan = plans[subscription.plan] else {
+            // Our data names a plan our configuration lacks: a server fault, not the caller's.
+            throw APIError(
+                .internalServerError, code: "plan_not_configured", message: "the account's plan is not configured on this server",
+                details: ["plan": subscription.plan])
+        }
+        var context = context
+        context.plan = plan
+        return try await next(request, context)
+    }
+}
+
+/// Gate 2: counts the request against the plan's limit before it runs, race-free (see
+/// ``UsageMeter``), and refunds the count if the request then fails — rejected by a later
+/// gate, a bad body, a worker error — so only successful requests are counted.
+///
+/// With an `Idempotency-Key` header, a retried request is counted once: a completed first
+/// request's response is replayed (`Idempotent-Replayed: true`), one still running gets 409.
+public struct UsageLimitMiddleware: RouterMiddleware {
+    public typealias Context = APIContext
+
+    let meter: UsageMeter
+    let cost: @Sendable (Request) -> Int
+
+    /// - Parameter cost: the units a request costs; 0 is not counted. Default: 1 for
+    ///   `POST`, `PUT`, `PATCH` and `DELETE`, 0 for reads.
+    public init(meter: UsageMeter, cost: @escaping @Sendable (Request) -> Int = UsageLimitMiddleware.writesCostOne) {
+        self.meter = meter
+        self.cost = cost
+    }
+
+    public static let writesCostOne: @Sendable (Request) -> Int = { request in
+        switch request.method {
+        case .post, .put, .patch, .delete: 1
+        default: 0
+        }
+    }
+
+    /// Idempotency keys longer than this are refused.
+    static let maximumKeyLength = 255
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let units = cost(request)
+        guard units > 0 else { return try await next(request, context) }
+        guard let plan = context.plan else {
+            throw APIError(.internalServerError, code: "middleware_order", message: "usage limits need the subscription gate first")
+        }
+        let key = request.headers[.idempotencyKey]
+        if let key, key.isEmpty || key.utf8.count > Self.maximumKeyLength {
+            throw APIError(
+                .badRequest, code: "invalid_idempotency_key", message: "Idempotency-Key must be 1 to 255 characters",
+                hint: "use a fresh UUID per logical request")
+        }
+        let reservation = try await meter.reserve(
+            subject: context.identity.subject, units: units, limit: plan.limit, requestID: context.id, route: context.route,
+            idempotencyKey: key)
+        switch reservation {
+        case .overLimit(let used, let resetAt):
+            throw APIError(
+                .tooManyRequests, code: "over_limit",
+                message: "the \(plan.name) plan allows \(plan.limit.units) requests per \(plan.limit.period.rawValue)",
+                hint: "wait for the reset, or upgrade the plan",
+                details: [
+                    "plan": plan.name, "limit": "\(plan.limit.units)", "used": "\(used)",
+                    "reset_at": resetAt.formatted(.iso8601),
+                    "retry_after_seconds": "\(max(1, Int(resetAt.timeIntervalSinceNow.rounded(.up))))",
+                ])
+        case .inProgress:
+            throw APIError(
+                .conflict, code: "idempotency_key_in_use", message: "a request with this Idempotency-Key is still running",
+                hint: "retry after it finishes to get its response")
+        case .replay(let stored):
+            var headers: HTTPFields = [.idempotentReplayed: "true"]
+            if let type = stored.contentType { headers[.contentType] = type }
+            return Response(
+                status: .init(code: stored.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
+        case .granted(let ticket):
+            var context = context
+            context.usage = ticket
+            let response: Response
+            do {
+                response = try await next(request, context)
+            } catch {
+                try await meter.refund(ticket)
+                throw error
+            }
+            guard (200..<300).contains(response.status.code) else {
+                try await meter.refund(ticket)
+                return response
+            }
+            guard ticket.idempotencyKey != nil else { return response }
+            // Keep the response for replays; the body is small JSON from a thin proxy.
+            let collected = CollectingWriter.Bytes()
+            try await response.body.write(CollectingWriter(into: collected))
+            let stored = StoredResponse(
+                status: response.status.code, contentType: response.headers[.contentType], body: collected.bytes)
+            try await meter.store(stored, for: ticket)
+            return Response(status: response.status, headers: response.headers, body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
+        }
+    }
+}
+
+/// Gate 3: the route's feature is in the caller's plan. Apply it to the group of routes
+/// offering the feature.
+public struct FeatureAccessMiddleware: RouterMiddleware {
+    public typealias Context = APIContext
+
+    let feature: String
+    let plans: [String: Plan]
+
+    /// - Parameter plans: every configured plan, to name the ones that include `feature`.
+    public init(_ feature: String, plans: [String: Plan]) {
+        self.feature = feature
+        self.plans = plans
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        guard let plan = context.plan else {
+            throw APIError(.internalServerError, code: "middleware_order", message: "feature access needs the subscription gate first")
+        }
+        guard plan.features.contains(feature) else {
+            let offering = plans.values.filter { $0.features.contains(feature) }.map(\.name).sorted()
+            throw APIError(
+                .forbidden, code: "feature_not_in_plan", message: "the \(plan.name) plan does not include \(feature)",
+                hint: offering.isEmpty ? nil : "upgrade to \(offering.joined(separator: " or "))",
+                details: ["feature": feature, "plan": plan.name])
+        }
+        return try await next(request, context)
+    }
+}
+
+extension HTTPResponse.Status {
+    /// 402: the caller's subscription does not allow the request.
+    static let paymentRequired = Self(code: 402, reasonPhrase: "Payment Required")
+}
+
+/// Collects a response body into bytes (within one task).
+struct CollectingWriter: ResponseBodyWriter {
+    final class Bytes {
+        var bytes: [UInt8] = []
+    }
+
+    let into: Bytes
+
+    mutating func write(_ buffer: ByteBuffer) async throws {
+        into.bytes.append(contentsOf: buffer.readableBytesView)
+    }
+
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}

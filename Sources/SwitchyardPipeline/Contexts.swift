@@ -1,0 +1,42 @@
+import Hummingbird
+import Logging
+
+/// The request context of every route: the verified identity (if any) and the request id.
+///
+/// ``SessionMiddleware`` (the root layer) fills ``identity``; nothing else writes it.
+public struct PipelineContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The caller, when a valid session token came with the request; `nil` for anonymous
+    /// requests.
+    public var identity: Identity?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+    }
+}
+
+/// The context of the API route group. It exists only for an authenticated caller: building
+/// it from a ``PipelineContext`` without an identity throws ``APIError/unauthenticated``, so
+/// no API handler or middleware ever sees an anonymous request.
+///
+/// The API layer fills it in order: ``SubscriptionMiddleware`` sets ``plan``,
+/// ``UsageLimitMiddleware`` sets ``usage``.
+public struct APIContext: ChildRequestContext {
+    public typealias ParentContext = PipelineContext
+
+    public var coreContext: CoreRequestContextStorage
+    public let identity: Identity
+    /// The caller's active plan.
+    public var plan: Plan?
+    /// The usage counted for this request, when the route costs anything.
+    public var usage: UsageTicket?
+
+    public init(context: PipelineContext) throws {
+        guard let identity = context.identity else { throw APIError.unauthenticated }
+        self.coreContext = context.coreContext
+        self.identity = identity
+    }
+
+    /// The route template (`/api/summaries/{id}`), or the path when no route matched.
+    var route: String { endpointPath ?? "unknown" }
+}

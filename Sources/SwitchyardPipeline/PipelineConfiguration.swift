@@ -1,0 +1,227 @@
+import Foundation
+import TOMLKit
+
+/// A `switchyard.toml` (the wrangler.toml of Switchyard), read once at start.
+///
+/// ```toml
+/// [server]
+/// host = "127.0.0.1"
+/// port = 8080
+///
+/// [database]
+/// path = "app.sqlite"
+///
+/// [session]
+/// secret_env = "SWITCHYARD_SESSION_SECRET"   # the variable holding the secret; never the secret
+/// lifetime_seconds = 604800
+///
+/// [workers]
+/// concurrency = 4
+/// max_attempts = 5
+/// call_timeout_seconds = 10
+///
+/// [plans.free]
+/// features = ["summaries"]
+/// limit = 20          # units per period
+/// period = "day"      # or "hour"
+/// ```
+///
+/// Every key is checked: an unknown key, a wrong type or a bad value is refused with its key
+/// and line.
+public struct PipelineConfiguration: Sendable, Hashable {
+    public struct Server: Sendable, Hashable {
+        /// Default `127.0.0.1`.
+        public var host = "127.0.0.1"
+        /// Default 8080.
+        public var port = 8080
+    }
+
+    public struct Session: Sendable, Hashable {
+        /// The environment variable holding the secret. Default `SWITCHYARD_SESSION_SECRET`.
+        public var secretVariable = "SWITCHYARD_SESSION_SECRET"
+        /// Default 7 days.
+        public var lifetime: Duration = .seconds(7 * 24 * 3600)
+    }
+
+    public struct Workers: Sendable, Hashable {
+        /// Jobs run at once per queue. Default 4.
+        public var concurrency = 4
+        /// Attempts before a job is `stuck`. Default 5.
+        public var maxAttempts = 5
+        /// How long a proxy awaits an in-process worker. Default 10 s.
+        public var callTimeout: Duration = .seconds(10)
+    }
+
+    public var server = Server()
+    /// The SQLite file. Default `switchyard.sqlite`.
+    public var databasePath = "switchyard.sqlite"
+    public var session = Session()
+    public var workers = Workers()
+    /// By name. Default: none (every API call is refused as having no active plan).
+    public var plans: [String: Plan] = [:]
+
+    public init() {}
+
+    /// Reads the file at `path`.
+    public static func load(path: String) throws(ConfigurationError) -> PipelineConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(key: nil, message: "cannot read \(path): \(error.localizedDescription)")
+        }
+        return try parse(text)
+    }
+
+    /// Parses the text of a `switchyard.toml`. Tables other than the ones above (such as
+    /// `[llm]`) are left to their own readers.
+    public static func parse(_ text: String) throws(ConfigurationError) -> PipelineConfiguration {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError(key: nil, line: error.source.begin.line, message: error.description)
+        } catch {
+            throw ConfigurationError(key: nil, message: "\(error)")
+        }
+        var reader = Reader(text: text)
+        var configuration = PipelineConfiguration()
+
+        if let server = try reader.table(root, "server", known: ["host", "port"]) {
+            if let host = try reader.string(server, "server.host") { configuration.server.host = host }
+            if let port = try reader.int(server, "server.port", in: 0...65_535) { configuration.server.port = port }
+        }
+        if let database = try reader.table(root, "database", known: ["path"]) {
+            if let path = try reader.string(database, "database.path") { configuration.databasePath = path }
+        }
+        if let session = try reader.table(root, "session", known: ["secret_env", "lifetime_seconds", "secret"]) {
+            if session["secret"] != nil {
+                throw reader.error(
+                    "session.secret",
+                    "secrets do not belong in files; name the environment variable that holds it with secret_env")
+            }
+            if let variable = try reader.string(session, "session.secret_env") { configuration.session.secretVariable = variable }
+            if let seconds = try reader.int(session, "session.lifetime_seconds", in: 60...(366 * 86_400)) {
+                configuration.session.lifetime = .seconds(seconds)
+            }
+        }
+        if let workers = try reader.table(root, "workers", known: ["concurrency", "max_attempts", "call_timeout_seconds"]) {
+            if let n = try reader.int(workers, "workers.concurrency", in: 1...1024) { configuration.workers.concurrency = n }
+            if let n = try reader.int(workers, "workers.max_attempts", in: 1...100) { configuration.workers.maxAttempts = n }
+            if let n = try reader.int(workers, "workers.call_timeout_seconds", in: 1...3600) {
+                configuration.workers.callTimeout = .seconds(n)
+            }
+        }
+        if let plans = try reader.table(root, "plans", known: nil) {
+            for name in plans.keys.sorted() {
+                guard let plan = try reader.table(plans, "plans.\(name)", known: ["features", "limit", "period"], at: name) else { continue }
+                let key = "plans.\(name)"
+                guard let features = plan["features"] else { throw reader.error(key, "a plan needs features = [\"...\"]") }
+                guard let array = features.array, let names = Optional(array.compactMap(\.string)), names.count == array.count
+                else { throw reader.error("\(key).features", "must be an array of strings") }
+                guard let units = try reader.int(plan, "\(key).limit", in: 0...Int(Int32.max)) else {
+                    throw reader.error(key, "a plan needs limit = <units per period>")
+                }
+                var period = UsagePeriod.day
+                if let text = try reader.string(plan, "\(key).period") {
+                    guard let parsed = UsagePeriod(rawValue: text) else {
+                        throw reader.error("\(key).period", "must be \"day\" or \"hour\", not \"\(text)\"")
+                    }
+                    period = parsed
+                }
+                configuration.plans[name] = Plan(name: name, features: Set(names), limit: UsageLimit(units: units, period: period))
+            }
+        }
+        return configuration
+    }
+
+    /// The session secret, from the variable named by ``Session/secretVariable``; `nil` when
+    /// it is unset or empty.
+    public func sessionSecret(environment: [String: String]) -> [UInt8]? {
+        guard let value = environment[session.secretVariable], !value.isEmpty else { return nil }
+        return Array(value.utf8)
+    }
+}
+
+/// A bad configuration: the key, the line when known, and what is wrong. Never the value of
+/// a secret.
+public struct ConfigurationError: Error, Hashable, CustomStringConvertible {
+    public var key: String?
+    public var line: Int?
+    public var message: String
+
+    public init(key: String?, line: Int? = nil, message: String) {
+        self.key = key
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String {
+        var place: [String] = []
+        if let line { place.append("line \(line)") }
+        if let key { place.append(key) }
+        return place.isEmpty ? "switchyard.toml: \(message)" : "switchyard.toml (\(place.joined(separator: ", "))): \(message)"
+    }
+}
+
+/// Typed reads with errors that name the key and its line.
+private struct Reader {
+    let lines: [Substring]
+
+    init(text: String) {
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    func error(_ key: String, _ message: String) -> ConfigurationError {
+        ConfigurationError(key: key, line: line(of: key), message: message)
+    }
+
+    /// The line defining `key` (`a.b.c`: `c = ` under `[a.b]`, or the `[a.b.c]` header).
+    func line(of key: String) -> Int? {
+        let parts = key.split(separator: ".").map(String.init)
+        let header = parts.joined(separator: ".")
+        let table = parts.dropLast().joined(separator: ".")
+        let leaf = parts.last ?? ""
+        var section = ""
+        for (index, raw) in lines.enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") {
+                section = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
+                if section == header { return index + 1 }
+                continue
+            }
+            if section == table, let equals = line.firstIndex(of: "="),
+                line[..<equals].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) == leaf
+            {
+                return index + 1
+            }
+        }
+        return nil
+    }
+
+    mutating func table(_ parent: TOMLTable, _ key: String, known: Set<String>?, at name: String? = nil) throws(ConfigurationError)
+        -> TOMLTable?
+    {
+        guard let value = parent[name ?? key] else { return nil }
+        guard let table = value.table else { throw error(key, "must be a table ([\(key)])") }
+        if let known {
+            for child in table.keys.sorted() where !known.contains(child) {
+                throw error("\(key).\(child)", "unknown key; expected one of \(known.filter { $0 != "secret" }.sorted().joined(separator: ", "))")
+            }
+        }
+        return table
+    }
+
+    func string(_ table: TOMLTable, _ key: String) throws(ConfigurationError) -> String? {
+        guard let value = table[String(key.split(separator: ".").last!)] else { return nil }
+        guard let string = value.string else { throw error(key, "must be a string") }
+        return string
+    }
+
+    func int(_ table: TOMLTable, _ key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+        guard let value = table[String(key.split(separator: ".").last!)] else { return nil }
+        guard let int = value.int else { throw error(key, "must be an integer") }
+        guard range.contains(int) else { throw error(key, "must be between \(range.lowerBound) and \(range.upperBound), not \(int)") }
+        return int
+    }
+}

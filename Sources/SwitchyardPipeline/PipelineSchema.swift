@@ -1,0 +1,53 @@
+import SwitchyardStore
+
+/// The tables the Pipeline layer owns: subscriptions, usage counters, the usage ledger and
+/// idempotency keys. Applied by ``UsageMeter/init(database:writer:now:)`` and
+/// ``SQLiteSubscriptionStore/init(database:now:)``.
+public enum PipelineSchema {
+    public static let migrations = [
+        Migration(
+            name: "switchyard_pipeline_001",
+            sql: """
+                CREATE TABLE switchyard_subscriptions (
+                    subject TEXT PRIMARY KEY,
+                    plan TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('active', 'past_due', 'canceled')),
+                    updated_at REAL NOT NULL
+                );
+                -- One row per caller and period; `used` never exceeds the plan's limit.
+                CREATE TABLE switchyard_usage_counters (
+                    subject TEXT NOT NULL,
+                    period_start INTEGER NOT NULL,
+                    used INTEGER NOT NULL CHECK (used >= 0),
+                    PRIMARY KEY (subject, period_start)
+                ) WITHOUT ROWID;
+                -- One row per counted request, written in the same transaction as the counter.
+                CREATE TABLE switchyard_usage_ledger (
+                    id INTEGER PRIMARY KEY,
+                    subject TEXT NOT NULL,
+                    period_start INTEGER NOT NULL,
+                    units INTEGER NOT NULL,
+                    request_id TEXT NOT NULL,
+                    route TEXT NOT NULL,
+                    worker TEXT,
+                    job_id INTEGER,
+                    created_at REAL NOT NULL
+                );
+                CREATE INDEX switchyard_usage_ledger_subject ON switchyard_usage_ledger (subject, period_start);
+                CREATE INDEX switchyard_usage_ledger_job ON switchyard_usage_ledger (job_id) WHERE job_id IS NOT NULL;
+                -- A retried request with the same key counts once and gets the first response.
+                CREATE TABLE switchyard_idempotency_keys (
+                    subject TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    route TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('in_progress', 'completed')),
+                    response_status INTEGER,
+                    response_content_type TEXT,
+                    response_body BLOB,
+                    created_at REAL NOT NULL,
+                    PRIMARY KEY (subject, key)
+                ) WITHOUT ROWID;
+                CREATE INDEX switchyard_idempotency_keys_created ON switchyard_idempotency_keys (created_at);
+                """)
+    ]
+}

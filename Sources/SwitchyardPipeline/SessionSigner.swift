@@ -1,0 +1,100 @@
+import Crypto
+import ExtrasBase64
+import Foundation
+
+/// Who a verified session token says the caller is.
+public struct Identity: Sendable, Hashable {
+    /// The account the session belongs to.
+    public var subject: String
+    public var issuedAt: Date
+    public var expiresAt: Date
+
+    public init(subject: String, issuedAt: Date, expiresAt: Date) {
+        self.subject = subject
+        self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Signed, expiring session tokens: `v1.<claims>.<HMAC-SHA256>`, base64url without padding.
+///
+/// The claims (`sub`, `iat`, `exp`) are JSON; the signature covers `v1.<claims>` and is
+/// checked in constant time (swift-crypto) before the claims are read. The secret never
+/// appears in a description, log or error.
+public struct SessionSigner: Sendable {
+    private let key: SymmetricKey
+    /// How long a new token lasts. Default 7 days.
+    public var lifetime: Duration
+    private let now: @Sendable () -> Date
+
+    /// Why a token was refused. Deliberately vague in responses: a forger learns nothing.
+    public enum Rejection: String, Error, Sendable {
+        /// Not three dot-separated base64url parts with our version.
+        case malformed
+        /// The signature does not match the claims (tampered or forged).
+        case badSignature = "bad_signature"
+        /// Signed by us, but past its expiry.
+        case expired
+    }
+
+    /// - Parameter secret: at least 32 bytes of random data, e.g. from
+    ///   `SWITCHYARD_SESSION_SECRET`.
+    public init(secret: some DataProtocol, lifetime: Duration = .seconds(7 * 24 * 3600), now: @escaping @Sendable () -> Date = Date.init)
+        throws(ConfigurationError)
+    {
+        guard secret.count >= 32 else {
+            throw ConfigurationError(key: "session.secret", message: "the session secret must be at least 32 bytes (it is \(secret.count))")
+        }
+        self.key = SymmetricKey(data: Array(secret))
+        self.lifetime = lifetime
+        self.now = now
+    }
+
+    private struct Claims: Codable {
+        var sub: String
+        var iat: Int64
+        var exp: Int64
+    }
+
+    private static let version = "v1"
+    private static let base64url: Base64.EncodingOptions = [.base64UrlAlphabet, .omitPaddingCharacter]
+
+    /// A new token for `subject`, valid for ``lifetime``.
+    public func issue(subject: String) -> String {
+        let issued = now()
+        let claims = Claims(
+            sub: subject, iat: Int64(issued.timeIntervalSince1970),
+            exp: Int64(issued.addingTimeInterval(lifetime.timeInterval).timeIntervalSince1970))
+        // Encoding three plain fields cannot fail.
+        let json = try! JSONEncoder().encode(claims)
+        let signed = "\(Self.version).\(Base64.encodeToString(bytes: json, options: Self.base64url))"
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(signed.utf8), using: key)
+        return "\(signed).\(Base64.encodeToString(bytes: Array(mac), options: Self.base64url))"
+    }
+
+    /// The identity in `token`, or why it is refused.
+    public func verify(_ token: some StringProtocol) throws(Rejection) -> Identity {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == Self.version,
+            let mac = try? Base64.decode(string: String(parts[2]), options: [.base64UrlAlphabet, .omitPaddingCharacter])
+        else { throw .malformed }
+        let signed = token[token.startIndex..<parts[1].endIndex]
+        guard HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Array(signed.utf8), using: key) else {
+            throw .badSignature
+        }
+        guard let json = try? Base64.decode(string: String(parts[1]), options: [.base64UrlAlphabet, .omitPaddingCharacter]),
+            let claims = try? JSONDecoder().decode(Claims.self, from: Data(json))
+        else { throw .malformed }
+        let expires = Date(timeIntervalSince1970: TimeInterval(claims.exp))
+        guard now() < expires else { throw .expired }
+        return Identity(subject: claims.sub, issuedAt: Date(timeIntervalSince1970: TimeInterval(claims.iat)), expiresAt: expires)
+    }
+}
+
+extension SessionSigner: CustomStringConvertible {
+    public var description: String { "SessionSigner(secret: <redacted>, lifetime: \(lifetime))" }
+}
+
+extension Duration {
+    var timeInterval: TimeInterval { TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Prometheus
+import SwitchyardJobs
+import SwitchyardStore
+
+/// `GET …/{id}`: a durable job's status and, once completed, its result — for the caller whose
+/// request created it (anyone else gets the same 404 as for a job that does not exist).
+public struct JobStatusLookup<Output: Codable & Sendable>: Sendable {
+    let queue: String
+    let jobs: SQLiteJobStore
+    let meter: UsageMeter
+
+    /// - Parameter output: the worker's result type, decoded from the job and returned as JSON.
+    public init(_ output: Output.Type = Output.self, queue: String, jobs: SQLiteJobStore, meter: UsageMeter) {
+        self.queue = queue
+        self.jobs = jobs
+        self.meter = meter
+    }
+
+    struct Body: Encodable {
+        struct Failure: Encodable {
+            var code: String
+            var message: String
+        }
+
+        var jobID: Int64
+        var worker: String
+        var status: String
+        var attempt: Int
+        var maxAttempts: Int
+        var createdAt: Date
+        var finishedAt: Date?
+        var result: Output?
+        var error: Failure?
+
+        enum CodingKeys: String, CodingKey {
+            case worker, status, attempt, result, error
+            case jobID = "job_id"
+            case maxAttempts = "max_attempts"
+            case createdAt = "created_at"
+            case finishedAt = "finished_at"
+        }
+    }
+
+    public func handle(_ request: Request, context: APIContext) async throws -> Response {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = Int64(text), let job = try await jobs.job(id: id), job.queue == queue,
+            try await meter.owner(ofJob: id) == context.identity.subject
+        else {
+            throw APIError(
+                .notFound, code: "unknown_job", message: "no \(queue) job \(text) belongs to this account",
+                hint: "use the job_id returned when the request was accepted", worker: queue, jobID: Int64(text))
+        }
+        let failure: Body.Failure? =
+            switch job.status {
+            case .stuck: .init(code: "job_stuck", message: "the worker gave up after \(job.attempt) attempts")
+            case .cancelled: .init(code: "job_cancelled", message: "the job was cancelled")
+            default: nil
+            }
+        let result: Output?
+        do {
+            result = try job.decodeResult(as: Output.self)
+        } catch {
+            throw APIError(
+                .internalServerError, code: "unreadable_result", message: "the job's result could not be read", worker: queue,
+                jobID: job.id, jobStatus: job.status.rawValue)
+        }
+        let body = Body(
+            jobID: job.id, worker: queue, status: job.status.rawValue, attempt: job.attempt, maxAttempts: job.maxAttempts,
+            createdAt: job.createdAt, finishedAt: job.finishedAt, result: result, error: failure)
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(body))))
+    }
+}
+
+/// Request counts and durations per route template (never per URI), method and status, in a
+/// Prometheus registry.
+public struct RouteMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let registry: PrometheusCollectorRegistry
+
+    public init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+    }
+
+    static var buckets: [Duration] {
+        [.microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2)]
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let start = ContinuousClock.now
+        let status: Int
+        let response: Response
+        do {
+            response = try await next(request, context)
+            status = response.status.code
+        } catch {
+            record(request, context: context, status: (error as? any HTTPResponseError)?.status.code ?? 500, since: start)
+            throw error
+        }
+        record(request, context: context, status: status, since: start)
+        return response
+    }
+
+    private func record(_ request: Request, context: Context, status: Int, since start: ContinuousClock.Instant) {
+        let route = context.endpointPath ?? "unmatched"
+        let method = request.method.rawValue
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(metricName: "http_requests", unitName: "total", helpText: "Requests per route"),
+            labels: [("route", route), ("method", method), ("status", "\(status)")]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(
+                metricName: "http_request_duration", unitName: "seconds", helpText: "Time to the response head, per route"),
+            labels: [("route", route), ("method", method)], buckets: Self.buckets
+        ).record(ContinuousClock.now - start)
+    }
+}
+
+extension Router {
+    /// `GET /health` (the database answers: 200, else 503) and `GET /metrics` (Prometheus
+    /// text format).
+    public func addStatusRoutes(database: SQLiteDatabase, metrics: PrometheusCollectorRegistry) {
+        get("health") { _, _ -> Response in
+            let healthy = (try? await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+            let body = healthy ? #"{"status":"ok","database":"ok"}"# : #"{"status":"degraded","database":"unavailable"}"#
+            return Response(
+                status: healthy ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+        get("metrics") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import SwitchyardJobs
+import SwitchyardStore
+
+/// A worker a proxy awaits in-process (for answers fast enough to give in the response).
+/// Business rules live here: throw an ``APIError`` with a 4xx status to refuse an input.
+public protocol RequestWorker: Sendable {
+    associatedtype Input: Codable & Sendable
+    associatedtype Output: Encodable & Sendable
+    /// Names the worker in usage logs and error responses.
+    var name: String { get }
+    func handle(_ input: Input) async throws -> Output
+}
+
+/// The seed's thin proxy (`functions/api/*.js`): exactly four steps, in order —
+///
+/// 1. **extract** the request data: the body decoded as `Input` (a decoding error is a 400
+///    naming the field);
+/// 2. **forward** it to a worker: enqueue a durable job, or await an in-process
+///    ``RequestWorker`` with a timeout;
+/// 3. **log usage** to the database: the ledger row of this request gets the worker and job
+///    (in the same transaction as the enqueue);
+/// 4. **respond**: 202 with the job's id and status URL, or 200 with the worker's answer; on
+///    error, an ``APIError`` with the worker and job.
+///
+/// A proxy is built by ``enqueue(_:to:jobs:meter:maxAttempts:statusPath:)`` or
+/// ``call(_:timeout:meter:clock:)`` and offers no hook for code of its own: validation and
+/// business logic cannot live in it.
+public struct ThinProxy<Input: Codable & Sendable>: Sendable {
+    public enum Step: String, Sendable, CaseIterable {
+        case extract
+        case forward
+        case logUsage = "log_usage"
+        case respond
+    }
+
+    enum Forwarded: Sendable {
+        case enqueued(Job, statusURL: String)
+        case answered(ByteBuffer)
+    }
+
+    /// The worker (queue) requests go to.
+    public let worker: String
+    private let forwardAndLog: @Sendable (Input, APIContext, _ step: @escaping @Sendable (Step) -> Void) async throws -> Forwarded
+    /// Observes each step as it starts (tests; tracing).
+    public var onStep: @Sendable (Step) -> Void = { _ in }
+
+    /// A proxy that enqueues a durable job on `queue` and answers 202 with its id.
+    /// - Parameter statusPath: where the job's status is read, e.g. `/api/summaries`
+    ///   (the job id is appended).
+    public static func enqueue(
+        _ input: Input.Type = Input.self, to queue: String, jobs: SQLiteJobStore, meter: UsageMeter, maxAttempts: Int = 5,
+        statusPath: String
+    ) -> ThinProxy {
+        ThinProxy(worker: queue) { input, context, step in
+            let job = try NewJob(queue: queue, payload: input, maxAttempts: maxAttempts)
+            step(.forward)
+            let enqueued = try await meter.writer.write { db in
+                let enqueued = try jobs.enqueue(job, in: db).job
+                step(.logUsage)
+                if let ticket = context.usage { try meter.logUsage(ticket, worker: queue, jobID: enqueued.id, in: db) }
+                return enqueued
+            }
+            return .enqueued(enqueued, statusURL: "\(statusPath)/\(enqueued.id)")
+        }
+    }
+
+    /// A proxy that awaits `worker` in-process for at most `timeout` and answers 200 with its
+    /// output (504 when it takes longer).
+    public static func call<W: RequestWorker>(
+        _ worker: W, timeout: Duration, meter: UsageMeter, clock: some Clock<Duration> = ContinuousClock()
+    ) -> ThinProxy where W.Input == Input {
+        ThinProxy(worker: worker.name) { input, context, step in
+            step(.forward)
+            let output = try await withDeadline(timeout, clock: clock, worker: worker.name) { try await worker.handle(input) }
+            let body = ByteBuffer(bytes: try JSONEncoder().encode(output))
+            step(.logUsage)
+            if let ticket = context.usage {
+                try await meter.writer.write { db in try meter.logUsage(ticket, worker: worker.name, jobID: nil, in: db) }
+            }
+            return .answered(body)
+        }
+    }
+
+    private init(
+        worker: String, forwardAndLog: @escaping @Sendable (Input, APIContext, _ step: @escaping @Sendable (Step) -> Void) async throws -> Forwarded
+    ) {
+        self.worker = worker
+        self.forwardAndLog = forwardAndLog
+    }
+
+    /// The route handler.
+    public func handle(_ request: Request, context: APIContext) async throws -> Response {
+        // 1. Extract request data.
+        onStep(.extract)
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let input: Input
+        do {
+            input = try JSONDecoder().decode(Input.self, from: Data(body.readableBytesView))
+        } catch {
+            throw APIError.invalidBody(error)
+        }
+        // 2. Forward to the worker, 3. log usage.
+        let forwarded: Forwarded
+        do {
+            forwarded = try await forwardAndLog(input, context, onStep)
+        } catch var error as APIError {
+            error.worker = error.worker ?? worker
+            throw error
+        } catch {
+            context.logger.error("forwarding failed", metadata: ["worker": "\(worker)", "error": "\(String(reflecting: error))"])
+            throw APIError(
+                .internalServerError, code: "worker_failed", message: "the \(worker) worker could not take the request",
+                hint: "retry later; quote the request id if it keeps failing", worker: worker)
+        }
+        // 4. Return the response.
+        onStep(.respond)
+        switch forwarded {
+        case .enqueued(let job, let statusURL):
+            let accepted = Accepted(jobID: job.id, status: job.status.rawValue, worker: worker, statusURL: statusURL)
+            return Response(
+                status: .accepted, headers: [.contentType: "application/json", .location: statusURL],
+                body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(accepted))))
+        case .answered(let body):
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
+        }
+    }
+
+    struct Accepted: Encodable {
+        var jobID: Int64
+        var status: String
+        var worker: String
+        var statusURL: String
+
+        enum CodingKeys: String, CodingKey {
+            case status, worker
+            case jobID = "job_id"
+            case statusURL = "status_url"
+        }
+    }
+}
+
+/// Runs `body`, or throws a 504 naming the worker once `timeout` has passed on `clock`.
+func withDeadline<T: Sendable>(
+    _ timeout: Duration, clock: some Clock<Duration>, worker: String, _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await clock.sleep(for: timeout)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else {
+            throw APIError(
+                .gatewayTimeout, code: "worker_timeout", message: "the \(worker) worker did not answer within \(timeout)",
+                hint: "retry; nothing was counted", worker: worker)
+        }
+        return value
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import GRDB
+import SwitchyardStore
+
+/// Usage counted for one request: refunded if the request fails, kept if it succeeds.
+public struct UsageTicket: Sendable, Hashable {
+    /// The ledger row.
+    public var ledgerID: Int64
+    public var subject: String
+    public var periodStart: Int64
+    public var units: Int
+    public var idempotencyKey: String?
+}
+
+/// A response kept for replay under an `Idempotency-Key`.
+public struct StoredResponse: Sendable, Hashable {
+    public var status: Int
+    public var contentType: String?
+    public var body: [UInt8]
+}
+
+/// Race-free usage limits: per caller and period, one conditional upsert
+/// (`used + units <= limit`) in the same transaction as the ledger row, so concurrent requests
+/// can never take a caller past its limit and the ledger always sums to the counter.
+///
+/// Writes go through a ``GroupCommit``: concurrent requests share one durable commit.
+public final class UsageMeter: Sendable {
+    /// The outcome of ``reserve(subject:units:limit:requestID:route:idempotencyKey:)``.
+    public enum Reservation: Sendable, Hashable {
+        /// Counted; settle it with ``refund(_:)`` if the request fails.
+        case granted(UsageTicket)
+        /// The limit would be exceeded: nothing was written.
+        case overLimit(used: Int, resetAt: Date)
+        /// A request with this idempotency key completed before: its response, not counted again.
+        case replay(StoredResponse)
+        /// A request with this idempotency key is still running.
+        case inProgress
+    }
+
+    public let writer: GroupCommit
+    private let now: @Sendable () -> Date
+
+    public init(database: SQLiteDatabase, writer: GroupCommit, now: @escaping @Sendable () -> Date = Date.init) throws {
+        try database.migrate(PipelineSchema.migrations)
+        self.writer = writer
+        self.now = now
+    }
+
+    enum SQL {
+        static let findKey = """
+            SELECT status, response_status, response_content_type, response_body, route
+            FROM switchyard_idempotency_keys WHERE subject = ? AND key = ?
+            """
+        static let count = """
+            INSERT INTO switchyard_usage_counters (subject, period_start, used) VALUES (?, ?, ?)
+            ON CONFLICT (subject, period_start) DO UPDATE SET used = used + excluded.used
+            WHERE used + excluded.used <= ?
+            """
+        static let used = "SELECT used FROM switchyard_usage_counters WHERE subject = ? AND period_start = ?"
+        static let insertLedger = """
+            INSERT INTO switchyard_usage_ledger (subject, period_start, units, request_id, route, created_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """
+        static let insertKey = """
+            INSERT INTO switchyard_idempotency_keys (subject, key, route, status, created_at) VALUES (?, ?, ?, 'in_progress', ?)
+            """
+        static let refund = """
+            UPDATE switchyard_usage_counters SET used = used - ? WHERE subject = ? AND period_start = ?
+            """
+        static let deleteLedger = "DELETE FROM switchyard_usage_ledger WHERE id = ?"
+        static let deleteKey = "DELETE FROM switchyard_idempotency_keys WHERE subject = ? AND key = ?"
+        static let storeResponse = """
+            UPDATE switchyard_idempotency_keys
+            SET status = 'completed', response_status = ?, response_content_type = ?, response_body = ?
+            WHERE subject = ? AND key = ?
+            """
+        static let logUsage = "UPDATE switchyard_usage_ledger SET worker = ?, job_id = ? WHERE id = ?"
+        static let jobOwner = "SELECT subject FROM switchyard_usage_ledger WHERE job_id = ?"
+        static let ledgerSum = """
+            SELECT COALESCE(SUM(units), 0), COUNT(*) FROM switchyard_usage_ledger WHERE subject = ? AND period_start = ?
+            """
+        static let pruneKeys = "DELETE FROM switchyard_idempotency_keys WHERE created_at < ?"
+    }
+
+    /// Every query the meter runs, for ``SQLiteDatabase/auditIndexes(_:)``.
+    public static let auditedQueries: [AuditedQuery] = [
+        AuditedQuery(name: "usage.find_key", sql: SQL.findKey, arguments: ["s", "k"]),
+        AuditedQuery(name: "usage.count", sql: SQL.count, arguments: ["s", "0", "1", "10"]),
+        AuditedQuery(name: "usage.used", sql: SQL.used, arguments: ["s", "0"]),
+        AuditedQuery(name: "usage.insert_ledger", sql: SQL.insertLedger, arguments: ["s", "0", "1", "r", "/", "0"]),
+        AuditedQuery(name: "usage.insert_key", sql: SQL.insertKey, arguments: ["s", "k", "/", "0"]),
+        AuditedQuery(name: "usage.refund", sql: SQL.refund, arguments: ["1", "s", "0"]),
+        AuditedQuery(name: "usage.delete_ledger", sql: SQL.deleteLedger, arguments: ["1"]),
+        AuditedQuery(name: "usage.delete_key", sql: SQL.deleteKey, arguments: ["s", "k"]),
+        AuditedQuery(name: "usage.store_response", sql: SQL.storeResponse, arguments: ["200", "t", "b", "s", "k"]),
+        AuditedQuery(name: "usage.log", sql: SQL.logUsage, arguments: ["w", "1", "1"]),
+        AuditedQuery(name: "usage.job_owner", sql: SQL.jobOwner, arguments: ["1"]),
+        AuditedQuery(name: "usage.ledger_sum", sql: SQL.ledgerSum, arguments: ["s", "0"]),
+        AuditedQuery(name: "usage.prune_keys", sql: SQL.pruneKeys, arguments: ["0"]),
+    ]
+
+    /// Counts `units` against `limit` for `subject` in the current period, with a ledger row —
+    /// or replays the response stored under `idempotencyKey`, or refuses.
+    public func reserve(
+        subject: String, units: Int, limit: UsageLimit, requestID: String, route: String, idempotencyKey: String?
+    ) async throws -> Reservation {
+        let t = now()
+        let period = limit.period.start(of: t)
+        return try await writer.write { db in
+            if let key = idempotencyKey {
+                if let row = try Row.fetchOne(db.cachedStatement(sql: SQL.findKey), arguments: [subject, key]) {
+                    guard (row[0] as String) == "completed" else { return .inProgress }
+                    return .replay(
+                        StoredResponse(status: row[1], contentType: row[2], body: (row[3] as Data?).map { Array($0) } ?? []))
+                }
+            }
+            try db.cachedStatement(sql: SQL.count).execute(arguments: [subject, period, units, limit.units])
+            guard db.changesCount == 1, units <= limit.units else {
+                let used = try Int.fetchOne(db.cachedStatement(sql: SQL.used), arguments: [subject, period]) ?? 0
+                return .overLimit(used: used, resetAt: limit.period.reset(after: t))
+            }
+            try db.cachedStatement(sql: SQL.insertLedger).execute(
+                arguments: [subject, period, units, requestID, route, t.timeIntervalSince1970])
+            let ledgerID = db.lastInsertedRowID
+            if let key = idempotencyKey {
+                try db.cachedStatement(sql: SQL.insertKey).execute(arguments: [subject, key, route, t.timeIntervalSince1970])
+            }
+            return .granted(
+                UsageTicket(ledgerID: ledgerID, subject: subject, periodStart: period, units: units, idempotencyKey: idempotencyKey))
+        }
+    }
+
+    /// Undoes a reservation: the counter goes back down, the ledger row and the idempotency
+    /// key go away, as if the request had never come.
+    public func refund(_ ticket: UsageTicket) async throws {
+        try await writer.write { db in
+            try db.cachedStatement(sql: SQL.refund).execute(arguments: [ticket.units, ticket.subject, ticket.periodStart])
+            try db.cachedStatement(sql: SQL.deleteLedger).execute(arguments: [ticket.ledgerID])
+            if let key = ticket.idempotencyKey {
+                try db.cachedStatement(sql: SQL.deleteKey).execute(arguments: [ticket.subject, key])
+            }
+        }
+    }
+
+    /// Keeps the response of a granted request under its idempotency key, for replays.
+    public func store(_ response: StoredResponse, for ticket: UsageTicket) async throws {
+        guard let key = ticket.idempotencyKey else { return }
+        try await writer.write { db in
+            try db.cachedStatement(sql: SQL.storeResponse).execute(
+                arguments: [response.status, response.contentType, Data(response.body), ticket.subject, key])
+        }
+    }
+
+    /// The thin proxy's usage log: which worker took the counted request, and its job. Runs
+    /// inside the caller's transaction (the one that enqueued the job).
+    public func logUsage(_ ticket: UsageTicket, worker: String, jobID: Int64?, in db: Database) throws {
+        try db.cachedStatement(sql: SQL.logUsage).execute(arguments: [worker, jobID, ticket.ledgerID])
+    }
+
+    /// Who the request that created job `id` came from.
+    public func owner(ofJob id: Int64) async throws -> String? {
+        try await writer.database.pool.read { db in try String.fetchOne(db.cachedStatement(sql: SQL.jobOwner), arguments: [id]) }
+    }
+
+    /// The counter and the ledger for `subject` in the period holding `date`: they agree.
+    public func usage(subject: String, period: UsagePeriod, at date: Date) async throws
+        -> (counter: Int, ledgerUnits: Int, ledgerRows: Int)
+    {
+        let start = period.start(of: date)
+        return try await writer.database.pool.read { db in
+            let counter = try Int.fetchOne(db, sql: SQL.used, arguments: [subject, start]) ?? 0
+            let row = try Row.fetchOne(db, sql: SQL.ledgerSum, arguments: [subject, start])!
+            return (counter, row[0], row[1])
+        }
+    }
+
+    /// Forgets idempotency keys older than `age` (default a day), so a key may be reused.
+    @discardableResult
+    public func pruneIdempotencyKeys(olderThan age: Duration = .seconds(86_400)) async throws -> Int {
+        let cutoff = now().addingTimeInterval(-age.timeInterval).timeIntervalSince1970
+        return try await writer.write { db in
+            try db.execute(sql: SQL.pruneKeys, arguments: [cutoff])
+            return db.changesCount
+        }
+    }
+}
