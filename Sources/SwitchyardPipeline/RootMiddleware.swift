@@ -119,10 +119,8 @@ extension APIError {
                 code: error.code, message: error.message, requestID: requestID, route: route,
                 hint: error.hint, worker: error.worker, jobID: error.jobID, jobStatus: error.jobStatus,
                 details: error.details.isEmpty ? nil : error.details))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         // Strings and integers only: encoding cannot fail.
-        let body = try! encoder.encode(envelope)
+        let body = try! pipelineJSONEncoder().encode(envelope)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .requestID: requestID]
         if error.status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         if let retryAfter = error.details["retry_after_seconds"] { headers[.retryAfter] = retryAfter }

@@ -72,12 +72,9 @@ public struct JobStatusLookup<Output: Codable & Sendable>: Sendable {
         let body = Body(
             jobID: job.id, worker: queue, status: job.status.rawValue, attempt: job.attempt, maxAttempts: job.maxAttempts,
             createdAt: job.createdAt, finishedAt: job.finishedAt, result: result, error: failure)
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
         return Response(
             status: .ok, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(body))))
+            body: .init(byteBuffer: ByteBuffer(bytes: try pipelineJSONEncoder().encode(body))))
     }
 }
 

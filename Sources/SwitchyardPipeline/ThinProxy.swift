@@ -77,7 +77,7 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
         ThinProxy(worker: worker.name) { input, context, step in
             step(.forward)
             let output = try await withDeadline(timeout, clock: clock, worker: worker.name) { try await worker.handle(input) }
-            let body = ByteBuffer(bytes: try JSONEncoder().encode(output))
+            let body = ByteBuffer(bytes: try pipelineJSONEncoder().encode(output))
             step(.logUsage)
             if let ticket = context.usage {
                 try await meter.writer.write { db in try meter.logUsage(ticket, worker: worker.name, jobID: nil, in: db) }
@@ -124,7 +124,7 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
             let accepted = Accepted(jobID: job.id, status: job.status.rawValue, worker: worker, statusURL: statusURL)
             return Response(
                 status: .accepted, headers: [.contentType: "application/json", .location: statusURL],
-                body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(accepted))))
+                body: .init(byteBuffer: ByteBuffer(bytes: try pipelineJSONEncoder().encode(accepted))))
         case .answered(let body):
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
         }

@@ -1,0 +1,165 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Prometheus
+import ServiceLifecycle
+import SwitchyardJobs
+import SwitchyardLLM
+import SwitchyardPipeline
+import SwitchyardStore
+
+/// The summaries SaaS API: a Pipeline-track backend on one SQLite file.
+///
+/// - `POST /auth/signup`, `POST /auth/login` — accounts (bcrypt), a session token back.
+/// - `GET /api/me` — plan, features and usage this period.
+/// - `POST /api/summaries` — thin proxy to the durable `summarize` worker (feature `summaries`).
+/// - `GET /api/summaries/{id}` — the job's status and, when done, the summary.
+/// - `POST /api/keywords` — thin proxy awaiting the in-process `keywords` worker (feature
+///   `keywords`, in `pro` only).
+/// - `GET /health`, `GET /metrics`.
+public struct SummariesApp: Sendable {
+    public let configuration: PipelineConfiguration
+    public let database: SQLiteDatabase
+    public let jobs: SQLiteJobStore
+    public let meter: UsageMeter
+    public let subscriptions: SQLiteSubscriptionStore
+    public let accounts: Accounts
+    public let signer: SessionSigner
+    public let metrics: PrometheusCollectorRegistry
+    public let summarizer: SummarizeWorker
+    /// The proxies, exposed so tests can watch their steps.
+    public var summariesProxy: ThinProxy<SummaryRequest>
+    public var keywordsProxy: ThinProxy<KeywordsRequest>
+    let logger: Logger
+
+    /// The plans used when `switchyard.toml` defines none.
+    public static let defaultPlans: [String: Plan] = [
+        "free": Plan(name: "free", features: ["summaries"], limit: UsageLimit(units: 20, period: .day)),
+        "pro": Plan(name: "pro", features: ["summaries", "keywords"], limit: UsageLimit(units: 1000, period: .day)),
+    ]
+
+    public init(
+        configuration: PipelineConfiguration, sessionSecret: [UInt8], model: (any LanguageModel)?,
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), bcryptCost: UInt8 = 10,
+        now: @escaping @Sendable () -> Date = Date.init, logger: Logger
+    ) throws {
+        var configuration = configuration
+        if configuration.plans.isEmpty { configuration.plans = Self.defaultPlans }
+        self.configuration = configuration
+        self.database = try SQLiteDatabase(path: configuration.databasePath)
+        self.jobs = try SQLiteJobStore(database: database, now: now)
+        self.meter = try UsageMeter(database: database, writer: GroupCommit(database: database), now: now)
+        self.subscriptions = try SQLiteSubscriptionStore(database: database, now: now)
+        self.signer = try SessionSigner(secret: sessionSecret, lifetime: configuration.session.lifetime, now: now)
+        self.accounts = try Accounts(database: database, subscriptions: subscriptions, signer: signer, bcryptCost: bcryptCost)
+        self.metrics = metrics
+        self.summarizer = SummarizeWorker(model: model, logger: logger)
+        self.summariesProxy = .enqueue(
+            to: summarizer.queue, jobs: jobs, meter: meter, maxAttempts: configuration.workers.maxAttempts,
+            statusPath: "/api/summaries")
+        self.keywordsProxy = .call(KeywordsWorker(), timeout: configuration.workers.callTimeout, meter: meter)
+        self.logger = logger
+    }
+
+    public func router() -> Router<PipelineContext> {
+        let router = Router(context: PipelineContext.self)
+        router.addRootMiddleware(sessions: signer, metrics: metrics)
+        router.addStatusRoutes(database: database, metrics: metrics)
+
+        let accounts = self.accounts
+        struct Credentials: Decodable {
+            var email: String
+            var password: String
+        }
+        router.post("auth/signup") { request, context -> Response in
+            let credentials = try await decode(Credentials.self, request, context)
+            return try json(try await accounts.signUp(email: credentials.email, password: credentials.password), status: .created)
+        }
+        router.post("auth/login") { request, context -> Response in
+            let credentials = try await decode(Credentials.self, request, context)
+            let session = try await accounts.logIn(email: credentials.email, password: credentials.password)
+            var response = try json(session)
+            response.setCookie(.init(name: "session", value: session.token, maxAge: 7 * 86_400, path: "/", secure: false, httpOnly: true, sameSite: .lax))
+            return response
+        }
+
+        let plans = configuration.plans
+        let api = router.apiGroup(subscriptions: subscriptions, plans: plans, meter: meter)
+        let meter = self.meter
+        api.get("me") { _, context -> Response in
+            let plan = context.plan!
+            let now = Date()
+            let usage = try await meter.usage(subject: context.identity.subject, period: plan.limit.period, at: now)
+            return try json(
+                Me(
+                    userID: context.identity.subject, plan: plan.name, features: plan.features.sorted(),
+                    usage: .init(
+                        used: usage.counter, limit: plan.limit.units, period: plan.limit.period.rawValue,
+                        resetAt: plan.limit.period.reset(after: now))))
+        }
+        api.group("summaries")
+            .add(middleware: FeatureAccessMiddleware("summaries", plans: plans))
+            .post(use: summariesProxy.handle)
+            .get("{id}", use: JobStatusLookup(Summary.self, queue: summarizer.queue, jobs: jobs, meter: meter).handle)
+        api.group("keywords")
+            .add(middleware: FeatureAccessMiddleware("keywords", plans: plans))
+            .post(use: keywordsProxy.handle)
+        return router
+    }
+
+    /// The durable summarize worker's pool.
+    public func workerPool() -> WorkerPool<SummarizeWorker, ContinuousClock> {
+        WorkerPool(summarizer, store: jobs, configuration: .init(concurrency: configuration.workers.concurrency), logger: logger)
+    }
+
+    /// The HTTP server with the worker pool as a service beside it.
+    public func application() -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "summaries"),
+            services: [workerPool()],
+            logger: logger)
+    }
+}
+
+struct Me: Encodable {
+    struct Usage: Encodable {
+        var used: Int
+        var limit: Int
+        var period: String
+        var resetAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case used, limit, period
+            case resetAt = "reset_at"
+        }
+    }
+
+    var userID: String
+    var plan: String
+    var features: [String]
+    var usage: Usage
+
+    enum CodingKeys: String, CodingKey {
+        case plan, features, usage
+        case userID = "user_id"
+    }
+}
+
+/// A JSON response.
+func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+    Response(
+        status: status, headers: [.contentType: "application/json"],
+        body: .init(byteBuffer: ByteBuffer(bytes: try pipelineJSONEncoder().encode(value))))
+}
+
+/// A typed request body; a decoding error is a 400 naming the field.
+func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: some RequestContext) async throws -> T {
+    let body = try await request.body.collect(upTo: context.maxUploadSize)
+    do {
+        return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView))
+    } catch {
+        throw APIError.invalidBody(error)
+    }
+}
