@@ -242,6 +242,7 @@ let package = Package(
                 "SummariesAPI",
                 "SwitchyardPipeline",
                 "SwitchyardJobs",
+                "SwitchyardLLM",
                 "SwitchyardStore",
                 "SwitchyardTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -27,6 +27,29 @@ public struct Job: Sendable, Hashable, Identifiable {
     public var updatedAt: Date
     public var finishedAt: Date?
 
+    /// A job as a store returns it (tests build one to call a worker directly).
+    public init(
+        id: Int64, queue: String, payload: String, status: JobStatus, attempt: Int, maxAttempts: Int, runAfter: Date,
+        leaseOwner: String? = nil, leaseExpiresAt: Date? = nil, lastError: String? = nil, result: String? = nil,
+        uniqueKey: String? = nil, createdAt: Date, updatedAt: Date, finishedAt: Date? = nil
+    ) {
+        self.id = id
+        self.queue = queue
+        self.payload = payload
+        self.status = status
+        self.attempt = attempt
+        self.maxAttempts = maxAttempts
+        self.runAfter = runAfter
+        self.leaseOwner = leaseOwner
+        self.leaseExpiresAt = leaseExpiresAt
+        self.lastError = lastError
+        self.result = result
+        self.uniqueKey = uniqueKey
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.finishedAt = finishedAt
+    }
+
     /// Decodes the payload.
     public func decodePayload<T: Decodable>(as type: T.Type = T.self) throws -> T {
         try JSONDecoder().decode(T.self, from: Data(payload.utf8))

@@ -73,9 +73,9 @@ public struct RichErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let apiError = APIError(describing: error)
             if apiError.status.code >= 500 {
                 context.logger.error(
-                    "request failed", metadata: ["error": "\(String(reflecting: error))", "http.route": "\(context.endpointPath ?? request.uri.path)"])
+                    "request failed", metadata: ["error": "\(String(reflecting: error))", "http.route": "\(route(request, context))"])
             }
-            return apiError.response(requestID: context.id, route: context.endpointPath ?? request.uri.path)
+            return apiError.response(requestID: context.id, route: route(request, context))
         }
     }
 }
@@ -130,6 +130,12 @@ extension APIError {
 
 extension APIError: HTTPResponseError {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        response(requestID: context.id, route: context.endpointPath ?? request.uri.path)
+        response(requestID: context.id, route: route(request, context))
     }
+}
+
+/// The matched route's template (`/api/summaries/{id}`), or the path when none matched.
+func route(_ request: Request, _ context: some RequestContext) -> String {
+    guard let template = context.endpointPath, template != "NotFound" else { return request.uri.path }
+    return template
 }

@@ -21,6 +21,11 @@ public struct Summary: Codable, Sendable, Hashable {
     public var summary: String
     /// `model` when a language model wrote it, `extractive` for the rule-based fallback.
     public var method: String
+
+    public init(summary: String, method: String) {
+        self.summary = summary
+        self.method = method
+    }
 }
 
 /// The durable `summarize` worker: a language model when one is configured, else (and

@@ -1,0 +1,176 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import SwitchyardJobs
+import SwitchyardPipeline
+import Testing
+
+/// Puts a plan in the context, standing in for the subscription gate.
+struct SetPlan: RouterMiddleware {
+    typealias Context = APIContext
+    let plan: Plan
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.plan = plan
+        return try await next(request, context)
+    }
+}
+
+@Suite struct SubscriptionMiddlewareTests {
+    @Test func onlyAnActiveSubscriptionToAConfiguredPlanPasses() async throws {
+        let pipeline = try TestPipeline(subscriptions: [
+            "ada": .init(plan: "free", status: .active), "bob": .init(plan: "pro", status: .pastDue),
+            "eve": .init(plan: "platinum", status: .active),
+        ])
+        let router = Router(context: PipelineContext.self)
+        router.addRootMiddleware(sessions: pipeline.signer, metrics: nil)
+        router.group("api", context: APIContext.self)
+            .add(middleware: SubscriptionMiddleware(subscriptions: pipeline.subscriptions, plans: testPlans))
+            .get("plan") { _, context in context.plan?.name ?? "none" }
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/api/plan", method: .get, headers: pipeline.bearer("ada")) { response in
+                #expect(String(buffer: response.body) == "free")
+            }
+            let expected: [(String, HTTPResponse.Status, String)] = [
+                ("bob", .init(code: 402), "subscription_inactive"), ("carol", .init(code: 402), "no_subscription"),
+                ("eve", .internalServerError, "plan_not_configured"),
+            ]
+            for (subject, status, code) in expected {
+                try await client.execute(uri: "/api/plan", method: .get, headers: pipeline.bearer(subject)) { response in
+                    #expect(response.status == status)
+                    let code_ = try errorBody(response).code
+                    #expect(code_ == code)
+                }
+            }
+        }
+    }
+}
+
+@Suite struct FeatureAccessMiddlewareTests {
+    @Test func aFreeCallerCannotReachAProFeature() async throws {
+        let pipeline = try TestPipeline()
+        let router = Router(context: PipelineContext.self)
+        router.addRootMiddleware(sessions: pipeline.signer, metrics: nil)
+        for plan in testPlans.values {
+            router.group("api/\(plan.name)", context: APIContext.self).add(middleware: SetPlan(plan: plan))
+                .add(middleware: FeatureAccessMiddleware("shout", plans: testPlans))
+                .get("shout") { _, _ in "SHOUT" }
+        }
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/api/free/shout", method: .get, headers: pipeline.bearer("ada")) { response in
+                #expect(response.status == .forbidden)
+                let error = try errorBody(response)
+                #expect(error.code == "feature_not_in_plan")
+                #expect(error.hint == "upgrade to pro")
+                #expect(error.details == ["feature": "shout", "plan": "free"])
+            }
+            try await client.execute(uri: "/api/pro/shout", method: .get, headers: pipeline.bearer("ada")) { response in
+                #expect(String(buffer: response.body) == "SHOUT")
+            }
+        }
+    }
+}
+
+@Suite struct UsageLimitMiddlewareTests {
+    /// Root layer, then the usage gate alone (plan set by hand), then `handler`.
+    func router(_ pipeline: TestPipeline, plan: Plan, handler: @escaping @Sendable (Request, APIContext) async throws -> Response)
+        -> Router<PipelineContext>
+    {
+        let router = Router(context: PipelineContext.self)
+        router.addRootMiddleware(sessions: pipeline.signer, metrics: nil)
+        router.group("api", context: APIContext.self).add(middleware: SetPlan(plan: plan))
+            .add(middleware: UsageLimitMiddleware(meter: pipeline.meter))
+            .post("work", use: handler)
+            .get("free-read") { _, _ in "read" }
+        return router
+    }
+
+    @Test func requestsPastTheLimitAreRefusedWithTheResetTime() async throws {
+        let pipeline = try TestPipeline()
+        let plan = Plan(name: "free", features: [], limit: UsageLimit(units: 2, period: .day))
+        let router = router(pipeline, plan: plan) { _, _ in Response(status: .ok) }
+        try await Application(router: router).test(.router) { client in
+            for _ in 0..<2 {
+                try await client.execute(uri: "/api/work", method: .post, headers: pipeline.bearer("ada")) { #expect($0.status == .ok) }
+            }
+            try await client.execute(uri: "/api/work", method: .post, headers: pipeline.bearer("ada")) { response in
+                #expect(response.status == .tooManyRequests)
+                let error = try errorBody(response)
+                #expect(error.code == "over_limit")
+                let details = try #require(error.details)
+                #expect(details["limit"] == "2" && details["used"] == "2")
+                #expect(details["reset_at"] == "2027-01-16T00:00:00Z")  // the next UTC midnight after 1_800_000_000
+                #expect(response.headers[.retryAfter] != nil)
+            }
+            // Reads cost nothing; another caller has its own counter.
+            try await client.execute(uri: "/api/free-read", method: .get, headers: pipeline.bearer("ada")) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/work", method: .post, headers: pipeline.bearer("bob")) { #expect($0.status == .ok) }
+            // The next period starts from zero.
+            pipeline.time.advance(86_400)
+            try await client.execute(uri: "/api/work", method: .post, headers: pipeline.bearer("ada")) { #expect($0.status == .ok) }
+        }
+        let usage = try await pipeline.meter.usage(subject: "ada", period: .day, at: pipeline.time.now.addingTimeInterval(-86_400))
+        #expect(usage.counter == 2 && usage.ledgerUnits == 2 && usage.ledgerRows == 2)
+    }
+
+    @Test func aFailedRequestLeavesNoUsage() async throws {
+        let pipeline = try TestPipeline()
+        let plan = Plan(name: "free", features: [], limit: UsageLimit(units: 5))
+        let router = router(pipeline, plan: plan) { request, _ in
+            switch request.uri.queryParameters["fail"] {
+            case "throw": throw APIError(.unprocessableContent, code: "refused", message: "no")
+            case "status": return Response(status: .badRequest)
+            default: return Response(status: .ok)
+            }
+        }
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/api/work?fail=throw", method: .post, headers: pipeline.bearer("ada")) {
+                #expect($0.status == .unprocessableContent)
+            }
+            try await client.execute(uri: "/api/work?fail=status", method: .post, headers: pipeline.bearer("ada")) {
+                #expect($0.status == .badRequest)
+            }
+            try await client.execute(uri: "/api/work", method: .post, headers: pipeline.bearer("ada")) { #expect($0.status == .ok) }
+        }
+        let usage = try await pipeline.meter.usage(subject: "ada", period: .day, at: pipeline.time.now)
+        #expect(usage.counter == 1 && usage.ledgerUnits == 1 && usage.ledgerRows == 1)
+    }
+
+    @Test func anIdempotentRetryCountsOnceAndReplaysTheFirstResponse() async throws {
+        let pipeline = try TestPipeline()
+        let plan = Plan(name: "free", features: [], limit: UsageLimit(units: 5))
+        let calls = CallCounter()
+        let router = router(pipeline, plan: plan) { _, _ in
+            let n = calls.next()
+            return Response(status: .created, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "call \(n)")))
+        }
+        var idempotent = pipeline.bearer("ada")
+        idempotent[.init("Idempotency-Key")!] = "order-42"
+        let headers = idempotent
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/api/work", method: .post, headers: headers) { response in
+                #expect(response.status == .created)
+                #expect(String(buffer: response.body) == "call 1")
+            }
+            try await client.execute(uri: "/api/work", method: .post, headers: headers) { response in
+                #expect(response.status == .created)
+                #expect(String(buffer: response.body) == "call 1")
+                #expect(response.headers[.contentType] == "text/plain")
+                #expect(response.headers[.init("Idempotent-Replayed")!] == "true")
+            }
+        }
+        #expect(calls.count == 1)
+        let usage = try await pipeline.meter.usage(subject: "ada", period: .day, at: pipeline.time.now)
+        #expect(usage.counter == 1 && usage.ledgerRows == 1)
+    }
+}
+
+final class CallCounter: Sendable {
+    private let value = Mutex(0)
+    var count: Int { value.withLock { $0 } }
+    func next() -> Int { value.withLock { $0 += 1; return $0 } }
+}
+
+import Synchronization

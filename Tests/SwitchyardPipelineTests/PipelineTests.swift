@@ -1,0 +1,240 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Prometheus
+import SwitchyardJobs
+import SwitchyardPipeline
+import SwitchyardStore
+import Synchronization
+import Testing
+
+@Suite struct ThinProxyTests {
+    @Test func aProxyRunsExactlyTheFourStepsAndEnqueuesWithItsUsageLog() async throws {
+        let pipeline = try TestPipeline()
+        try await Application(router: pipeline.router()).test(.router) { client in
+            try await client.execute(uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"hi"}"#)) {
+                response in
+                #expect(response.status == .accepted)
+                let json = try jsonBody(response)
+                #expect(json["job_id"] as? Int == 1 && json["status"] as? String == "pending" && json["worker"] as? String == "echo")
+                #expect(json["status_url"] as? String == "/api/echo/1")
+                #expect(response.headers[.location] == "/api/echo/1")
+            }
+        }
+        #expect(pipeline.steps.all == [.extract, .forward, .logUsage, .respond])
+        let job = try #require(try await pipeline.jobs.job(id: 1))
+        #expect(try job.decodePayload(as: EchoInput.self) == EchoInput(text: "hi"))
+        // The ledger row names the worker and the job: logged in the enqueue's transaction.
+        let logged = try await pipeline.database.pool.read { db -> [String] in
+            try Row.fetchAll(db, sql: "SELECT worker, job_id, route FROM switchyard_usage_ledger").map {
+                "\($0[0] as String) \($0[1] as Int64) \($0[2] as String)"
+            }
+        }
+        #expect(logged == ["echo 1 /api/echo"])
+    }
+
+    @Test func aMalformedBodyIsA400WithRichContextAndCountsNothing() async throws {
+        let pipeline = try TestPipeline()
+        let cases: [(String, String, String?)] = [
+            ("{", "the body is not valid JSON", nil), (#"{"txt":"hi"}"#, "missing field `text`", "text"),
+            (#"{"text":5}"#, "field `text` must be a string", "text"), ("", "the body is not valid JSON", nil),
+        ]
+        try await Application(router: pipeline.router()).test(.router) { client in
+            for (payload, message, field) in cases {
+                try await client.execute(uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(payload)) {
+                    response in
+                    #expect(response.status == .badRequest)
+                    let error = try errorBody(response)
+                    #expect(error.code == "invalid_body")
+                    #expect(error.message == message)
+                    #expect((error.details)?["field"] == field)
+                    #expect(error.route == "/api/echo")
+                    #expect(error.worker == nil)
+                }
+            }
+        }
+        #expect(pipeline.steps.all.allSatisfy { $0 == .extract })
+        #expect(try await pipeline.jobs.counts().isEmpty)
+        let usage = try await pipeline.meter.usage(subject: "ada", period: .day, at: pipeline.time.now)
+        #expect(usage.counter == 0 && usage.ledgerRows == 0)
+    }
+
+    @Test func aRequestRejectedByALaterGateLeavesNoCount() async throws {
+        let pipeline = try TestPipeline()
+        try await Application(router: pipeline.router()).test(.router) { client in
+            // ada is on free: the usage gate counts, then the feature gate refuses.
+            try await client.execute(uri: "/api/shout", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"hi"}"#)) {
+                #expect($0.status == .forbidden)
+            }
+            try await client.execute(uri: "/api/shout", method: .post, headers: pipeline.bearer("grace"), body: body(#"{"text":"hi"}"#)) {
+                response in
+                #expect(response.status == .ok)
+                let json_ = try jsonBody(response)
+                #expect(json_["text"] as? String == "HI")
+            }
+        }
+        let ada = try await pipeline.meter.usage(subject: "ada", period: .day, at: pipeline.time.now)
+        #expect(ada.counter == 0 && ada.ledgerRows == 0)
+        let grace = try await pipeline.meter.usage(subject: "grace", period: .day, at: pipeline.time.now)
+        #expect(grace.counter == 1 && grace.ledgerRows == 1)
+    }
+
+    @Test func aJobsStatusIsVisibleToItsOwnerOnly() async throws {
+        let pipeline = try TestPipeline()
+        try await Application(router: pipeline.router()).test(.router) { client in
+            try await client.execute(uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"hi"}"#)) {
+                #expect($0.status == .accepted)
+            }
+            try await client.execute(uri: "/api/echo/1", method: .get, headers: pipeline.bearer("ada")) { response in
+                let json = try jsonBody(response)
+                #expect(json["status"] as? String == "pending" && json["job_id"] as? Int == 1 && json["result"] == nil)
+            }
+            _ = try await pipeline.jobs.claim(queue: "echo", limit: 1, owner: "w", lease: 30)
+            _ = try await pipeline.jobs.complete(id: 1, owner: "w", result: #"{"text":"done"}"#)
+            try await client.execute(uri: "/api/echo/1", method: .get, headers: pipeline.bearer("ada")) { response in
+                let json = try jsonBody(response)
+                #expect(json["status"] as? String == "completed")
+                #expect((json["result"] as? [String: String]) == ["text": "done"])
+            }
+            for (uri, subject) in [("/api/echo/1", "grace"), ("/api/echo/99", "ada"), ("/api/echo/abc", "ada")] {
+                try await client.execute(uri: uri, method: .get, headers: pipeline.bearer(subject)) { response in
+                    #expect(response.status == .notFound)
+                    let error = try errorBody(response)
+                    #expect(error.code == "unknown_job" && error.worker == "echo")
+                    #expect(error.route == "/api/echo/{id}")
+                }
+            }
+        }
+    }
+}
+
+@Suite struct ConcurrencyTests {
+    /// Over a live loopback server (AsyncHTTPClient): 500 concurrent requests against a limit of
+    /// 100 accept exactly 100; the ledger and the counter agree.
+    @Test func fiveHundredConcurrentRequestsAgainstALimitOf100AcceptExactly100() async throws {
+        let pipeline = try TestPipeline()
+        let plans = ["free": Plan(name: "free", features: ["echo"], limit: UsageLimit(units: 100))]
+        let headers = pipeline.bearer("ada")
+        try await Application(router: pipeline.router(plans: plans)).test(.ahc(.http)) { client in
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for n in 0..<500 {
+                    group.addTask {
+                        try await client.execute(uri: "/api/echo", method: .post, headers: headers, body: body(#"{"text":"\#(n)"}"#)) {
+                            $0.status.code
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int: Int]()) { $0[$1, default: 0] += 1 }
+            }
+            #expect(statuses == [202: 100, 429: 400])
+        }
+        let usage = try await pipeline.meter.usage(subject: "ada", period: .day, at: pipeline.time.now)
+        #expect(usage.counter == 100 && usage.ledgerUnits == 100 && usage.ledgerRows == 100)
+        #expect(try await pipeline.jobs.counts() == [JobCount(queue: "echo", status: .pending, count: 100)])
+    }
+}
+
+@Suite struct StoreAndConfigurationTests {
+    @Test func everyPipelineQueryIsIndexed() throws {
+        let database = try temporaryDatabase()
+        _ = try UsageMeter(database: database, writer: GroupCommit(database: database))
+        let findings = try database.auditIndexes(UsageMeter.auditedQueries + SQLiteSubscriptionStore.auditedQueries)
+        #expect(findings == [])
+    }
+
+    @Test func aGroupCommitsTogetherAndAFailingWriteRollsBackAlone() async throws {
+        let database = try temporaryDatabase()
+        try await database.pool.write { db in try db.execute(sql: "CREATE TABLE t (n INTEGER UNIQUE)") }
+        let writer = GroupCommit(database: database)
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for n in 0..<200 {
+                group.addTask {
+                    do {
+                        try await writer.write { db in try db.execute(sql: "INSERT INTO t (n) VALUES (?)", arguments: [n % 150]) }
+                        return true
+                    } catch {
+                        return false
+                    }
+                }
+            }
+            return await group.reduce(into: [Bool: Int]()) { $0[$1, default: 0] += 1 }
+        }
+        #expect(results == [true: 150, false: 50])
+        #expect(try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") } == 150)
+    }
+
+    @Test func aGoodFileIsRead() throws {
+        let configuration = try PipelineConfiguration.parse(
+            """
+            [server]
+            port = 9000
+            [database]
+            path = "x.sqlite"
+            [session]
+            secret_env = "MY_SECRET"
+            [workers]
+            concurrency = 2
+            [plans.free]
+            features = ["a"]
+            limit = 10
+            [plans.pro]
+            features = ["a", "b"]
+            limit = 5
+            period = "hour"
+            [llm]
+            provider = "anthropic"
+            """)
+        #expect(configuration.server.port == 9000 && configuration.databasePath == "x.sqlite")
+        #expect(configuration.workers.concurrency == 2)
+        #expect(configuration.plans["pro"] == Plan(name: "pro", features: ["a", "b"], limit: UsageLimit(units: 5, period: .hour)))
+        #expect(configuration.sessionSecret(environment: ["MY_SECRET": "s3cret"]) == Array("s3cret".utf8))
+        #expect(configuration.sessionSecret(environment: [:]) == nil)
+    }
+
+    @Test func aBadFileIsRefusedWithItsLineAndKey() {
+        let cases: [(String, Int?, String?)] = [
+            ("[server]\nport = \"eighty\"\n", 2, "server.port"),
+            ("[server]\nhost = \"h\"\nprot = 80\n", 3, "server.prot"),
+            ("[server]\nport = 99999\n", 2, "server.port"),
+            ("[session]\nsecret = \"hunter2\"\n", 2, "session.secret"),
+            ("\n[plans.free]\nfeatures = [\"a\"]\nlimit = 10\nperiod = \"week\"\n", 5, "plans.free.period"),
+            ("[plans.free]\nlimit = 10\n", 1, "plans.free"),
+            ("[server]\nport = = 3\n", 2, nil),
+        ]
+        for (text, line, key) in cases {
+            do {
+                _ = try PipelineConfiguration.parse(text)
+                Issue.record("accepted: \(text)")
+            } catch {
+                #expect(error.line == line, "\(text)")
+                #expect(error.key == key, "\(text)")
+                #expect(!error.description.contains("hunter2"))
+            }
+        }
+    }
+
+    @Test func metricsUseRouteTemplatesAsLabels() async throws {
+        let pipeline = try TestPipeline()
+        let registry = PrometheusCollectorRegistry()
+        let router = Router(context: PipelineContext.self)
+        router.addRootMiddleware(sessions: pipeline.signer, metrics: registry)
+        router.addStatusRoutes(database: pipeline.database, metrics: registry)
+        router.get("items/{id}") { _, _ in "item" }
+        try await Application(router: router).test(.router) { client in
+            for id in 1...3 { try await client.execute(uri: "/items/\(id)", method: .get) { #expect($0.status == .ok) } }
+            try await client.execute(uri: "/health", method: .get) { response in
+                #expect(response.status == .ok)
+                let json_ = try jsonBody(response)
+                #expect(json_["database"] as? String == "ok")
+            }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"http_requests_total{route="/items/{id}",method="GET",status="200"} 3"#))
+                #expect(!text.contains("/items/1"))
+            }
+        }
+    }
+}

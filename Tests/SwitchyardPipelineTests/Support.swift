@@ -1,0 +1,122 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Synchronization
+import SwitchyardJobs
+import SwitchyardPipeline
+import SwitchyardStore
+
+func temporaryDatabase() throws -> SQLiteDatabase {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-pipeline-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return try SQLiteDatabase(path: folder.appendingPathComponent("app.sqlite").path)
+}
+
+/// A wall clock tests move by hand.
+final class ManualTime: Sendable {
+    private let current = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+    var now: Date { current.withLock { $0 } }
+    var closure: @Sendable () -> Date { { self.now } }
+    func advance(_ seconds: TimeInterval) { current.withLock { $0.addTimeInterval(seconds) } }
+}
+
+/// Subscriptions held in memory.
+final class FixedSubscriptions: SubscriptionStore {
+    let table: Mutex<[String: Subscription]>
+    init(_ table: [String: Subscription] = [:]) { self.table = Mutex(table) }
+    func subscription(for subject: String) async throws -> Subscription? { table.withLock { $0[subject] } }
+}
+
+let secret = Array("an example secret of at least thirty-two bytes".utf8)
+
+let testPlans: [String: Plan] = [
+    "free": Plan(name: "free", features: ["echo"], limit: UsageLimit(units: 3)),
+    "pro": Plan(name: "pro", features: ["echo", "shout"], limit: UsageLimit(units: 100)),
+]
+
+struct EchoInput: Codable, Sendable, Hashable {
+    var text: String
+}
+
+/// A pipeline over a temporary database: root layer, API group with the three gates, an
+/// `echo` route (durable proxy) and a `shout` route (pro, in-process proxy).
+struct TestPipeline {
+    let time = ManualTime()
+    let database: SQLiteDatabase
+    let signer: SessionSigner
+    let subscriptions: FixedSubscriptions
+    let meter: UsageMeter
+    let jobs: SQLiteJobStore
+    let steps = StepLog()
+
+    init(subscriptions: [String: Subscription] = ["ada": .init(plan: "free", status: .active), "grace": .init(plan: "pro", status: .active)])
+        throws
+    {
+        database = try temporaryDatabase()
+        signer = try SessionSigner(secret: secret, lifetime: .seconds(3600), now: time.closure)
+        self.subscriptions = FixedSubscriptions(subscriptions)
+        meter = try UsageMeter(database: database, writer: GroupCommit(database: database), now: time.closure)
+        jobs = try SQLiteJobStore(database: database, now: time.closure)
+    }
+
+    struct Shout: RequestWorker {
+        let name = "shout"
+        func handle(_ input: EchoInput) async throws -> EchoInput { EchoInput(text: input.text.uppercased()) }
+    }
+
+    func router(plans: [String: Plan] = testPlans) -> Router<PipelineContext> {
+        let router = Router(context: PipelineContext.self)
+        router.addRootMiddleware(sessions: signer, metrics: nil)
+        router.get("whoami") { _, context in context.identity?.subject ?? "anonymous" }
+        router.get("boom") { _, _ -> String in throw SecretLeak() }
+        let api = router.apiGroup(subscriptions: subscriptions, plans: plans, meter: meter)
+        var echo = ThinProxy<EchoInput>.enqueue(to: "echo", jobs: jobs, meter: meter, statusPath: "/api/echo")
+        let steps = self.steps
+        echo.onStep = { step in steps.record(step) }
+        api.group("echo").add(middleware: FeatureAccessMiddleware("echo", plans: plans)).post(use: echo.handle)
+            .get("{id}", use: JobStatusLookup(EchoInput.self, queue: "echo", jobs: jobs, meter: meter).handle)
+        api.group("shout").add(middleware: FeatureAccessMiddleware("shout", plans: plans))
+            .post(use: ThinProxy.call(Shout(), timeout: .seconds(5), meter: meter).handle)
+        return router
+    }
+
+    func bearer(_ subject: String) -> HTTPFields { [.authorization: "Bearer \(signer.issue(subject: subject))"] }
+}
+
+struct SecretLeak: Error, CustomStringConvertible {
+    var description: String { "SELECT * FROM users WHERE password = 'hunter2'" }
+}
+
+/// The `error` object of an error response.
+struct ErrorJSON: Decodable {
+    var code: String
+    var message: String
+    var request_id: String
+    var route: String
+    var hint: String?
+    var worker: String?
+    var job_id: Int64?
+    var job_status: String?
+    var details: [String: String]?
+}
+
+func errorBody(_ response: TestResponse) throws -> ErrorJSON {
+    struct Envelope: Decodable { var error: ErrorJSON }
+    return try JSONDecoder().decode(Envelope.self, from: Data(response.body.readableBytesView)).error
+}
+
+func jsonBody(_ response: TestResponse) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+}
+
+func body(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
+
+import Testing
+
+final class StepLog: Sendable {
+    private let steps = Mutex<[ThinProxy<EchoInput>.Step]>([])
+    var all: [ThinProxy<EchoInput>.Step] { steps.withLock { $0 } }
+    func record(_ step: ThinProxy<EchoInput>.Step) { steps.withLock { $0.append(step) } }
+}
