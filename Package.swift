@@ -231,7 +231,15 @@ let package = Package(
             name: "summaries-api",
             dependencies: [
                 "SummariesAPI",
+                "SwitchyardLLM",
+                "SwitchyardPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             path: "Examples/Summaries/Sources/summaries-api",
             swiftSettings: upcoming

@@ -10,6 +10,7 @@ let package = Package(
         .package(name: "Switchyard", path: "../"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -30,6 +31,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/jobs-burndown"
+        ),
+        // Bare Hummingbird "hello", the peer of the API path in scripts/bench/http.sh.
+        .executableTarget(
+            name: "hello-server",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Sources/hello-server"
         ),
         .executableTarget(
             name: "PubSubBenchmarks",

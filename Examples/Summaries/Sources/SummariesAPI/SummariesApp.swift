@@ -113,12 +113,13 @@ public struct SummariesApp: Sendable {
         WorkerPool(summarizer, store: jobs, configuration: .init(concurrency: configuration.workers.concurrency), logger: logger)
     }
 
-    /// The HTTP server with the worker pool as a service beside it.
-    public func application() -> some ApplicationProtocol {
+    /// The HTTP server, with the worker pool as a service beside it unless `workers` is false
+    /// (when worker processes run elsewhere against the same database).
+    public func application(workers: Bool = true) -> some ApplicationProtocol {
         Application(
             router: router(),
             configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "summaries"),
-            services: [workerPool()],
+            services: workers ? [workerPool()] : [],
             logger: logger)
     }
 }

@@ -4,6 +4,8 @@ import Hummingbird
 import Logging
 import Metrics
 import Prometheus
+import ServiceLifecycle
+import UnixSignals
 import SummariesAPI
 import SwitchyardLLM
 import SwitchyardPipeline
@@ -26,6 +28,12 @@ struct SummariesAPICommand: AsyncParsableCommand {
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
+
+    @Flag(help: "Serve the API only; jobs wait for a worker process (summaries-api --workers-only).")
+    var noWorkers = false
+
+    @Flag(help: "Run the workers only, no HTTP server.")
+    var workersOnly = false
 
     func run() async throws {
         var logger = Logger(label: "summaries")
@@ -62,6 +70,12 @@ struct SummariesAPICommand: AsyncParsableCommand {
             configuration: settings, sessionSecret: secret, model: model, metrics: registry, logger: logger)
         logger.notice(
             "summaries API on http://\(settings.server.host):\(settings.server.port), database \(settings.databasePath), plans \(app.configuration.plans.keys.sorted().joined(separator: ", "))")
-        try await app.application().runService()
+        if workersOnly {
+            try await ServiceGroup(
+                configuration: .init(services: [app.workerPool()], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            ).run()
+        } else {
+            try await app.application(workers: !noWorkers).runService()
+        }
     }
 }

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# HTTP throughput, side by side in one run: bare Hummingbird "hello" and the summaries API's
+# full path — session check, subscription, usage limit (conditional update + ledger row,
+# durable), feature access, thin proxy enqueuing a durable job with its usage log — on SQLite.
+#
+#   scripts/bench/http.sh [DURATION] [CONNECTIONS]      # default 10s, 64 connections
+#
+# Release builds; wrk (apt-get install -y wrk) with 2 threads on the same machine. The API
+# runs its worker pool in the same process (jobs are summarized while the load runs) unless
+# WORKERS=0. Reports requests/s, p50 and p99 for each and the ratio.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+duration="${1:-10s}"
+connections="${2:-64}"
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+
+(cd "$root/Benchmarks" && swift build -c release --product hello-server >/dev/null)
+(cd "$root" && swift build -c release --product summaries-api >/dev/null)
+
+work="$(mktemp -d)"
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+wait_for() { for _ in $(seq 1 100); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
+
+"$root/Benchmarks/.build/release/hello-server" 8081 >"$work/hello.log" 2>&1 &
+pids+=($!)
+flags=()
+[ "${WORKERS:-1}" = "0" ] && flags+=(--no-workers)
+SWITCHYARD_SESSION_SECRET="bench-secret-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+    "$root/.build/release/summaries-api" --config "$root/scripts/bench/http/switchyard.toml" \
+    --database "$work/bench.sqlite" --log-level warning "${flags[@]}" >"$work/api.log" 2>&1 &
+pids+=($!)
+wait_for http://127.0.0.1:8081/hello
+wait_for http://127.0.0.1:8082/health
+
+TOKEN="$(curl -fs -XPOST http://127.0.0.1:8082/auth/signup -d '{"email":"bench@example.com","password":"benchmark!"}' \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+export TOKEN
+
+run() { # name, url, extra wrk args...
+    local name="$1" url="$2"; shift 2
+    wrk -t2 -c"$connections" -d"$duration" --latency "$@" "$url" >"$work/$name.txt"
+    local rps p50 p99 non2xx
+    rps="$(awk '/^Requests\/sec/ {print $2}' "$work/$name.txt")"
+    p50="$(awk '$1 == "50%" {print $2}' "$work/$name.txt")"
+    p99="$(awk '$1 == "99%" {print $2}' "$work/$name.txt")"
+    non2xx="$(awk '/Non-2xx/ {print $5}' "$work/$name.txt")"
+    printf '%-28s %10s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "$name" "$rps" "$p50" "$p99" "${non2xx:-0}"
+    echo "$rps" >"$work/$name.rps"
+}
+
+echo "wrk -t2 -c$connections -d$duration, $(nproc) cores"
+run hello "http://127.0.0.1:8081/hello"
+run "api POST /api/summaries" "http://127.0.0.1:8082/api/summaries" -s "$root/scripts/bench/http/post-summary.lua"
+python3 - "$work" <<'PY'
+import sys, pathlib
+w = pathlib.Path(sys.argv[1])
+hello = float((w / "hello.rps").read_text())
+api = float((w / "api POST /api/summaries.rps").read_text())
+print(f"ratio: full API path / bare Hummingbird = {api / hello:.2f}")
+PY
+jobs="$(curl -fs http://127.0.0.1:8082/metrics | awk '/^switchyard_jobs_completed_total/ {s += $2} END {print s + 0}')"
+echo "jobs completed by the in-process workers during the run: $jobs"
