@@ -75,9 +75,17 @@ public struct NewJob: Sendable, Hashable {
     public init<Payload: Encodable>(
         queue: String, payload: Payload, maxAttempts: Int = 5, runAfter: Date? = nil, uniqueKey: String? = nil
     ) throws {
+        self.init(
+            queue: queue, payloadJSON: String(decoding: try JSONEncoder().encode(payload), as: UTF8.self),
+            maxAttempts: maxAttempts, runAfter: runAfter, uniqueKey: uniqueKey)
+    }
+
+    /// A job whose payload is JSON text already (such as a request body that decoded as the
+    /// worker's payload type).
+    public init(queue: String, payloadJSON: String, maxAttempts: Int = 5, runAfter: Date? = nil, uniqueKey: String? = nil) {
         precondition(maxAttempts >= 1, "Switchyard: maxAttempts must be at least 1")
         self.queue = queue
-        self.payload = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
+        self.payload = payloadJSON
         self.maxAttempts = maxAttempts
         self.runAfter = runAfter
         self.uniqueKey = uniqueKey

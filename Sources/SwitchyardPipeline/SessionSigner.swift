@@ -18,8 +18,8 @@ public struct Identity: Sendable, Hashable {
 
 /// Signed, expiring session tokens: `v1.<claims>.<HMAC-SHA256>`, base64url without padding.
 ///
-/// The claims (`sub`, `iat`, `exp`) are JSON; the signature covers `v1.<claims>` and is
-/// checked in constant time (swift-crypto) before the claims are read. The secret never
+/// The claims are `<issued>:<expires>:<subject>` (Unix seconds); the signature covers
+/// `v1.<claims>` and is checked in constant time (swift-crypto) before the claims are read. The secret never
 /// appears in a description, log or error.
 public struct SessionSigner: Sendable {
     private let key: SymmetricKey
@@ -50,24 +50,15 @@ public struct SessionSigner: Sendable {
         self.now = now
     }
 
-    private struct Claims: Codable {
-        var sub: String
-        var iat: Int64
-        var exp: Int64
-    }
-
     private static let version = "v1"
     private static let base64url: Base64.EncodingOptions = [.base64UrlAlphabet, .omitPaddingCharacter]
 
     /// A new token for `subject`, valid for ``lifetime``.
     public func issue(subject: String) -> String {
         let issued = now()
-        let claims = Claims(
-            sub: subject, iat: Int64(issued.timeIntervalSince1970),
-            exp: Int64(issued.addingTimeInterval(lifetime.timeInterval).timeIntervalSince1970))
-        // Encoding three plain fields cannot fail.
-        let json = try! JSONEncoder().encode(claims)
-        let signed = "\(Self.version).\(Base64.encodeToString(bytes: json, options: Self.base64url))"
+        let expires = issued.addingTimeInterval(lifetime.timeInterval)
+        let claims = "\(Int64(issued.timeIntervalSince1970)):\(Int64(expires.timeIntervalSince1970)):\(subject)"
+        let signed = "\(Self.version).\(Base64.encodeToString(bytes: Array(claims.utf8), options: Self.base64url))"
         let mac = HMAC<SHA256>.authenticationCode(for: Array(signed.utf8), using: key)
         return "\(signed).\(Base64.encodeToString(bytes: Array(mac), options: Self.base64url))"
     }
@@ -82,12 +73,13 @@ public struct SessionSigner: Sendable {
         guard HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Array(signed.utf8), using: key) else {
             throw .badSignature
         }
-        guard let json = try? Base64.decode(string: String(parts[1]), options: [.base64UrlAlphabet, .omitPaddingCharacter]),
-            let claims = try? JSONDecoder().decode(Claims.self, from: Data(json))
+        guard let bytes = try? Base64.decode(string: String(parts[1]), options: [.base64UrlAlphabet, .omitPaddingCharacter]),
+            case let claims = String(decoding: bytes, as: UTF8.self).split(separator: ":", maxSplits: 2),
+            claims.count == 3, let issued = Int64(claims[0]), let expiry = Int64(claims[1]), !claims[2].isEmpty
         else { throw .malformed }
-        let expires = Date(timeIntervalSince1970: TimeInterval(claims.exp))
+        let expires = Date(timeIntervalSince1970: TimeInterval(expiry))
         guard now() < expires else { throw .expired }
-        return Identity(subject: claims.sub, issuedAt: Date(timeIntervalSince1970: TimeInterval(claims.iat)), expiresAt: expires)
+        return Identity(subject: String(claims[2]), issuedAt: Date(timeIntervalSince1970: TimeInterval(issued)), expiresAt: expires)
     }
 }
 

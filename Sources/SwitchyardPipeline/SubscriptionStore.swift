@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import SwitchyardStore
 
 /// A caller's subscription: its plan's name and whether it is paid up.
@@ -25,14 +26,21 @@ public protocol SubscriptionStore: Sendable {
     func subscription(for subject: String) async throws -> Subscription?
 }
 
-/// Subscriptions in the `switchyard_subscriptions` table.
+/// Subscriptions in the `switchyard_subscriptions` table, cached for a few seconds per caller
+/// (the subscription gate runs on every API request). A change made through ``set(_:for:)``
+/// applies at once in this process; one made elsewhere within ``cacheLifetime``.
 public final class SQLiteSubscriptionStore: SubscriptionStore {
     private let database: SQLiteDatabase
     private let now: @Sendable () -> Date
+    /// How long a looked-up subscription is reused. Default 5 s; zero turns caching off.
+    public let cacheLifetime: Duration
+    private let cache = Mutex<[String: (subscription: Subscription?, until: Date)]>([:])
+    private static let maximumCached = 100_000
 
-    public init(database: SQLiteDatabase, now: @escaping @Sendable () -> Date = Date.init) throws {
+    public init(database: SQLiteDatabase, cacheLifetime: Duration = .seconds(5), now: @escaping @Sendable () -> Date = Date.init) throws {
         try database.migrate(PipelineSchema.migrations)
         self.database = database
+        self.cacheLifetime = cacheLifetime
         self.now = now
     }
 
@@ -50,18 +58,29 @@ public final class SQLiteSubscriptionStore: SubscriptionStore {
     ]
 
     public func subscription(for subject: String) async throws -> Subscription? {
-        try await database.pool.read { db in
+        let t = now()
+        if let cached = cache.withLock({ $0[subject] }), cached.until > t { return cached.subscription }
+        let subscription = try await database.pool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: SQL.find), arguments: [subject]).map { row in
                 Subscription(plan: row[0], status: Subscription.Status(rawValue: row[1]) ?? .canceled)
             }
         }
+        if cacheLifetime > .zero {
+            cache.withLock { cache in
+                if cache.count >= Self.maximumCached { cache.removeAll(keepingCapacity: true) }
+                cache[subject] = (subscription, t.addingTimeInterval(cacheLifetime.timeInterval))
+            }
+        }
+        return subscription
     }
 
-    /// Sets `subject`'s subscription, inside a transaction of yours.
+    /// Sets `subject`'s subscription, inside a transaction of yours (this process sees it
+    /// once the transaction commits).
     public func set(_ subscription: Subscription, for subject: String, in db: Database) throws {
         try db.execute(
             sql: SQL.upsert,
             arguments: [subject, subscription.plan, subscription.status.rawValue, now().timeIntervalSince1970])
+        db.afterNextTransaction { [self] _ in _ = self.cache.withLock { $0.removeValue(forKey: subject) } }
     }
 
     /// Sets `subject`'s subscription.

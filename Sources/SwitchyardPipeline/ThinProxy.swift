@@ -38,6 +38,12 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
         case respond
     }
 
+    /// The request data: the decoded input and the JSON it came as.
+    struct Extracted: Sendable {
+        var input: Input
+        var json: String
+    }
+
     enum Forwarded: Sendable {
         case enqueued(Job, statusURL: String)
         case answered(ByteBuffer)
@@ -45,7 +51,7 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
 
     /// The worker (queue) requests go to.
     public let worker: String
-    private let forwardAndLog: @Sendable (Input, APIContext, _ step: @escaping @Sendable (Step) -> Void) async throws -> Forwarded
+    private let forwardAndLog: @Sendable (Extracted, APIContext, _ step: @escaping @Sendable (Step) -> Void) async throws -> Forwarded
     /// Observes each step as it starts (tests; tracing).
     public var onStep: @Sendable (Step) -> Void = { _ in }
 
@@ -56,8 +62,9 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
         _ input: Input.Type = Input.self, to queue: String, jobs: SQLiteJobStore, meter: UsageMeter, maxAttempts: Int = 5,
         statusPath: String
     ) -> ThinProxy {
-        ThinProxy(worker: queue) { input, context, step in
-            let job = try NewJob(queue: queue, payload: input, maxAttempts: maxAttempts)
+        ThinProxy(worker: queue) { extracted, context, step in
+            // The body decoded as the worker's payload type: it is the job's payload as sent.
+            let job = NewJob(queue: queue, payloadJSON: extracted.json, maxAttempts: maxAttempts)
             step(.forward)
             let enqueued = try await meter.writer.write { db in
                 let enqueued = try jobs.enqueue(job, in: db).job
@@ -74,8 +81,9 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
     public static func call<W: RequestWorker>(
         _ worker: W, timeout: Duration, meter: UsageMeter, clock: some Clock<Duration> = ContinuousClock()
     ) -> ThinProxy where W.Input == Input {
-        ThinProxy(worker: worker.name) { input, context, step in
+        ThinProxy(worker: worker.name) { extracted, context, step in
             step(.forward)
+            let input = extracted.input
             let output = try await withDeadline(timeout, clock: clock, worker: worker.name) { try await worker.handle(input) }
             let body = ByteBuffer(bytes: try pipelineJSONEncoder().encode(output))
             step(.logUsage)
@@ -87,7 +95,7 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
     }
 
     private init(
-        worker: String, forwardAndLog: @escaping @Sendable (Input, APIContext, _ step: @escaping @Sendable (Step) -> Void) async throws -> Forwarded
+        worker: String, forwardAndLog: @escaping @Sendable (Extracted, APIContext, _ step: @escaping @Sendable (Step) -> Void) async throws -> Forwarded
     ) {
         self.worker = worker
         self.forwardAndLog = forwardAndLog
@@ -98,16 +106,17 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
         // 1. Extract request data.
         onStep(.extract)
         let body = try await request.body.collect(upTo: context.maxUploadSize)
-        let input: Input
+        let extracted: Extracted
         do {
-            input = try JSONDecoder().decode(Input.self, from: Data(body.readableBytesView))
+            let json = String(buffer: body)
+            extracted = Extracted(input: try JSONDecoder().decode(Input.self, from: Data(json.utf8)), json: json)
         } catch {
             throw APIError.invalidBody(error)
         }
         // 2. Forward to the worker, 3. log usage.
         let forwarded: Forwarded
         do {
-            forwarded = try await forwardAndLog(input, context, onStep)
+            forwarded = try await forwardAndLog(extracted, context, onStep)
         } catch var error as APIError {
             error.worker = error.worker ?? worker
             throw error

@@ -3,9 +3,10 @@ import Synchronization
 
 /// Durable writes from many concurrent callers, committed together.
 ///
-/// Each caller's closure runs in its own savepoint of a shared transaction, so one that throws
-/// rolls back alone; the transaction commits once (one `fsync` for the whole group) and only
-/// then does each caller get its result. While a group is being written the next one gathers,
+/// The callers' closures run in one shared transaction, which commits once (one `fsync` for
+/// the whole group); only then does each caller get its result. If a closure throws, the
+/// group is written again with each closure in its own savepoint, so the one that threw rolls
+/// back alone — closures must therefore only touch the database (one may run twice). While a group is being written the next one gathers,
 /// so under load a group holds about as many writes as arrived during one commit, and with a
 /// single caller it is a plain transaction.
 ///
@@ -14,8 +15,9 @@ import Synchronization
 public final class GroupCommit: Sendable {
     private struct Item {
         let id: UInt64
-        /// Runs the caller's closure in a savepoint and records its outcome.
-        let body: @Sendable (Database) throws -> Void
+        /// Runs the caller's closure and records its outcome; isolated in a savepoint (never
+        /// throwing) when `isolated`, else rethrowing its error so the transaction aborts.
+        let run: @Sendable (Database, _ isolated: Bool) throws -> Void
         /// Records that the group's commit failed.
         let fail: @Sendable (any Error) -> Void
         let continuation: CheckedContinuation<Turn, Never>
@@ -51,7 +53,12 @@ public final class GroupCommit: Sendable {
     /// only and is rethrown here; an error committing the group is thrown to every caller in it.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let outcome = Mutex<Result<T, any Error>?>(nil)
-        let run: @Sendable (Database) throws -> Void = { db in
+        let run: @Sendable (Database, Bool) throws -> Void = { db, isolated in
+            guard isolated else {
+                let value = try body(db)
+                outcome.withLock { $0 = .success(value) }
+                return
+            }
             do {
                 var value: T?
                 try db.inSavepoint {
@@ -70,7 +77,7 @@ public final class GroupCommit: Sendable {
         }
         let turn = await withCheckedContinuation { (continuation: CheckedContinuation<Turn, Never>) in
             let lead = state.withLock { state -> Bool in
-                state.waiting.append(Item(id: id, body: run, fail: fail, continuation: continuation))
+                state.waiting.append(Item(id: id, run: run, fail: fail, continuation: continuation))
                 guard !state.writing else { return false }
                 state.writing = true
                 return true
@@ -90,12 +97,20 @@ public final class GroupCommit: Sendable {
             return group
         }
         do {
+            // Optimistically, without savepoints (two statements per write saved).
             try await database.pool.write { db in
-                for item in group { try item.body(db) }
+                for item in group { try item.run(db, false) }
             }
         } catch {
-            // The commit failed: no write of the group is durable.
-            for item in group { item.fail(error) }
+            do {
+                // A write threw (or the commit failed): again, each write in its savepoint.
+                try await database.pool.write { db in
+                    for item in group { try item.run(db, true) }
+                }
+            } catch {
+                // The commit failed: no write of the group is durable.
+                for item in group { item.fail(error) }
+            }
         }
         let next = state.withLock { state -> Item? in
             guard let next = state.waiting.first else {

@@ -14,8 +14,8 @@ duration="${1:-10s}"
 connections="${2:-64}"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
-(cd "$root/Benchmarks" && swift build -c release --product hello-server >/dev/null)
-(cd "$root" && swift build -c release --product summaries-api >/dev/null)
+(cd "$root/Benchmarks" && swift build -c release --product hello-server >/dev/null 2>&1)
+(cd "$root" && swift build -c release --product summaries-api >/dev/null 2>&1)
 
 work="$(mktemp -d)"
 pids=()
@@ -51,14 +51,14 @@ run() { # name, url, extra wrk args...
     echo "$rps" >"$work/$name.rps"
 }
 
-echo "wrk -t2 -c$connections -d$duration, $(nproc) cores"
+echo "wrk -t2 -c$connections -d$duration, $(nproc) cores; hello = GET /hello (bare Hummingbird), api = POST /api/summaries"
 run hello "http://127.0.0.1:8081/hello"
-run "api POST /api/summaries" "http://127.0.0.1:8082/api/summaries" -s "$root/scripts/bench/http/post-summary.lua"
+run api "http://127.0.0.1:8082/api/summaries" -s "$root/scripts/bench/http/post-summary.lua"
 python3 - "$work" <<'PY'
 import sys, pathlib
 w = pathlib.Path(sys.argv[1])
 hello = float((w / "hello.rps").read_text())
-api = float((w / "api POST /api/summaries.rps").read_text())
+api = float((w / "api.rps").read_text())
 print(f"ratio: full API path / bare Hummingbird = {api / hello:.2f}")
 PY
 jobs="$(curl -fs http://127.0.0.1:8082/metrics | awk '/^switchyard_jobs_completed_total/ {s += $2} END {print s + 0}')"
