@@ -6,6 +6,7 @@ import NIOCore
 import Prometheus
 import SwitchyardJobs
 import SwitchyardStore
+import Synchronization
 
 /// `GET …/{id}`: a durable job's status and, once completed, its result — for the caller whose
 /// request created it (anyone else gets the same 404 as for a job that does not exist).
@@ -82,6 +83,7 @@ public struct JobStatusLookup<Output: Codable & Sendable>: Sendable {
 /// Prometheus registry.
 public struct RouteMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let registry: PrometheusCollectorRegistry
+    private let cache = MetricsCache()
 
     public init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
@@ -109,17 +111,39 @@ public struct RouteMetricsMiddleware<Context: RequestContext>: RouterMiddleware 
     }
 
     private func record(_ request: Request, context: Context, status: Int, since start: ContinuousClock.Instant) {
-        let route = context.endpointPath ?? "unmatched"
-        let method = request.method.rawValue
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(metricName: "http_requests", unitName: "total", helpText: "Requests per route"),
-            labels: [("route", route), ("method", method), ("status", "\(status)")]
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: MetricNameDescriptor(
-                metricName: "http_request_duration", unitName: "seconds", helpText: "Time to the response head, per route"),
-            labels: [("route", route), ("method", method)], buckets: Self.buckets
-        ).record(ContinuousClock.now - start)
+        let key = MetricsCache.Key(route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: status)
+        let (counter, histogram) = cache.metrics(for: key) { key in
+            let route = ("route", key.route), method = ("method", key.method)
+            return (
+                registry.makeCounter(
+                    descriptor: MetricNameDescriptor(metricName: "http_requests", unitName: "total", helpText: "Requests per route"),
+                    labels: [route, method, ("status", "\(key.status)")]),
+                registry.makeDurationHistogram(
+                    descriptor: MetricNameDescriptor(
+                        metricName: "http_request_duration", unitName: "seconds", helpText: "Time to the response head, per route"),
+                    labels: [route, method], buckets: Self.buckets)
+            )
+        }
+        counter.increment()
+        histogram.record(ContinuousClock.now - start)
+    }
+}
+
+/// The registry's metric objects per route, method and status, looked up once.
+final class MetricsCache: Sendable {
+    struct Key: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+    }
+
+    private let metrics = Mutex<[Key: (Prometheus.Counter, DurationHistogram)]>([:])
+
+    func metrics(for key: Key, make: (Key) -> (Prometheus.Counter, DurationHistogram)) -> (Prometheus.Counter, DurationHistogram) {
+        if let found = metrics.withLock({ $0[key] }) { return found }
+        let made = make(key)
+        metrics.withLock { $0[key] = made }
+        return made
     }
 }
 

@@ -130,27 +130,35 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
         onStep(.respond)
         switch forwarded {
         case .enqueued(let job, let statusURL):
-            let accepted = Accepted(jobID: job.id, status: job.status.rawValue, worker: worker, statusURL: statusURL)
+            // Written by hand (the hot path): the same sorted-keys JSON the encoder would give.
+            let body =
+                #"{"job_id":\#(job.id),"status":\#(jsonQuoted(job.status.rawValue)),"#
+                + #""status_url":\#(jsonQuoted(statusURL)),"worker":\#(jsonQuoted(worker))}"#
             return Response(
                 status: .accepted, headers: [.contentType: "application/json", .location: statusURL],
-                body: .init(byteBuffer: ByteBuffer(bytes: try pipelineJSONEncoder().encode(accepted))))
+                body: .init(byteBuffer: ByteBuffer(string: body)))
         case .answered(let body):
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
         }
     }
 
-    struct Accepted: Encodable {
-        var jobID: Int64
-        var status: String
-        var worker: String
-        var statusURL: String
+}
 
-        enum CodingKeys: String, CodingKey {
-            case status, worker
-            case jobID = "job_id"
-            case statusURL = "status_url"
+/// `text` as a JSON string literal.
+func jsonQuoted(_ text: String) -> String {
+    var quoted = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": quoted += "\\\""
+        case "\\": quoted += "\\\\"
+        case "\n": quoted += "\\n"
+        case "\r": quoted += "\\r"
+        case "\t": quoted += "\\t"
+        case _ where scalar.value < 0x20: quoted += String(format: "\\u%04x", scalar.value)
+        default: quoted.unicodeScalars.append(scalar)
         }
     }
+    return quoted + "\""
 }
 
 /// Runs `body`, or throws a 504 naming the worker once `timeout` has passed on `clock`.
