@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 
 // The API layer (the seed's `functions/api/_middleware.js`): three separate gates on the
@@ -118,11 +119,11 @@ public struct UsageLimitMiddleware: RouterMiddleware {
             do {
                 response = try await next(request, context)
             } catch {
-                try await meter.refund(ticket)
+                await refund(ticket, context: context)
                 throw error
             }
             guard (200..<300).contains(response.status.code) else {
-                try await meter.refund(ticket)
+                await refund(ticket, context: context)
                 return response
             }
             guard ticket.idempotencyKey != nil else { return response }
@@ -133,6 +134,20 @@ public struct UsageLimitMiddleware: RouterMiddleware {
                 status: response.status.code, contentType: response.headers[.contentType], body: collected.bytes)
             try await meter.store(stored, for: ticket)
             return Response(status: response.status, headers: response.headers, body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
+        }
+    }
+}
+
+extension UsageLimitMiddleware {
+    /// Gives the count back; a failure to do so is logged, and the request's own outcome
+    /// (its error or response) still reaches the caller.
+    private func refund(_ ticket: UsageTicket, context: Context) async {
+        do {
+            try await meter.refund(ticket)
+        } catch {
+            context.logger.error(
+                "refunding usage failed; the request stays counted",
+                metadata: ["usage.ledger_id": "\(ticket.ledgerID)", "error": "\(error)"])
         }
     }
 }

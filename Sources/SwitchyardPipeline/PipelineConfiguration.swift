@@ -84,7 +84,7 @@ public struct PipelineConfiguration: Sendable, Hashable {
         } catch {
             throw ConfigurationError(key: nil, message: "\(error)")
         }
-        var reader = Reader(text: text)
+        let reader = Reader(text: text)
         var configuration = PipelineConfiguration()
 
         if let server = try reader.table(root, "server", known: ["host", "port"]) {
@@ -199,7 +199,7 @@ private struct Reader {
         return nil
     }
 
-    mutating func table(_ parent: TOMLTable, _ key: String, known: Set<String>?, at name: String? = nil) throws(ConfigurationError)
+    func table(_ parent: TOMLTable, _ key: String, known: Set<String>?, at name: String? = nil) throws(ConfigurationError)
         -> TOMLTable?
     {
         guard let value = parent[name ?? key] else { return nil }

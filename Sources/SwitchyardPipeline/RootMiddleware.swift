@@ -83,10 +83,10 @@ public struct RichErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 extension APIError {
     /// The caller-facing form of any error.
     init(describing error: any Error) {
-        self = Self.from(error)
+        self = Self.caller(error)
     }
 
-    private static func from(_ error: any Error) -> APIError {
+    private static func caller(_ error: any Error) -> APIError {
         switch error {
         case let error as APIError:
             return error
