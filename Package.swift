@@ -112,6 +112,7 @@ let package = Package(
                 "SwitchyardPipeline",
                 "SwitchyardJobs",
                 "SwitchyardStore",
+                "SwitchyardTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
