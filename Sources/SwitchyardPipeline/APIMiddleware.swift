@@ -107,6 +107,11 @@ public struct UsageLimitMiddleware: RouterMiddleware {
             throw APIError(
                 .conflict, code: "idempotency_key_in_use", message: "a request with this Idempotency-Key is still running",
                 hint: "retry after it finishes to get its response")
+        case .keyReused(let route):
+            throw APIError(
+                .unprocessableContent, code: "idempotency_key_reused",
+                message: "this Idempotency-Key was used for another route", hint: "use a fresh key per logical request",
+                details: ["first_route": route])
         case .replay(let stored):
             var headers: HTTPFields = [.idempotentReplayed: "true"]
             if let type = stored.contentType { headers[.contentType] = type }

@@ -35,6 +35,8 @@ public final class UsageMeter: Sendable {
         case replay(StoredResponse)
         /// A request with this idempotency key is still running.
         case inProgress
+        /// This idempotency key was used for another route.
+        case keyReused(route: String)
     }
 
     public let writer: GroupCommit
@@ -109,6 +111,8 @@ public final class UsageMeter: Sendable {
         return try await writer.write { db in
             if let key = idempotencyKey {
                 if let row = try Row.fetchOne(db.cachedStatement(sql: SQL.findKey), arguments: [subject, key]) {
+                    let firstRoute: String = row[4]
+                    guard firstRoute == route else { return .keyReused(route: firstRoute) }
                     guard (row[0] as String) == "completed" else { return .inProgress }
                     return .replay(
                         StoredResponse(status: row[1], contentType: row[2], body: (row[3] as Data?).map { Array($0) } ?? []))

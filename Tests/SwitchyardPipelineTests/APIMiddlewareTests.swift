@@ -83,6 +83,7 @@ struct SetPlan: RouterMiddleware {
         router.group("api", context: APIContext.self).add(middleware: SetPlan(plan: plan))
             .add(middleware: UsageLimitMiddleware(meter: pipeline.meter))
             .post("work", use: handler)
+            .post("other") { _, _ in "other" }
             .get("free-read") { _, _ in "read" }
         return router
     }
@@ -159,6 +160,11 @@ struct SetPlan: RouterMiddleware {
                 #expect(String(buffer: response.body) == "call 1")
                 #expect(response.headers[.contentType] == "text/plain")
                 #expect(response.headers[.init("Idempotent-Replayed")!] == "true")
+            }
+            try await client.execute(uri: "/api/other", method: .post, headers: headers) { response in
+                #expect(response.status == .unprocessableContent)
+                let error = try errorBody(response)
+                #expect(error.code == "idempotency_key_reused" && error.details?["first_route"] == "/api/work")
             }
         }
         #expect(calls.count == 1)
