@@ -7,6 +7,8 @@ import SwitchyardStore
 public final class SQLiteJobStore: JobStore {
     public let database: SQLiteDatabase
     public let notifier = JobNotifier()
+    /// Where ``enqueue(_:)`` writes.
+    public let writer: GroupCommit
     private let now: @Sendable () -> Date
     private let onComplete: (@Sendable (Int64, Database) throws -> Void)?
 
@@ -144,11 +146,14 @@ public final class SQLiteJobStore: JobStore {
     ///   - now: the wall clock (tests inject one).
     ///   - onComplete: writes of yours run in the same transaction as each completion (and
     ///     only when the fenced completion applies), so they commit exactly once with it.
+    ///   - writer: commits ``enqueue(_:)`` calls from concurrent callers together (pass the
+    ///     one your other writes use, so they share groups). Default: a new one.
     public init(
-        database: SQLiteDatabase, now: @escaping @Sendable () -> Date = Date.init,
+        database: SQLiteDatabase, writer: GroupCommit? = nil, now: @escaping @Sendable () -> Date = Date.init,
         onComplete: (@Sendable (_ jobID: Int64, Database) throws -> Void)? = nil
     ) throws {
         self.database = database
+        self.writer = writer ?? GroupCommit(database: database)
         self.now = now
         self.onComplete = onComplete
         try database.migrate(Self.migrations)
@@ -156,8 +161,10 @@ public final class SQLiteJobStore: JobStore {
 
     // MARK: Enqueue
 
+    /// Enqueues in a durable transaction of its own — shared with concurrent callers (group
+    /// commit), so many request handlers enqueueing at once cost one commit.
     public func enqueue(_ job: NewJob) async throws -> EnqueueResult {
-        let result = try await database.pool.write { db in try self.enqueue(job, in: db) }
+        let result = try await writer.write { db in try self.enqueue(job, in: db) }
         notifier.notify()
         return result
     }

@@ -8,8 +8,9 @@ import Synchronization
 // Burn-down of the durable job queue on SQLite:
 //   jobs-burndown [JOBS] [HANDLERS...]      e.g. jobs-burndown 20000 1 4 16
 // For each handler count: a fresh database file (WAL, synchronous=FULL), JOBS no-op jobs
-// enqueued, then the time until a worker pool has completed them all. Also the enqueue rate
-// (one job per call, each its own durable transaction).
+// enqueued, then the time until a worker pool (default settings; PREFETCH=n in the
+// environment fixes the prefetch) has completed them all. Also the enqueue rate: one caller
+// (each call its own durable commit) and 64 concurrent callers (their commits grouped).
 
 struct Noop: Codable, Sendable { var n: Int }
 
@@ -42,14 +43,27 @@ nonisolated func burnDown(jobs: Int, handlers: Int) async throws {
             }
         })
 
-    // Enqueue rate: one job per call.
-    let sample = min(jobs, 2000)
+    // Enqueue rate: one caller, one job per call.
+    let sample = min(2000, jobs / 2)
     let enqueueStart = ContinuousClock.now
     for n in 0..<sample { _ = try await store.enqueue(try NewJob(queue: "bench", payload: Noop(n: n))) }
     let enqueueRate = Double(sample) / seconds(ContinuousClock.now - enqueueStart)
+    // Enqueue rate with 64 concurrent callers (request handlers): their commits are grouped.
+    let concurrentStart = ContinuousClock.now
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for caller in 0..<64 {
+            group.addTask {
+                for n in stride(from: sample + caller, to: 2 * sample, by: 64) {
+                    _ = try await store.enqueue(try NewJob(queue: "bench", payload: Noop(n: n)))
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+    let concurrentRate = Double(sample) / seconds(ContinuousClock.now - concurrentStart)
     // The rest in one transaction, to start the burn-down from a full queue.
     try await database.pool.write { db in
-        for n in sample..<jobs { _ = try store.enqueue(try NewJob(queue: "bench", payload: Noop(n: n)), in: db) }
+        for n in (2 * sample)..<jobs { _ = try store.enqueue(try NewJob(queue: "bench", payload: Noop(n: n)), in: db) }
     }
 
     var logger = Logger(label: "bench")
@@ -65,7 +79,7 @@ nonisolated func burnDown(jobs: Int, handlers: Int) async throws {
     let elapsed = seconds(ContinuousClock.now - start)
     print(
         "handlers \(handlers): \(jobs) jobs in \(String(format: "%.2f", elapsed)) s = \(Int(Double(jobs) / elapsed)) jobs/s burn-down; "
-            + "enqueue \(Int(enqueueRate)) jobs/s (one per transaction)")
+            + "enqueue \(Int(enqueueRate)) jobs/s one caller, \(Int(concurrentRate)) jobs/s 64 concurrent callers")
 }
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }

@@ -48,8 +48,10 @@ public struct SummariesApp: Sendable {
         if configuration.plans.isEmpty { configuration.plans = Self.defaultPlans }
         self.configuration = configuration
         self.database = try SQLiteDatabase(path: configuration.databasePath)
-        self.jobs = try SQLiteJobStore(database: database, now: now)
-        self.meter = try UsageMeter(database: database, writer: GroupCommit(database: database), now: now)
+        // One group commit for every request-path write: usage counts, enqueues, usage logs.
+        let writer = GroupCommit(database: database)
+        self.jobs = try SQLiteJobStore(database: database, writer: writer, now: now)
+        self.meter = try UsageMeter(database: database, writer: writer, now: now)
         self.subscriptions = try SQLiteSubscriptionStore(database: database, now: now)
         self.signer = try SessionSigner(secret: sessionSecret, lifetime: configuration.session.lifetime, now: now)
         self.accounts = try Accounts(database: database, subscriptions: subscriptions, signer: signer, bcryptCost: bcryptCost)
