@@ -6,9 +6,11 @@ import Synchronization
 /// The callers' closures run in one shared transaction, which commits once (one `fsync` for
 /// the whole group); only then does each caller get its result. If a closure throws, the
 /// group is written again with each closure in its own savepoint, so the one that threw rolls
-/// back alone — closures must therefore only touch the database (one may run twice). While a group is being written the next one gathers,
-/// so under load a group holds about as many writes as arrived during one commit, and with a
-/// single caller it is a plain transaction.
+/// back alone — closures must therefore only touch the database (one may run twice).
+///
+/// While a group is being written the next one gathers, so under load a group holds about as
+/// many writes as arrived during one commit, and with a single caller it is a plain
+/// transaction.
 ///
 /// No background task: the first caller to find no group in flight writes the group (its
 /// leader); when it is done it hands the lead to the first caller still waiting.
@@ -48,9 +50,9 @@ public final class GroupCommit: Sendable {
         self.maximumGroupSize = maximumGroupSize
     }
 
-    /// Runs `body` in a savepoint of the next group's transaction and returns its result once
-    /// that transaction has committed. An error thrown by `body` rolls back its own writes
-    /// only and is rethrown here; an error committing the group is thrown to every caller in it.
+    /// Runs `body` in the next group's transaction and returns its result once that
+    /// transaction has committed. An error thrown by `body` rolls back its own writes only and
+    /// is rethrown here; an error committing the group is thrown to every caller in it.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let outcome = Mutex<Result<T, any Error>?>(nil)
         let run: @Sendable (Database, Bool) throws -> Void = { db, isolated in
