@@ -199,6 +199,28 @@ import Testing
         #expect(try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") } == 150)
     }
 
+    @Test func expiredIdempotencyKeysArePrunedOnSchedule() async throws {
+        let pipeline = try TestPipeline()
+        let meter = pipeline.meter
+        func reserve() async throws -> UsageMeter.Reservation {
+            try await meter.reserve(
+                subject: "ada", units: 1, limit: UsageLimit(units: 10), requestID: "r", route: "/x", idempotencyKey: "k")
+        }
+        guard case .granted(let ticket) = try await reserve() else { Issue.record("not granted"); return }
+        let stored = StoredResponse(status: 201, contentType: nil, body: Array("done".utf8))
+        try await meter.store(stored, for: ticket)
+        #expect(try await reserve() == .replay(stored))
+        pipeline.time.advance(86_401)
+        let clock = MockClock()
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await IdempotencyKeyPruner(meter: meter, every: .seconds(3600), clock: clock).run() }
+            await clock.advanceWhenSleeping(until: .init(offset: .seconds(3600)))
+            await clock.nextSleepScheduled()  // the pruner pruned and went back to sleep
+            group.cancelAll()
+        }
+        guard case .granted = try await reserve() else { Issue.record("the expired key was still honoured"); return }
+    }
+
     @Test func aGoodFileIsRead() throws {
         let configuration = try PipelineConfiguration.parse(
             """

@@ -121,7 +121,7 @@ public struct SummariesApp: Sendable {
         Application(
             router: router(),
             configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "summaries"),
-            services: workers ? [workerPool()] : [],
+            services: (workers ? [workerPool()] : []) + [IdempotencyKeyPruner(meter: meter)],
             logger: logger)
     }
 }
