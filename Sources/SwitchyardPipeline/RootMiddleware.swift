@@ -13,7 +13,9 @@ extension HTTPField.Name {
 }
 
 /// Verifies the session token (`Authorization: Bearer <token>` or the `session` cookie) and
-/// puts the caller's ``Identity`` in the context, with `user.id` in the request's logger.
+/// puts the caller's ``Identity`` in the context. (Not in the request's logger: with
+/// swift-log's stream handler every metadata change re-renders the metadata, a cost on every
+/// request; log `user.id` where you log.)
 /// A request without a token passes as anonymous; a tampered, forged or expired token is
 /// refused with 401 — never silently downgraded to anonymous.
 public struct SessionMiddleware: RouterMiddleware {
@@ -39,7 +41,6 @@ public struct SessionMiddleware: RouterMiddleware {
                 throw APIError.invalidSession(error)
             }
             context.identity = identity
-            context.logger[metadataKey: "user.id"] = "\(identity.subject)"
         }
         return try await next(request, context)
     }

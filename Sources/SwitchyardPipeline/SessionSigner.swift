@@ -22,7 +22,9 @@ public struct Identity: Sendable, Hashable {
 /// `v1.<claims>` and is checked in constant time (swift-crypto) before the claims are read. The secret never
 /// appears in a description, log or error.
 public struct SessionSigner: Sendable {
-    private let key: SymmetricKey
+    /// HMAC state with the key already absorbed: copied for each token, so the key schedule
+    /// is not redone per request.
+    private let keyed: HMAC<SHA256>
     /// How long a new token lasts. Default 7 days.
     public var lifetime: Duration
     private let now: @Sendable () -> Date
@@ -45,7 +47,7 @@ public struct SessionSigner: Sendable {
         guard secret.count >= 32 else {
             throw ConfigurationError(key: "session.secret", message: "the session secret must be at least 32 bytes (it is \(secret.count))")
         }
-        self.key = SymmetricKey(data: Array(secret))
+        self.keyed = HMAC<SHA256>(key: SymmetricKey(data: Array(secret)))
         self.lifetime = lifetime
         self.now = now
     }
@@ -59,8 +61,14 @@ public struct SessionSigner: Sendable {
         let expires = issued.addingTimeInterval(lifetime.timeInterval)
         let claims = "\(Int64(issued.timeIntervalSince1970)):\(Int64(expires.timeIntervalSince1970)):\(subject)"
         let signed = "\(Self.version).\(Base64.encodeToString(bytes: Array(claims.utf8), options: Self.base64url))"
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(signed.utf8), using: key)
+        let mac = signature(of: signed)
         return "\(signed).\(Base64.encodeToString(bytes: Array(mac), options: Self.base64url))"
+    }
+
+    private func signature(of signed: some StringProtocol) -> HashedAuthenticationCode<SHA256> {
+        var hmac = keyed
+        hmac.update(data: Array(signed.utf8))
+        return hmac.finalize()
     }
 
     /// The identity in `token`, or why it is refused.
@@ -70,7 +78,8 @@ public struct SessionSigner: Sendable {
             let mac = try? Base64.decode(string: String(parts[2]), options: [.base64UrlAlphabet, .omitPaddingCharacter])
         else { throw .malformed }
         let signed = token[token.startIndex..<parts[1].endIndex]
-        guard HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Array(signed.utf8), using: key) else {
+        // `==` between a MAC and bytes is swift-crypto's constant-time comparison.
+        guard signature(of: signed) == mac else {
             throw .badSignature
         }
         guard let bytes = try? Base64.decode(string: String(parts[1]), options: [.base64UrlAlphabet, .omitPaddingCharacter]),
