@@ -1,6 +1,7 @@
 import Crypto
 import ExtrasBase64
 import Foundation
+import Synchronization
 
 /// Who a verified session token says the caller is.
 public struct Identity: Sendable, Hashable {
@@ -25,6 +26,9 @@ public struct SessionSigner: Sendable {
     /// HMAC state with the key already absorbed: copied for each token, so the key schedule
     /// is not redone per request.
     private let keyed: HMAC<SHA256>
+    /// Tokens this signer has verified, so a session's later requests skip the decoding and
+    /// the MAC (expiry is still checked on each use).
+    private let verified = VerifiedTokens()
     /// How long a new token lasts. Default 7 days.
     public var lifetime: Duration
     private let now: @Sendable () -> Date
@@ -73,6 +77,17 @@ public struct SessionSigner: Sendable {
 
     /// The identity in `token`, or why it is refused.
     public func verify(_ token: some StringProtocol) throws(Rejection) -> Identity {
+        let key = String(token)
+        if let identity = verified.identity(for: key) {
+            guard now() < identity.expiresAt else { throw .expired }
+            return identity
+        }
+        let identity = try verifyAfresh(token)
+        verified.remember(identity, for: key)
+        return identity
+    }
+
+    private func verifyAfresh(_ token: some StringProtocol) throws(Rejection) -> Identity {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == Self.version,
             let mac = try? Base64.decode(string: String(parts[2]), options: [.base64UrlAlphabet, .omitPaddingCharacter])
@@ -89,6 +104,21 @@ public struct SessionSigner: Sendable {
         let expires = Date(timeIntervalSince1970: TimeInterval(expiry))
         guard now() < expires else { throw .expired }
         return Identity(subject: String(claims[2]), issuedAt: Date(timeIntervalSince1970: TimeInterval(issued)), expiresAt: expires)
+    }
+}
+
+/// A bounded map of verified tokens (emptied when full).
+private final class VerifiedTokens: Sendable {
+    private let tokens = Mutex<[String: Identity]>([:])
+    private static let capacity = 10_000
+
+    func identity(for token: String) -> Identity? { tokens.withLock { $0[token] } }
+
+    func remember(_ identity: Identity, for token: String) {
+        tokens.withLock { tokens in
+            if tokens.count >= Self.capacity { tokens.removeAll(keepingCapacity: true) }
+            tokens[token] = identity
+        }
     }
 }
 
