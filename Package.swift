@@ -95,6 +95,7 @@ let package = Package(
             name: "SwitchyardPipeline",
             dependencies: [
                 "SwitchyardJobs",
+                "SwitchyardLLM",
                 "SwitchyardStore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),

@@ -164,9 +164,8 @@ public final class SQLiteJobStore: JobStore {
     /// Enqueues in a durable transaction of its own — shared with concurrent callers (group
     /// commit), so many request handlers enqueueing at once cost one commit.
     public func enqueue(_ job: NewJob) async throws -> EnqueueResult {
-        let result = try await writer.write { db in try self.enqueue(job, in: db) }
-        notifier.notify()
-        return result
+        // The in-transaction enqueue wakes the workers once its transaction commits.
+        try await writer.write { db in try self.enqueue(job, in: db) }
     }
 
     /// Enqueues inside a transaction of yours, so a row and its job commit together; workers

@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import ServiceLifecycle
 import Synchronization
+import SwitchyardStore
 
 /// The code that runs one queue's jobs.
 ///
@@ -187,7 +188,7 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
             let jobs: [Job]
             do {
                 jobs = try await store.claim(
-                    queue: worker.queue, limit: room, owner: configuration.owner, lease: configuration.lease.seconds)
+                    queue: worker.queue, limit: room, owner: configuration.owner, lease: configuration.lease.timeInterval)
             } catch {
                 logger.error("claiming failed", metadata: ["error": "\(error)"])
                 await sleepOrWake(seen: enqueued, until: clock.now.advanced(by: configuration.pollInterval))
@@ -228,7 +229,7 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
             if refill { roomFreed.notify() }
             let started = ContinuousClock.now
             await execute(job)
-            let runTime = (ContinuousClock.now - started).seconds
+            let runTime = (ContinuousClock.now - started).timeInterval
             state.withLock { state in
                 state.running -= 1
                 state.averageRunTime = state.averageRunTime.map { 0.9 * $0 + 0.1 * runTime } ?? runTime
@@ -347,7 +348,7 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
 
     private func heartbeat() async throws {
         let ids = Array(state.withLock { $0.held })
-        _ = try await store.heartbeat(ids: ids, owner: configuration.owner, lease: configuration.lease.seconds)
+        _ = try await store.heartbeat(ids: ids, owner: configuration.owner, lease: configuration.lease.timeInterval)
     }
 
     private func rescue() async throws {
@@ -356,7 +357,7 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
             logger.notice("rescued jobs with expired leases", metadata: ["jobs.requeued": "\(requeued)", "jobs.stuck": "\(stuck)"])
         }
         if let retention = configuration.retention {
-            let pruned = try await store.pruneCompleted(finishedBefore: now().addingTimeInterval(-retention.seconds))
+            let pruned = try await store.pruneCompleted(finishedBefore: now().addingTimeInterval(-retention.timeInterval))
             if pruned > 0 { logger.debug("pruned completed jobs", metadata: ["jobs.pruned": "\(pruned)"]) }
         }
     }
@@ -381,10 +382,6 @@ extension WorkerPool where C == ContinuousClock {
     ) {
         self.init(worker, store: store, configuration: configuration, clock: ContinuousClock(), logger: logger)
     }
-}
-
-extension Duration {
-    var seconds: TimeInterval { TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18 }
 }
 
 /// Completions waiting for the next group commit.

@@ -122,11 +122,3 @@ struct ErrorEnvelope: Encodable {
 
     var error: Body
 }
-
-/// The JSON every Pipeline response uses: sorted keys, unescaped slashes, ISO 8601 dates.
-public func pipelineJSONEncoder() -> JSONEncoder {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .iso8601
-    return encoder
-}

@@ -90,7 +90,7 @@ public struct UsageLimitMiddleware: RouterMiddleware {
                 hint: "use a fresh UUID per logical request")
         }
         let reservation = try await meter.reserve(
-            subject: context.identity.subject, units: units, limit: plan.limit, requestID: context.id, route: context.route,
+            subject: context.identity.subject, units: units, limit: plan.limit, requestID: context.id, route: route(request, context),
             idempotencyKey: key)
         switch reservation {
         case .overLimit(let used, let resetAt):

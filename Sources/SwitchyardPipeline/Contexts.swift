@@ -36,7 +36,4 @@ public struct APIContext: ChildRequestContext {
         self.coreContext = context.coreContext
         self.identity = identity
     }
-
-    /// The route template (`/api/summaries/{id}`), or the path when no route matched.
-    var route: String { endpointPath ?? "unknown" }
 }

@@ -2,6 +2,7 @@ import Crypto
 import ExtrasBase64
 import Foundation
 import Synchronization
+import SwitchyardStore
 
 /// Who a verified session token says the caller is.
 public struct Identity: Sendable, Hashable {
@@ -124,8 +125,4 @@ private final class VerifiedTokens: Sendable {
 
 extension SessionSigner: CustomStringConvertible {
     public var description: String { "SessionSigner(secret: <redacted>, lifetime: \(lifetime))" }
-}
-
-extension Duration {
-    var timeInterval: TimeInterval { TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18 }
 }

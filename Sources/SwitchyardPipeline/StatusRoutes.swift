@@ -73,9 +73,7 @@ public struct JobStatusLookup<Output: Codable & Sendable>: Sendable {
         let body = Body(
             jobID: job.id, worker: queue, status: job.status.rawValue, attempt: job.attempt, maxAttempts: job.maxAttempts,
             createdAt: job.createdAt, finishedAt: job.finishedAt, result: result, error: failure)
-        return Response(
-            status: .ok, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try pipelineJSONEncoder().encode(body))))
+        return try jsonResponse(body)
     }
 }
 

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import SwitchyardJobs
+import SwitchyardLLM
 import SwitchyardStore
 
 /// A worker a proxy awaits in-process (for answers fast enough to give in the response).
@@ -46,7 +47,7 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
 
     enum Forwarded: Sendable {
         case enqueued(Job, statusURL: String)
-        case answered(ByteBuffer)
+        case answered(Response)
     }
 
     /// The worker (queue) requests go to.
@@ -84,13 +85,19 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
         ThinProxy(worker: worker.name) { extracted, context, step in
             step(.forward)
             let input = extracted.input
-            let output = try await withDeadline(timeout, clock: clock, worker: worker.name) { try await worker.handle(input) }
-            let body = ByteBuffer(bytes: try pipelineJSONEncoder().encode(output))
+            let output: W.Output
+            do {
+                output = try await withTimeout(timeout, clock: clock) { try await worker.handle(input) }
+            } catch is TimeoutError {
+                throw APIError(
+                    .gatewayTimeout, code: "worker_timeout", message: "the \(worker.name) worker did not answer within \(timeout)",
+                    hint: "retry; nothing was counted", worker: worker.name)
+            }
             step(.logUsage)
             if let ticket = context.usage {
                 try await meter.writer.write { db in try meter.logUsage(ticket, worker: worker.name, jobID: nil, in: db) }
             }
-            return .answered(body)
+            return .answered(try jsonResponse(output))
         }
     }
 
@@ -105,14 +112,8 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
     public func handle(_ request: Request, context: APIContext) async throws -> Response {
         // 1. Extract request data.
         onStep(.extract)
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
-        let extracted: Extracted
-        do {
-            let json = String(buffer: body)
-            extracted = Extracted(input: try JSONDecoder().decode(Input.self, from: Data(json.utf8)), json: json)
-        } catch {
-            throw APIError.invalidBody(error)
-        }
+        let body = try await readJSONBody(Input.self, from: request, context: context)
+        let extracted = Extracted(input: body.value, json: String(buffer: body.json))
         // 2. Forward to the worker, 3. log usage.
         let forwarded: Forwarded
         do {
@@ -137,8 +138,8 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
             return Response(
                 status: .accepted, headers: [.contentType: "application/json", .location: statusURL],
                 body: .init(byteBuffer: ByteBuffer(string: body)))
-        case .answered(let body):
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
+        case .answered(let response):
+            return response
         }
     }
 
@@ -159,24 +160,4 @@ func jsonQuoted(_ text: String) -> String {
         }
     }
     return quoted + "\""
-}
-
-/// Runs `body`, or throws a 504 naming the worker once `timeout` has passed on `clock`.
-func withDeadline<T: Sendable>(
-    _ timeout: Duration, clock: some Clock<Duration>, worker: String, _ body: @escaping @Sendable () async throws -> T
-) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await clock.sleep(for: timeout)
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else {
-            throw APIError(
-                .gatewayTimeout, code: "worker_timeout", message: "the \(worker) worker did not answer within \(timeout)",
-                hint: "retry; nothing was counted", worker: worker)
-        }
-        return value
-    }
 }

@@ -40,9 +40,7 @@ public final class SQLiteDatabase: Sendable {
     public init(path: String, configuration: Configuration = .init()) throws {
         var grdb = GRDB.Configuration()
         grdb.journalMode = .wal
-        grdb.busyMode = .timeout(
-            TimeInterval(configuration.busyTimeout.components.seconds)
-                + TimeInterval(configuration.busyTimeout.components.attoseconds) / 1e18)
+        grdb.busyMode = .timeout(configuration.busyTimeout.timeInterval)
         grdb.maximumReaderCount = configuration.maximumReaders
         let synchronous = configuration.synchronous.rawValue
         grdb.prepareDatabase { db in

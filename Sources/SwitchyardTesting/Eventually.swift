@@ -11,6 +11,17 @@ public func eventually(maxYields: Int = 100_000, _ condition: () -> Bool) async 
     return condition()
 }
 
+/// Yields to the scheduler until the asynchronous `condition` holds (such as a database
+/// read), up to `maxYields` times. Never sleeps. Returns whether the condition came to hold.
+@discardableResult
+public func eventually(maxYields: Int = 200_000, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    for _ in 0..<maxYields {
+        if try await condition() { return true }
+        await Task.yield()
+    }
+    return try await condition()
+}
+
 extension AsyncSequence where Failure == Never {
     /// Every element, once the sequence ends.
     public func collected() async -> [Element] {

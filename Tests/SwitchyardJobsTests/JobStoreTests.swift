@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SwitchyardJobs
 import SwitchyardStore
+import SwitchyardTesting
 import Testing
 
 @Suite struct SQLiteStoreTests {

@@ -35,15 +35,6 @@ final class Mailer: Worker {
     }
 }
 
-/// Waits (by yielding, never sleeping) until `condition` holds.
-func until(_ condition: () async throws -> Bool) async rethrows -> Bool {
-    for _ in 0..<200_000 {
-        if try await condition() { return true }
-        await Task.yield()
-    }
-    return try await condition()
-}
-
 @Suite struct WorkerPoolTests {
     let time = ManualTime()
 
@@ -56,7 +47,7 @@ func until(_ condition: () async throws -> Bool) async rethrows -> Bool {
             group.addTask { try await pool.run() }
             for n in 0..<20 { _ = try await store.enqueue(try NewJob(queue: "email", payload: Email(to: "\(n)@example.com"))) }
             // No clock movement: the in-process enqueue alone wakes the pool.
-            #expect(try await until { try await store.counts() == [JobCount(queue: "email", status: .completed, count: 20)] })
+            #expect(try await eventually { try await store.counts() == [JobCount(queue: "email", status: .completed, count: 20)] })
             #expect(mailer.sent.withLock { $0.sorted() } == (0..<20).map { "\($0)@example.com" }.sorted())
             let job = try #require(try await store.job(id: 1))
             #expect(try job.decodeResult(as: Mailer.Receipt.self)?.id == "receipt-1")
@@ -76,7 +67,7 @@ func until(_ condition: () async throws -> Bool) async rethrows -> Bool {
             group.addTask { try await pool.run() }
             let id = try await store.enqueue(try NewJob(queue: "email", payload: Email(to: "a"))).job.id
             #expect(
-                try await until {
+                try await eventually {
                     let job = try await store.job(id: id)
                     return job?.status == .pending && job?.attempt == 1
                 })
@@ -87,7 +78,7 @@ func until(_ condition: () async throws -> Bool) async rethrows -> Bool {
             while await clock.nextSleepScheduled() != .init(offset: .seconds(5)) {}
             time.advance(5)
             clock.advance(to: .init(offset: .seconds(5)))
-            #expect(try await until { try await store.job(id: id)?.status == .completed })
+            #expect(try await eventually { try await store.job(id: id)?.status == .completed })
             #expect(try await store.job(id: id)?.attempt == 2)
             group.cancelAll()
         }
@@ -102,9 +93,9 @@ func until(_ condition: () async throws -> Bool) async rethrows -> Bool {
         try await withThrowingDiscardingTaskGroup { tasks in
             tasks.addTask { try await group.run() }
             for n in 0..<5 { _ = try await store.enqueue(try NewJob(queue: "email", payload: Email(to: "\(n)"))) }
-            #expect(await until { pool.runningCount == 2 })
+            #expect(await eventually { pool.runningCount == 2 })
             await group.triggerGracefulShutdown()
-            #expect(await until { pool.isDraining })
+            #expect(await eventually { pool.isDraining })
             gate.open()
         }
         // The two in flight completed; the other three were never claimed.

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import SwitchyardJobs
 import SwitchyardPipeline
+import SwitchyardTesting
 import Testing
 
 /// Puts a plan in the context, standing in for the subscription gate.

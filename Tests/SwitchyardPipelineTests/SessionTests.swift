@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import SwitchyardJobs
 import SwitchyardPipeline
+import SwitchyardTesting
 import Testing
 
 @Suite struct SessionSignerTests {

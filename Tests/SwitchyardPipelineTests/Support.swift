@@ -7,19 +7,12 @@ import Synchronization
 import SwitchyardJobs
 import SwitchyardPipeline
 import SwitchyardStore
+import SwitchyardTesting
 
 func temporaryDatabase() throws -> SQLiteDatabase {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-pipeline-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     return try SQLiteDatabase(path: folder.appendingPathComponent("app.sqlite").path)
-}
-
-/// A wall clock tests move by hand.
-final class ManualTime: Sendable {
-    private let current = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
-    var now: Date { current.withLock { $0 } }
-    var closure: @Sendable () -> Date { { self.now } }
-    func advance(_ seconds: TimeInterval) { current.withLock { $0.addTimeInterval(seconds) } }
 }
 
 /// Subscriptions held in memory.

@@ -75,13 +75,13 @@ public struct SummariesApp: Sendable {
             var password: String
         }
         router.post("auth/signup") { request, context -> Response in
-            let credentials = try await decode(Credentials.self, request, context)
-            return try json(try await accounts.signUp(email: credentials.email, password: credentials.password), status: .created)
+            let credentials = try await decodeJSONBody(Credentials.self, from: request, context: context)
+            return try jsonResponse(try await accounts.signUp(email: credentials.email, password: credentials.password), status: .created)
         }
         router.post("auth/login") { request, context -> Response in
-            let credentials = try await decode(Credentials.self, request, context)
+            let credentials = try await decodeJSONBody(Credentials.self, from: request, context: context)
             let session = try await accounts.logIn(email: credentials.email, password: credentials.password)
-            var response = try json(session)
+            var response = try jsonResponse(session)
             response.setCookie(.init(name: "session", value: session.token, maxAge: 7 * 86_400, path: "/", secure: false, httpOnly: true, sameSite: .lax))
             return response
         }
@@ -93,7 +93,7 @@ public struct SummariesApp: Sendable {
             let plan = context.plan!
             let now = Date()
             let usage = try await meter.usage(subject: context.identity.subject, period: plan.limit.period, at: now)
-            return try json(
+            return try jsonResponse(
                 Me(
                     userID: context.identity.subject, plan: plan.name, features: plan.features.sorted(),
                     usage: .init(
@@ -147,22 +147,5 @@ struct Me: Encodable {
     enum CodingKeys: String, CodingKey {
         case plan, features, usage
         case userID = "user_id"
-    }
-}
-
-/// A JSON response.
-func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-    Response(
-        status: status, headers: [.contentType: "application/json"],
-        body: .init(byteBuffer: ByteBuffer(bytes: try pipelineJSONEncoder().encode(value))))
-}
-
-/// A typed request body; a decoding error is a 400 naming the field.
-func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: some RequestContext) async throws -> T {
-    let body = try await request.body.collect(upTo: context.maxUploadSize)
-    do {
-        return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView))
-    } catch {
-        throw APIError.invalidBody(error)
     }
 }

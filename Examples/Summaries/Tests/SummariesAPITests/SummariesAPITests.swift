@@ -27,15 +27,6 @@ func makeApp(model: (any LanguageModel)? = nil, port: Int = 0) throws -> Summari
         bcryptCost: 4, logger: logger)
 }
 
-/// Yields (never sleeps) until `condition` holds.
-func until(_ condition: () async throws -> Bool) async rethrows -> Bool {
-    for _ in 0..<200_000 {
-        if try await condition() { return true }
-        await Task.yield()
-    }
-    return try await condition()
-}
-
 struct Token: Decodable {
     var token: String
     var user_id: String
@@ -71,7 +62,7 @@ let article = """
                     #expect(response.status == .accepted)
                     return try decode(Accepted.self, response)
                 }
-                #expect(try await until { try await app.jobs.job(id: accepted.job_id)?.status == .completed })
+                #expect(try await eventually { try await app.jobs.job(id: accepted.job_id)?.status == .completed })
                 struct Status: Decodable {
                     var status: String
                     var result: Summary?
@@ -153,7 +144,7 @@ let article = """
             let accepted = try await client.execute(
                 uri: "/api/summaries", method: .post, headers: auth, body: ByteBuffer(string: #"{"text":"Short. Text."}"#)
             ) { try decode(Accepted.self, $0) }
-            #expect(try await until { try await app.jobs.job(id: accepted.job_id)?.status == .completed })
+            #expect(try await eventually { try await app.jobs.job(id: accepted.job_id)?.status == .completed })
             try await client.execute(uri: "/api/me", method: .get, headers: auth) { response in
                 struct Me: Decodable {
                     struct Usage: Decodable { var used: Int; var limit: Int }
