@@ -46,23 +46,45 @@ public struct SubscriptionMiddleware: RouterMiddleware {
     }
 }
 
-/// Gate 2: counts the request against the plan's limit before it runs, race-free (see
-/// ``UsageMeter``), and refunds the count if the request then fails — rejected by a later
-/// gate, a bad body, a worker error — so only successful requests are counted.
+/// Gate 2: counts the request against the plan's limit, race-free (see ``UsageMeter``), and
+/// refunds the count if the request then fails — a bad body, a worker error — so only
+/// successful requests are counted.
+///
+/// When it counts is ``Charging``: before the handler runs, or in the thin proxy's own
+/// transaction, so one durable write holds the count, its ledger row and the job.
 ///
 /// With an `Idempotency-Key` header, a retried request is counted once: a completed first
 /// request's response is replayed (`Idempotent-Replayed: true`), one still running gets 409.
 public struct UsageLimitMiddleware: RouterMiddleware {
     public typealias Context = APIContext
 
+    /// When a request is counted.
+    public enum Charging: Sendable {
+        /// Before the handler runs: an over-limit request never reaches it. Right for any
+        /// handler.
+        case beforeHandler
+        /// By the ``ThinProxy`` that handles the request, in the transaction that forwards it
+        /// (an enqueue: the count and the job commit together, in one durable write instead
+        /// of two), or just before it awaits an in-process worker. For API groups whose costed
+        /// routes are all thin proxies, as the seed's are: a handler that is not one is counted
+        /// after it succeeds (and its response replaced by the refusal if that fails), with a
+        /// warning in the log.
+        case byProxy
+    }
+
     let meter: UsageMeter
     let cost: @Sendable (Request) -> Int
+    let charging: Charging
 
     /// - Parameter cost: the units a request costs; 0 is not counted. Default: 1 for
     ///   `POST`, `PUT`, `PATCH` and `DELETE`, 0 for reads.
-    public init(meter: UsageMeter, cost: @escaping @Sendable (Request) -> Int = UsageLimitMiddleware.writesCostOne) {
+    public init(
+        meter: UsageMeter, cost: @escaping @Sendable (Request) -> Int = UsageLimitMiddleware.writesCostOne,
+        charging: Charging = .beforeHandler
+    ) {
         self.meter = meter
         self.cost = cost
+        self.charging = charging
     }
 
     public static let writesCostOne: @Sendable (Request) -> Int = { request in
@@ -89,64 +111,44 @@ public struct UsageLimitMiddleware: RouterMiddleware {
                 .badRequest, code: "invalid_idempotency_key", message: "Idempotency-Key must be 1 to 255 characters",
                 hint: "use a fresh UUID per logical request")
         }
-        let reservation = try await meter.reserve(
-            subject: context.identity.subject, units: units, limit: plan.limit, requestID: context.id, route: route(request, context),
-            idempotencyKey: key)
-        switch reservation {
-        case .overLimit(let used, let resetAt):
-            throw APIError(
-                .tooManyRequests, code: "over_limit",
-                message: "the \(plan.name) plan allows \(plan.limit.units) requests per \(plan.limit.period.rawValue)",
-                hint: "wait for the reset, or upgrade the plan",
-                details: [
-                    "plan": plan.name, "limit": "\(plan.limit.units)", "used": "\(used)",
-                    "reset_at": resetAt.formatted(.iso8601),
-                    "retry_after_seconds": "\(max(1, Int(resetAt.timeIntervalSinceNow.rounded(.up))))",
-                ])
-        case .inProgress:
-            throw APIError(
-                .conflict, code: "idempotency_key_in_use", message: "a request with this Idempotency-Key is still running",
-                hint: "retry after it finishes to get its response")
-        case .keyReused(let route):
-            throw APIError(
-                .unprocessableContent, code: "idempotency_key_reused",
-                message: "this Idempotency-Key was used for another route", hint: "use a fresh key per logical request",
-                details: ["first_route": route])
-        case .replay(let stored):
-            var headers: HTTPFields = [.idempotentReplayed: "true"]
-            if let type = stored.contentType { headers[.contentType] = type }
-            return Response(
-                status: .init(code: stored.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
-        case .granted(let ticket):
-            var context = context
-            context.usage = ticket
-            let response: Response
-            do {
-                response = try await next(request, context)
-            } catch {
-                await refund(ticket, context: context)
-                throw error
-            }
-            guard (200..<300).contains(response.status.code) else {
-                await refund(ticket, context: context)
-                return response
-            }
-            guard ticket.idempotencyKey != nil else { return response }
-            // Keep the response for replays; the body is small JSON from a thin proxy.
-            let collected = CollectingWriter.Bytes()
-            try await response.body.write(CollectingWriter(into: collected))
-            let stored = StoredResponse(
-                status: response.status.code, contentType: response.headers[.contentType], body: collected.bytes)
-            try await meter.store(stored, for: ticket)
-            return Response(status: response.status, headers: response.headers, body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
+        let charge = UsageCharge(
+            meter: meter, subject: context.identity.subject, units: units, plan: plan, requestID: context.id,
+            route: route(request, context), idempotencyKey: key)
+        if charging == .beforeHandler, let replay = try await charge.charge() { return replay }
+        var context = context
+        context.usage = charge
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            await refund(charge, context: context)
+            throw error
         }
+        guard (200..<300).contains(response.status.code) else {
+            await refund(charge, context: context)
+            return response
+        }
+        if charge.state == .pending {
+            context.logger.warning(
+                "a costed route was not charged by a thin proxy: counted after it answered",
+                metadata: ["http.route": "\(charge.route)"])
+            if let replay = try await charge.charge() { return replay }
+        }
+        guard let ticket = charge.ticket, ticket.idempotencyKey != nil else { return response }
+        // Keep the response for replays; the body is small JSON from a thin proxy.
+        let collected = CollectingWriter.Bytes()
+        try await response.body.write(CollectingWriter(into: collected))
+        let stored = StoredResponse(status: response.status.code, contentType: response.headers[.contentType], body: collected.bytes)
+        try await meter.store(stored, for: ticket)
+        return Response(status: response.status, headers: response.headers, body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
     }
 }
 
 extension UsageLimitMiddleware {
-    /// Gives the count back; a failure to do so is logged, and the request's own outcome
-    /// (its error or response) still reaches the caller.
-    private func refund(_ ticket: UsageTicket, context: Context) async {
+    /// Gives back the count of a failed request, if it was counted; a failure to do so is
+    /// logged, and the request's own outcome (its error or response) still reaches the caller.
+    private func refund(_ charge: UsageCharge, context: Context) async {
+        guard let ticket = charge.ticket else { return }
         do {
             try await meter.refund(ticket)
         } catch {

@@ -20,7 +20,7 @@ public struct PipelineContext: RequestContext {
 /// no API handler or middleware ever sees an anonymous request.
 ///
 /// The API layer fills it in order: ``SubscriptionMiddleware`` sets ``plan``,
-/// ``UsageLimitMiddleware`` sets ``usage``.
+/// ``UsageLimitMiddleware`` sets ``usage`` (charged before the handler, or by the thin proxy).
 public struct APIContext: ChildRequestContext {
     public typealias ParentContext = PipelineContext
 
@@ -28,8 +28,8 @@ public struct APIContext: ChildRequestContext {
     public let identity: Identity
     /// The caller's active plan.
     public var plan: Plan?
-    /// The usage counted for this request, when the route costs anything.
-    public var usage: UsageTicket?
+    /// What this request costs, when the route costs anything.
+    public var usage: UsageCharge?
 
     public init(context: PipelineContext) throws {
         guard let identity = context.identity else { throw APIError.unauthenticated }

@@ -12,13 +12,15 @@ extension Router where Context == PipelineContext {
 
     /// The API group: an ``APIContext`` (authenticated callers only) behind the subscription
     /// and usage-limit gates. Add ``FeatureAccessMiddleware`` to the group of each feature's
-    /// routes.
+    /// routes. `charging` says when a request is counted (see
+    /// ``UsageLimitMiddleware/Charging``).
     public func apiGroup(
         _ path: RouterPath = "api", subscriptions: any SubscriptionStore, plans: [String: Plan], meter: UsageMeter,
-        cost: @escaping @Sendable (Request) -> Int = UsageLimitMiddleware.writesCostOne
+        cost: @escaping @Sendable (Request) -> Int = UsageLimitMiddleware.writesCostOne,
+        charging: UsageLimitMiddleware.Charging = .beforeHandler
     ) -> RouterGroup<APIContext> {
         group(path, context: APIContext.self)
             .add(middleware: SubscriptionMiddleware(subscriptions: subscriptions, plans: plans))
-            .add(middleware: UsageLimitMiddleware(meter: meter, cost: cost))
+            .add(middleware: UsageLimitMiddleware(meter: meter, cost: cost, charging: charging))
     }
 }

@@ -48,10 +48,16 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
     enum Forwarded: Sendable {
         case enqueued(Job, statusURL: String)
         case answered(Response)
+        /// The request's usage charge, made in the forwarding transaction, did not grant it:
+        /// nothing was forwarded.
+        case notCharged(UsageMeter.Reservation)
     }
 
     /// The worker (queue) requests go to.
     public let worker: String
+    /// Whether a usage charge left to the proxy is made in the forwarding transaction (an
+    /// enqueue) rather than before forwarding (an in-process call).
+    private let chargesWhileForwarding: Bool
     private let forwardAndLog: @Sendable (Extracted, APIContext, _ step: @escaping @Sendable (Step) -> Void) async throws -> Forwarded
     /// Observes each step as it starts (tests; tracing).
     public var onStep: @Sendable (Step) -> Void = { _ in }
@@ -63,16 +69,27 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
         _ input: Input.Type = Input.self, to queue: String, jobs: SQLiteJobStore, meter: UsageMeter, maxAttempts: Int = 5,
         statusPath: String
     ) -> ThinProxy {
-        ThinProxy(worker: queue) { extracted, context, step in
+        ThinProxy(worker: queue, chargesWhileForwarding: true) { extracted, context, step in
             // The body decoded as the worker's payload type: it is the job's payload as sent.
             let job = NewJob(queue: queue, payloadJSON: extracted.json, maxAttempts: maxAttempts)
             step(.forward)
-            let enqueued = try await meter.writer.write { db in
+            let charge = context.usage
+            let (reservation, enqueued) = try await meter.writer.write { db -> (UsageMeter.Reservation?, Job?) in
+                // A charge left to the proxy is made here: the count commits with the job.
+                var reservation: UsageMeter.Reservation?
+                var ticket = charge?.ticket
+                if let charge, charge.state == .pending {
+                    reservation = try charge.reserve(in: db)
+                    guard case .granted(let granted) = reservation else { return (reservation, nil) }
+                    ticket = granted
+                }
                 let enqueued = try jobs.enqueue(job, in: db).job
                 step(.logUsage)
-                if let ticket = context.usage { try meter.logUsage(ticket, worker: queue, jobID: enqueued.id, in: db) }
-                return enqueued
+                if let ticket { try meter.logUsage(ticket, worker: queue, jobID: enqueued.id, in: db) }
+                return (reservation, enqueued)
             }
+            guard let enqueued else { return .notCharged(reservation!) }
+            if let reservation { _ = try charge?.settle(reservation) }
             return .enqueued(enqueued, statusURL: "\(statusPath)/\(enqueued.id)")
         }
     }
@@ -82,7 +99,7 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
     public static func call<W: RequestWorker>(
         _ worker: W, timeout: Duration, meter: UsageMeter, clock: some Clock<Duration> = ContinuousClock()
     ) -> ThinProxy where W.Input == Input {
-        ThinProxy(worker: worker.name) { extracted, context, step in
+        ThinProxy(worker: worker.name, chargesWhileForwarding: false) { extracted, context, step in
             step(.forward)
             let input = extracted.input
             let output: W.Output
@@ -94,7 +111,7 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
                     hint: "retry; nothing was counted", worker: worker.name)
             }
             step(.logUsage)
-            if let ticket = context.usage {
+            if let ticket = context.usage?.ticket {
                 try await meter.writer.write { db in try meter.logUsage(ticket, worker: worker.name, jobID: nil, in: db) }
             }
             return .answered(try jsonResponse(output))
@@ -102,9 +119,11 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
     }
 
     private init(
-        worker: String, forwardAndLog: @escaping @Sendable (Extracted, APIContext, _ step: @escaping @Sendable (Step) -> Void) async throws -> Forwarded
+        worker: String, chargesWhileForwarding: Bool,
+        forwardAndLog: @escaping @Sendable (Extracted, APIContext, _ step: @escaping @Sendable (Step) -> Void) async throws -> Forwarded
     ) {
         self.worker = worker
+        self.chargesWhileForwarding = chargesWhileForwarding
         self.forwardAndLog = forwardAndLog
     }
 
@@ -114,6 +133,13 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
         onStep(.extract)
         let body = try await readJSONBody(Input.self, from: request, context: context)
         let extracted = Extracted(input: body.value, json: String(buffer: body.json))
+        // A usage charge left to the proxy (``UsageLimitMiddleware/Charging/byProxy``) is made
+        // before an in-process worker is awaited; an enqueue makes it in its transaction.
+        if !chargesWhileForwarding, let charge = context.usage, charge.state == .pending,
+            let replay = try await charge.charge()
+        {
+            return replay
+        }
         // 2. Forward to the worker, 3. log usage.
         let forwarded: Forwarded
         do {
@@ -140,6 +166,9 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: body)))
         case .answered(let response):
             return response
+        case .notCharged(let reservation):
+            // A refusal throws its error (429, 409, 422); a replay answers with the stored response.
+            return try context.usage!.settle(reservation)!
         }
     }
 

@@ -109,36 +109,57 @@ public final class UsageMeter: Sendable {
     ]
 
     /// Counts `units` against `limit` for `subject` in the current period, with a ledger row —
-    /// or replays the response stored under `idempotencyKey`, or refuses.
+    /// or replays the response stored under `idempotencyKey`, or refuses — in a durable write
+    /// of its own.
     public func reserve(
         subject: String, units: Int, limit: UsageLimit, requestID: String, route: String, idempotencyKey: String?
     ) async throws -> Reservation {
         let t = now()
-        let period = limit.period.start(of: t)
         return try await writer.write { db in
-            if let key = idempotencyKey {
-                if let row = try Row.fetchOne(db.cachedStatement(sql: SQL.findKey), arguments: [subject, key]) {
-                    let firstRoute: String = row[4]
-                    guard firstRoute == route else { return .keyReused(route: firstRoute) }
-                    guard (row[0] as String) == "completed" else { return .inProgress }
-                    return .replay(
-                        StoredResponse(status: row[1], contentType: row[2], body: (row[3] as Data?).map { Array($0) } ?? []))
-                }
-            }
-            try db.cachedStatement(sql: SQL.count).execute(arguments: [subject, period, units, limit.units])
-            guard db.changesCount == 1, units <= limit.units else {
-                let used = try Int.fetchOne(db.cachedStatement(sql: SQL.used), arguments: [subject, period]) ?? 0
-                return .overLimit(used: used, resetAt: limit.period.reset(after: t))
-            }
-            try db.cachedStatement(sql: SQL.insertLedger).execute(
-                arguments: [subject, period, units, requestID, route, t.timeIntervalSince1970])
-            let ledgerID = db.lastInsertedRowID
-            if let key = idempotencyKey {
-                try db.cachedStatement(sql: SQL.insertKey).execute(arguments: [subject, key, route, t.timeIntervalSince1970])
-            }
-            return .granted(
-                UsageTicket(ledgerID: ledgerID, subject: subject, periodStart: period, units: units, idempotencyKey: idempotencyKey))
+            try self.reserve(
+                subject: subject, units: units, limit: limit, requestID: requestID, route: route, idempotencyKey: idempotencyKey,
+                at: t, in: db)
         }
+    }
+
+    /// The same, inside the caller's transaction: the count commits (or rolls back) with the
+    /// caller's own writes.
+    public func reserve(
+        subject: String, units: Int, limit: UsageLimit, requestID: String, route: String, idempotencyKey: String?,
+        in db: Database
+    ) throws -> Reservation {
+        try reserve(
+            subject: subject, units: units, limit: limit, requestID: requestID, route: route, idempotencyKey: idempotencyKey,
+            at: now(), in: db)
+    }
+
+    private func reserve(
+        subject: String, units: Int, limit: UsageLimit, requestID: String, route: String, idempotencyKey: String?, at t: Date,
+        in db: Database
+    ) throws -> Reservation {
+        let period = limit.period.start(of: t)
+        if let key = idempotencyKey {
+            if let row = try Row.fetchOne(db.cachedStatement(sql: SQL.findKey), arguments: [subject, key]) {
+                let firstRoute: String = row[4]
+                guard firstRoute == route else { return .keyReused(route: firstRoute) }
+                guard (row[0] as String) == "completed" else { return .inProgress }
+                return .replay(
+                    StoredResponse(status: row[1], contentType: row[2], body: (row[3] as Data?).map { Array($0) } ?? []))
+            }
+        }
+        try db.cachedStatement(sql: SQL.count).execute(arguments: [subject, period, units, limit.units])
+        guard db.changesCount == 1, units <= limit.units else {
+            let used = try Int.fetchOne(db.cachedStatement(sql: SQL.used), arguments: [subject, period]) ?? 0
+            return .overLimit(used: used, resetAt: limit.period.reset(after: t))
+        }
+        try db.cachedStatement(sql: SQL.insertLedger).execute(
+            arguments: [subject, period, units, requestID, route, t.timeIntervalSince1970])
+        let ledgerID = db.lastInsertedRowID
+        if let key = idempotencyKey {
+            try db.cachedStatement(sql: SQL.insertKey).execute(arguments: [subject, key, route, t.timeIntervalSince1970])
+        }
+        return .granted(
+            UsageTicket(ledgerID: ledgerID, subject: subject, periodStart: period, units: units, idempotencyKey: idempotencyKey))
     }
 
     /// Undoes a reservation: the counter goes back down, the ledger row and the idempotency

@@ -87,7 +87,9 @@ public struct SummariesApp: Sendable {
         }
 
         let plans = configuration.plans
-        let api = router.apiGroup(subscriptions: subscriptions, plans: plans, meter: meter)
+        // Every costed route is a thin proxy: each counts its request in the write that
+        // forwards it (for summaries, one durable transaction holds the count and the job).
+        let api = router.apiGroup(subscriptions: subscriptions, plans: plans, meter: meter, charging: .byProxy)
         let meter = self.meter
         api.get("me") { _, context -> Response in
             let plan = context.plan!

@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// What one request costs, handed from ``UsageLimitMiddleware`` to whatever charges it.
+///
+/// It is charged once: by the middleware before the handler runs
+/// (``UsageLimitMiddleware/Charging/beforeHandler``), or by a thin proxy inside the
+/// transaction that forwards the request (``UsageLimitMiddleware/Charging/byProxy``), so the
+/// count, its ledger row and the job commit together.
+public final class UsageCharge: Sendable {
+    public enum State: Sendable, Hashable {
+        /// Not charged yet.
+        case pending
+        /// Counted, with this ledger row.
+        case granted(UsageTicket)
+        /// Answered without a count: refused, or a replay of an idempotent request.
+        case settled
+    }
+
+    public let subject: String
+    public let units: Int
+    public let plan: Plan
+    public let requestID: String
+    public let route: String
+    public let idempotencyKey: String?
+    let meter: UsageMeter
+    private let current = Mutex(State.pending)
+
+    init(meter: UsageMeter, subject: String, units: Int, plan: Plan, requestID: String, route: String, idempotencyKey: String?) {
+        self.meter = meter
+        self.subject = subject
+        self.units = units
+        self.plan = plan
+        self.requestID = requestID
+        self.route = route
+        self.idempotencyKey = idempotencyKey
+    }
+
+    public var state: State { current.withLock { $0 } }
+
+    /// The ledger row, once granted.
+    public var ticket: UsageTicket? {
+        guard case .granted(let ticket) = state else { return nil }
+        return ticket
+    }
+
+    /// Counts the request inside `db`'s transaction (which may run more than once). Pass the
+    /// outcome to ``settle(_:)`` once that transaction has committed.
+    public func reserve(in db: Database) throws -> UsageMeter.Reservation {
+        try meter.reserve(
+            subject: subject, units: units, limit: plan.limit, requestID: requestID, route: route, idempotencyKey: idempotencyKey,
+            in: db)
+    }
+
+    /// Counts the request in a durable write of its own and settles it.
+    /// - Returns: the stored response when this is a replay of an idempotent request.
+    /// - Throws: ``APIError`` when the request is refused.
+    public func charge() async throws -> Response? {
+        try settle(
+            try await meter.reserve(
+                subject: subject, units: units, limit: plan.limit, requestID: requestID, route: route,
+                idempotencyKey: idempotencyKey))
+    }
+
+    /// Records a committed reservation.
+    /// - Returns: `nil` when granted (go on); the stored response for a replay.
+    /// - Throws: ``APIError`` for a refusal — over the limit (429 with the reset time), an
+    ///   idempotency key still in use (409) or used for another route (422).
+    public func settle(_ reservation: UsageMeter.Reservation) throws -> Response? {
+        if case .granted(let ticket) = reservation {
+            current.withLock { $0 = .granted(ticket) }
+            return nil
+        }
+        current.withLock { $0 = .settled }
+        switch reservation {
+        case .granted:
+            return nil
+        case .replay(let stored):
+            var headers: HTTPFields = [.idempotentReplayed: "true"]
+            if let type = stored.contentType { headers[.contentType] = type }
+            return Response(
+                status: .init(code: stored.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
+        case .overLimit(let used, let resetAt):
+            throw APIError(
+                .tooManyRequests, code: "over_limit",
+                message: "the \(plan.name) plan allows \(plan.limit.units) requests per \(plan.limit.period.rawValue)",
+                hint: "wait for the reset, or upgrade the plan",
+                details: [
+                    "plan": plan.name, "limit": "\(plan.limit.units)", "used": "\(used)",
+                    "reset_at": resetAt.formatted(.iso8601),
+                    "retry_after_seconds": "\(max(1, Int(resetAt.timeIntervalSinceNow.rounded(.up))))",
+                ])
+        case .inProgress:
+            throw APIError(
+                .conflict, code: "idempotency_key_in_use", message: "a request with this Idempotency-Key is still running",
+                hint: "retry after it finishes to get its response")
+        case .keyReused(let route):
+            throw APIError(
+                .unprocessableContent, code: "idempotency_key_reused",
+                message: "this Idempotency-Key was used for another route", hint: "use a fresh key per logical request",
+                details: ["first_route": route])
+        }
+    }
+}
