@@ -13,9 +13,11 @@ import Synchronization
 import Testing
 
 @Suite struct ThinProxyTests {
-    @Test func aProxyRunsExactlyTheFourStepsAndEnqueuesWithItsUsageLog() async throws {
+    @Test(arguments: chargings) func aProxyRunsExactlyTheFourStepsAndEnqueuesWithItsUsageLog(charging: UsageLimitMiddleware.Charging)
+        async throws
+    {
         let pipeline = try TestPipeline()
-        try await Application(router: pipeline.router()).test(.router) { client in
+        try await Application(router: pipeline.router(charging: charging)).test(.router) { client in
             try await client.execute(uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"hi"}"#)) {
                 response in
                 #expect(response.status == .accepted)
@@ -37,13 +39,15 @@ import Testing
         #expect(logged == ["echo 1 /api/echo"])
     }
 
-    @Test func aMalformedBodyIsA400WithRichContextAndCountsNothing() async throws {
+    @Test(arguments: chargings) func aMalformedBodyIsA400WithRichContextAndCountsNothing(charging: UsageLimitMiddleware.Charging)
+        async throws
+    {
         let pipeline = try TestPipeline()
         let cases: [(String, String, String?)] = [
             ("{", "the body is not valid JSON", nil), (#"{"txt":"hi"}"#, "missing field `text`", "text"),
             (#"{"text":5}"#, "field `text` must be a string", "text"), ("", "the body is not valid JSON", nil),
         ]
-        try await Application(router: pipeline.router()).test(.router) { client in
+        try await Application(router: pipeline.router(charging: charging)).test(.router) { client in
             for (payload, message, field) in cases {
                 try await client.execute(uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(payload)) {
                     response in
@@ -63,10 +67,11 @@ import Testing
         #expect(usage.counter == 0 && usage.ledgerRows == 0)
     }
 
-    @Test func aRequestRejectedByALaterGateLeavesNoCount() async throws {
+    @Test(arguments: chargings) func aRequestRejectedByALaterGateLeavesNoCount(charging: UsageLimitMiddleware.Charging) async throws {
         let pipeline = try TestPipeline()
-        try await Application(router: pipeline.router()).test(.router) { client in
-            // ada is on free: the usage gate counts, then the feature gate refuses.
+        try await Application(router: pipeline.router(charging: charging)).test(.router) { client in
+            // ada is on free: the feature gate refuses (after the usage gate counted, when it
+            // charges before the handler).
             try await client.execute(uri: "/api/shout", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"hi"}"#)) {
                 #expect($0.status == .forbidden)
             }
@@ -112,6 +117,111 @@ import Testing
     }
 }
 
+/// ``UsageLimitMiddleware/Charging/byProxy``: the enqueue proxy counts the request in the
+/// transaction that enqueues its job.
+@Suite struct ChargedByProxyTests {
+    func jobIDs(_ pipeline: TestPipeline) async throws -> (jobs: [Int64], ledger: [Int64]) {
+        try await pipeline.database.pool.read { db in
+            (
+                try Int64.fetchAll(db, sql: "SELECT id FROM switchyard_jobs ORDER BY id"),
+                try Int64.fetchAll(db, sql: "SELECT job_id FROM switchyard_usage_ledger ORDER BY job_id")
+            )
+        }
+    }
+
+    @Test func overTheLimitNothingIsEnqueuedAndEveryCountNamesItsJob() async throws {
+        let pipeline = try TestPipeline()
+        try await Application(router: pipeline.router(charging: .byProxy)).test(.router) { client in
+            for n in 1...4 {
+                try await client.execute(uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"\#(n)"}"#)) {
+                    response in
+                    if n <= 3 {
+                        #expect(response.status == .accepted)
+                    } else {
+                        #expect(response.status == .tooManyRequests)
+                        let error = try errorBody(response)
+                        #expect(error.code == "over_limit" && error.worker == nil)
+                        #expect(error.details?["used"] == "3" && error.details?["reset_at"] == "2027-01-16T00:00:00Z")
+                    }
+                }
+            }
+        }
+        let ids = try await jobIDs(pipeline)
+        #expect(ids.jobs == [1, 2, 3] && ids.ledger == [1, 2, 3])
+        let usage = try await pipeline.meter.usage(subject: "ada", period: .day, at: pipeline.time.now)
+        #expect(usage.counter == 3 && usage.ledgerUnits == 3 && usage.ledgerRows == 3)
+    }
+
+    @Test func theCountAndTheJobCommitTogetherOrNotAtAll() async throws {
+        let pipeline = try TestPipeline()
+        try await pipeline.database.pool.write { db in
+            try db.execute(sql: "CREATE TRIGGER refuse BEFORE INSERT ON switchyard_jobs BEGIN SELECT RAISE(ABORT, 'disk says no'); END")
+        }
+        try await Application(router: pipeline.router(charging: .byProxy)).test(.router) { client in
+            try await client.execute(uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"hi"}"#)) {
+                response in
+                #expect(response.status == .internalServerError)
+                let error = try errorBody(response)
+                #expect(error.code == "worker_failed" && error.worker == "echo")
+                #expect(!error.message.contains("disk says no"))
+            }
+            let usage = try await pipeline.meter.usage(subject: "ada", period: .day, at: pipeline.time.now)
+            #expect(usage.counter == 0 && usage.ledgerRows == 0)
+            try await pipeline.database.pool.write { db in try db.execute(sql: "DROP TRIGGER refuse") }
+            try await client.execute(uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"hi"}"#)) {
+                #expect($0.status == .accepted)
+            }
+        }
+        let ids = try await jobIDs(pipeline)
+        #expect(ids.jobs == ids.ledger && ids.jobs.count == 1)
+    }
+
+    @Test func anIdempotentRetryEnqueuesOnceAndReplaysTheFirstAnswer() async throws {
+        let pipeline = try TestPipeline()
+        var headers = pipeline.bearer("ada")
+        headers[.init("Idempotency-Key")!] = "summary-7"
+        let idempotent = headers
+        try await Application(router: pipeline.router(charging: .byProxy)).test(.router) { client in
+            let first = try await client.execute(uri: "/api/echo", method: .post, headers: idempotent, body: body(#"{"text":"hi"}"#)) {
+                response in
+                #expect(response.status == .accepted)
+                return String(buffer: response.body)
+            }
+            try await client.execute(uri: "/api/echo", method: .post, headers: idempotent, body: body(#"{"text":"hi"}"#)) { response in
+                #expect(response.status == .accepted)
+                #expect(String(buffer: response.body) == first)
+                #expect(response.headers[.init("Idempotent-Replayed")!] == "true")
+            }
+        }
+        #expect(try await jobIDs(pipeline).jobs == [1])
+        let usage = try await pipeline.meter.usage(subject: "ada", period: .day, at: pipeline.time.now)
+        #expect(usage.counter == 1 && usage.ledgerRows == 1)
+    }
+
+    @Test func aHandlerThatIsNotAProxyIsCountedAfterItAnswers() async throws {
+        let pipeline = try TestPipeline()
+        let calls = CallCounter()
+        let router = Router(context: PipelineContext.self)
+        router.addRootMiddleware(sessions: pipeline.signer, metrics: nil)
+        router.group("api", context: APIContext.self)
+            .add(middleware: SetPlan(plan: Plan(name: "free", features: [], limit: UsageLimit(units: 2))))
+            .add(middleware: UsageLimitMiddleware(meter: pipeline.meter, charging: .byProxy))
+            .post("work") { _, _ in
+                _ = calls.next()
+                return Response(status: .ok)
+            }
+        try await Application(router: router).test(.router) { client in
+            for expected: HTTPResponse.Status in [.ok, .ok, .tooManyRequests] {
+                try await client.execute(uri: "/api/work", method: .post, headers: pipeline.bearer("ada")) { #expect($0.status == expected) }
+            }
+        }
+        // It ran the third time (nothing stopped it first), but the count never passes the limit.
+        #expect(calls.count == 3)
+        let usage = try await pipeline.meter.usage(subject: "ada", period: .day, at: pipeline.time.now)
+        #expect(usage.counter == 2 && usage.ledgerRows == 2)
+    }
+}
+
 @Suite struct InProcessWorkerTests {
     /// Never answers: waits on a stream nothing feeds until the proxy's deadline cancels it.
     struct Stalled: RequestWorker {
@@ -123,12 +233,14 @@ import Testing
         }
     }
 
-    @Test func aWorkerPastItsTimeoutIsA504NamingItAndCountsNothing() async throws {
+    @Test(arguments: chargings) func aWorkerPastItsTimeoutIsA504NamingItAndCountsNothing(charging: UsageLimitMiddleware.Charging)
+        async throws
+    {
         let pipeline = try TestPipeline()
         let clock = MockClock()
         let router = Router(context: PipelineContext.self)
         router.addRootMiddleware(sessions: pipeline.signer, metrics: nil)
-        router.apiGroup(subscriptions: pipeline.subscriptions, plans: testPlans, meter: pipeline.meter)
+        router.apiGroup(subscriptions: pipeline.subscriptions, plans: testPlans, meter: pipeline.meter, charging: charging)
             .post("slow", use: ThinProxy.call(Stalled(), timeout: .seconds(2), meter: pipeline.meter, clock: clock).handle)
         try await Application(router: router).test(.router) { client in
             async let answer = client.execute(uri: "/api/slow", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"x"}"#)) {
@@ -147,11 +259,13 @@ import Testing
 @Suite struct ConcurrencyTests {
     /// Over a live loopback server (AsyncHTTPClient): 500 concurrent requests against a limit of
     /// 100 accept exactly 100; the ledger and the counter agree.
-    @Test func fiveHundredConcurrentRequestsAgainstALimitOf100AcceptExactly100() async throws {
+    @Test(arguments: chargings) func fiveHundredConcurrentRequestsAgainstALimitOf100AcceptExactly100(
+        charging: UsageLimitMiddleware.Charging
+    ) async throws {
         let pipeline = try TestPipeline()
         let plans = ["free": Plan(name: "free", features: ["echo"], limit: UsageLimit(units: 100))]
         let headers = pipeline.bearer("ada")
-        try await Application(router: pipeline.router(plans: plans)).test(.ahc(.http)) { client in
+        try await Application(router: pipeline.router(plans: plans, charging: charging)).test(.ahc(.http)) { client in
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for n in 0..<500 {
                     group.addTask {

@@ -59,12 +59,12 @@ struct TestPipeline {
         func handle(_ input: EchoInput) async throws -> EchoInput { EchoInput(text: input.text.uppercased()) }
     }
 
-    func router(plans: [String: Plan] = testPlans) -> Router<PipelineContext> {
+    func router(plans: [String: Plan] = testPlans, charging: UsageLimitMiddleware.Charging = .beforeHandler) -> Router<PipelineContext> {
         let router = Router(context: PipelineContext.self)
         router.addRootMiddleware(sessions: signer, metrics: nil)
         router.get("whoami") { _, context in context.identity?.subject ?? "anonymous" }
         router.get("boom") { _, _ -> String in throw SecretLeak() }
-        let api = router.apiGroup(subscriptions: subscriptions, plans: plans, meter: meter)
+        let api = router.apiGroup(subscriptions: subscriptions, plans: plans, meter: meter, charging: charging)
         var echo = ThinProxy<EchoInput>.enqueue(to: "echo", jobs: jobs, meter: meter, statusPath: "/api/echo")
         let steps = self.steps
         echo.onStep = { step in steps.record(step) }
@@ -107,6 +107,9 @@ func jsonBody(_ response: TestResponse) throws -> [String: Any] {
 func body(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
 
 import Testing
+
+/// Both ways of charging usage, for tests that must hold under either.
+let chargings: [UsageLimitMiddleware.Charging] = [.beforeHandler, .byProxy]
 
 final class StepLog: Sendable {
     private let steps = Mutex<[ThinProxy<EchoInput>.Step]>([])
