@@ -8,35 +8,25 @@ import Synchronization
 /// group is written again with each closure in its own savepoint, so the one that threw rolls
 /// back alone — closures must therefore only touch the database (one may run twice).
 ///
-/// While a group is being written the next one gathers, so under load a group holds about as
-/// many writes as arrived during one commit, and with a single caller it is a plain
-/// transaction.
-///
-/// No background task: the first caller to find no group in flight writes the group (its
-/// leader); when it is done it hands the lead to the first caller still waiting.
+/// Groups are written on the database's writer queue, one after another while writes are
+/// waiting: while one group commits, the next gathers, so under load a group holds about as
+/// many writes as arrived during one commit, and a lone caller gets a plain transaction. No
+/// task waits on the writer but the callers themselves, each resumed once its group has
+/// committed.
 public final class GroupCommit: Sendable {
     private struct Item {
-        let id: UInt64
         /// Runs the caller's closure and records its outcome; isolated in a savepoint (never
         /// throwing) when `isolated`, else rethrowing its error so the transaction aborts.
         let run: @Sendable (Database, _ isolated: Bool) throws -> Void
         /// Records that the group's commit failed.
         let fail: @Sendable (any Error) -> Void
-        let continuation: CheckedContinuation<Turn, Never>
-    }
-
-    /// What a waiting caller is told when it is resumed.
-    private enum Turn {
-        /// Its write's outcome is recorded.
-        case done
-        /// It is first in line and no one is writing: it writes the next group.
-        case lead
+        let continuation: CheckedContinuation<Void, Never>
     }
 
     private struct State {
         var waiting: [Item] = []
-        var writing = false
-        var nextID: UInt64 = 0
+        /// Whether a group is queued on, or being written by, the writer queue.
+        var draining = false
     }
 
     public let database: SQLiteDatabase
@@ -73,55 +63,49 @@ public final class GroupCommit: Sendable {
             }
         }
         let fail: @Sendable (any Error) -> Void = { error in outcome.withLock { $0 = .failure(error) } }
-        let id = state.withLock { state in
-            defer { state.nextID &+= 1 }
-            return state.nextID
-        }
-        let turn = await withCheckedContinuation { (continuation: CheckedContinuation<Turn, Never>) in
-            let lead = state.withLock { state -> Bool in
-                state.waiting.append(Item(id: id, run: run, fail: fail, continuation: continuation))
-                guard !state.writing else { return false }
-                state.writing = true
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let start = state.withLock { state -> Bool in
+                state.waiting.append(Item(run: run, fail: fail, continuation: continuation))
+                guard !state.draining else { return false }
+                state.draining = true
                 return true
             }
-            if lead { continuation.resume(returning: .lead) }
+            if start { database.pool.asyncWriteWithoutTransaction { db in self.drain(db) } }
         }
-        if case .lead = turn { await writeGroup(leader: id) }
         return try outcome.withLock { $0! }.get()
     }
 
-    /// The leader (first in line, already resumed) writes one group, resumes the others in
-    /// it, and hands the lead to the first caller still waiting.
-    private func writeGroup(leader: UInt64) async {
-        let group = state.withLock { state in
+    /// On the writer queue: writes one group, then, if writes are waiting, queues the next
+    /// behind any other writer's work (claims, migrations), so none of it waits for a lull.
+    private func drain(_ db: Database) {
+        let group = state.withLock { state -> [Item] in
             let group = Array(state.waiting.prefix(maximumGroupSize))
             state.waiting.removeFirst(group.count)
             return group
         }
         do {
             // Optimistically, without savepoints (two statements per write saved).
-            try await database.pool.write { db in
+            try db.inTransaction(.immediate) {
                 for item in group { try item.run(db, false) }
+                return .commit
             }
         } catch {
             do {
                 // A write threw (or the commit failed): again, each write in its savepoint.
-                try await database.pool.write { db in
+                try db.inTransaction(.immediate) {
                     for item in group { try item.run(db, true) }
+                    return .commit
                 }
             } catch {
                 // The commit failed: no write of the group is durable.
                 for item in group { item.fail(error) }
             }
         }
-        let next = state.withLock { state -> Item? in
-            guard let next = state.waiting.first else {
-                state.writing = false
-                return nil
-            }
-            return next  // stays first in line: it takes itself into its group
+        let more = state.withLock { state -> Bool in
+            state.draining = !state.waiting.isEmpty
+            return state.draining
         }
-        for item in group where item.id != leader { item.continuation.resume(returning: .done) }
-        next?.continuation.resume(returning: .lead)
+        if more { database.pool.asyncWriteWithoutTransaction { db in self.drain(db) } }
+        for item in group { item.continuation.resume() }
     }
 }
