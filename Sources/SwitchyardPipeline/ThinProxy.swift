@@ -75,18 +75,20 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
             step(.forward)
             let charge = context.usage
             let (reservation, enqueued) = try await meter.writer.write { db -> (UsageMeter.Reservation?, Job?) in
-                // A charge left to the proxy is made here: the count commits with the job.
-                var reservation: UsageMeter.Reservation?
-                var ticket = charge?.ticket
                 if let charge, charge.state == .pending {
-                    reservation = try charge.reserve(in: db)
-                    guard case .granted(let granted) = reservation else { return (reservation, nil) }
-                    ticket = granted
+                    // The charge left to the proxy: counted, enqueued and logged in one transaction.
+                    var enqueued: Job?
+                    let reservation = try charge.reserve(in: db) { db in
+                        enqueued = try jobs.enqueue(job, in: db).job
+                        step(.logUsage)
+                        return (queue, enqueued?.id)
+                    }
+                    return (reservation, enqueued)
                 }
                 let enqueued = try jobs.enqueue(job, in: db).job
                 step(.logUsage)
-                if let ticket { try meter.logUsage(ticket, worker: queue, jobID: enqueued.id, in: db) }
-                return (reservation, enqueued)
+                if let ticket = charge?.ticket { try meter.logUsage(ticket, worker: queue, jobID: enqueued.id, in: db) }
+                return (nil, enqueued)
             }
             guard let enqueued else { return .notCharged(reservation!) }
             if let reservation { _ = try charge?.settle(reservation) }

@@ -48,12 +48,15 @@ public final class UsageCharge: Sendable {
         return ticket
     }
 
-    /// Counts the request inside `db`'s transaction (which may run more than once). Pass the
-    /// outcome to ``settle(_:)`` once that transaction has committed.
-    public func reserve(in db: Database) throws -> UsageMeter.Reservation {
+    /// Counts the request inside `db`'s transaction (which may run more than once) and, if
+    /// granted, forwards it with `forward`, which returns the worker and job the ledger row
+    /// names. Pass the outcome to ``settle(_:)`` once that transaction has committed.
+    public func reserve(in db: Database, forward: (Database) throws -> (worker: String, jobID: Int64?)) throws
+        -> UsageMeter.Reservation
+    {
         try meter.reserve(
             subject: subject, units: units, limit: plan.limit, requestID: requestID, route: route, idempotencyKey: idempotencyKey,
-            in: db)
+            in: db, forward: forward)
     }
 
     /// Counts the request in a durable write of its own and settles it.

@@ -67,8 +67,8 @@ public final class UsageMeter: Sendable {
             """
         static let used = "SELECT used FROM switchyard_usage_counters WHERE subject = ? AND period_start = ?"
         static let insertLedger = """
-            INSERT INTO switchyard_usage_ledger (subject, period_start, units, request_id, route, created_at)
-            VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO switchyard_usage_ledger (subject, period_start, units, request_id, route, worker, job_id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """
         static let insertKey = """
             INSERT INTO switchyard_idempotency_keys (subject, key, route, status, created_at) VALUES (?, ?, ?, 'in_progress', ?)
@@ -96,7 +96,7 @@ public final class UsageMeter: Sendable {
         AuditedQuery(name: "usage.find_key", sql: SQL.findKey, arguments: ["s", "k"]),
         AuditedQuery(name: "usage.count", sql: SQL.count, arguments: ["s", "0", "1", "10"]),
         AuditedQuery(name: "usage.used", sql: SQL.used, arguments: ["s", "0"]),
-        AuditedQuery(name: "usage.insert_ledger", sql: SQL.insertLedger, arguments: ["s", "0", "1", "r", "/", "0"]),
+        AuditedQuery(name: "usage.insert_ledger", sql: SQL.insertLedger, arguments: ["s", "0", "1", "r", "/", "w", "1", "0"]),
         AuditedQuery(name: "usage.insert_key", sql: SQL.insertKey, arguments: ["s", "k", "/", "0"]),
         AuditedQuery(name: "usage.refund", sql: SQL.refund, arguments: ["1", "s", "0"]),
         AuditedQuery(name: "usage.delete_ledger", sql: SQL.deleteLedger, arguments: ["1"]),
@@ -122,20 +122,22 @@ public final class UsageMeter: Sendable {
         }
     }
 
-    /// The same, inside the caller's transaction: the count commits (or rolls back) with the
-    /// caller's own writes.
+    /// The same inside the caller's transaction, forwarding the request once it is counted:
+    /// `forward` runs only when the count is granted, and returns the worker and job its
+    /// ledger row names. The count, the forwarding and the ledger row commit (or roll back)
+    /// together.
     public func reserve(
         subject: String, units: Int, limit: UsageLimit, requestID: String, route: String, idempotencyKey: String?,
-        in db: Database
+        in db: Database, forward: (Database) throws -> (worker: String, jobID: Int64?)
     ) throws -> Reservation {
         try reserve(
             subject: subject, units: units, limit: limit, requestID: requestID, route: route, idempotencyKey: idempotencyKey,
-            at: now(), in: db)
+            at: now(), in: db, forward: { db in try forward(db) })
     }
 
     private func reserve(
         subject: String, units: Int, limit: UsageLimit, requestID: String, route: String, idempotencyKey: String?, at t: Date,
-        in db: Database
+        in db: Database, forward: (Database) throws -> (worker: String?, jobID: Int64?) = { _ in (nil, nil) }
     ) throws -> Reservation {
         let period = limit.period.start(of: t)
         if let key = idempotencyKey {
@@ -152,8 +154,9 @@ public final class UsageMeter: Sendable {
             let used = try Int.fetchOne(db.cachedStatement(sql: SQL.used), arguments: [subject, period]) ?? 0
             return .overLimit(used: used, resetAt: limit.period.reset(after: t))
         }
+        let forwarded = try forward(db)
         try db.cachedStatement(sql: SQL.insertLedger).execute(
-            arguments: [subject, period, units, requestID, route, t.timeIntervalSince1970])
+            arguments: [subject, period, units, requestID, route, forwarded.worker, forwarded.jobID, t.timeIntervalSince1970])
         let ledgerID = db.lastInsertedRowID
         if let key = idempotencyKey {
             try db.cachedStatement(sql: SQL.insertKey).execute(arguments: [subject, key, route, t.timeIntervalSince1970])
