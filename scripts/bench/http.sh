@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HTTP throughput, side by side in one run: bare Hummingbird "hello" and the summaries API's
-# full path — session check, subscription, usage limit (conditional update + ledger row,
-# durable), feature access, thin proxy enqueuing a durable job with its usage log — on SQLite.
+# full path — session check, subscription, usage limit, feature access, and the thin proxy's
+# one durable transaction (the conditional count, the job, the ledger row naming it; the
+# example charges by proxy) — on SQLite with synchronous=FULL.
 #
 #   scripts/bench/http.sh [DURATION] [CONNECTIONS]      # default 10s, 64 connections
 #
