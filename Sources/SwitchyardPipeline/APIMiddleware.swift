@@ -47,8 +47,8 @@ public struct SubscriptionMiddleware: RouterMiddleware {
 }
 
 /// Gate 2: counts the request against the plan's limit, race-free (see ``UsageMeter``), and
-/// refunds the count if the request then fails — a bad body, a worker error — so only
-/// successful requests are counted.
+/// refunds the count if the request then fails — a later gate, a bad body, a worker error —
+/// so only successful requests are counted.
 ///
 /// When it counts is ``Charging``: before the handler runs, or in the thin proxy's own
 /// transaction, so one durable write holds the count, its ledger row and the job.

@@ -74,11 +74,9 @@ public final class UsageCharge: Sendable {
     /// - Throws: ``APIError`` for a refusal — over the limit (429 with the reset time), an
     ///   idempotency key still in use (409) or used for another route (422).
     public func settle(_ reservation: UsageMeter.Reservation) throws -> Response? {
-        if case .granted(let ticket) = reservation {
-            current.withLock { $0 = .granted(ticket) }
-            return nil
+        current.withLock { state in
+            if case .granted(let ticket) = reservation { state = .granted(ticket) } else { state = .settled }
         }
-        current.withLock { $0 = .settled }
         switch reservation {
         case .granted:
             return nil
