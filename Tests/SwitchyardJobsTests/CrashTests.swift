@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Synchronization
 import SwitchyardJobs
 import SwitchyardStore
 import Testing
@@ -23,6 +22,11 @@ func crashWorkerURL() throws -> URL {
 }
 
 /// A worker process whose output lines arrive as a stream.
+///
+/// Its output is read by a thread of its own with blocking reads (a read of 0 bytes is the
+/// end), which then waits for the exit: no `readabilityHandler` or `terminationHandler`, whose
+/// dispatch-driven events were now and then never delivered on Linux, leaving the test
+/// waiting for a worker that had long exited.
 struct WorkerProcess {
     let process = Process()
     let lines: AsyncStream<String>
@@ -37,28 +41,23 @@ struct WorkerProcess {
         let (exited, exitSink) = AsyncStream<Int32>.makeStream()
         self.lines = lines
         self.exited = exited
-        let buffer = Mutex(Data())
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty {
-                handle.readabilityHandler = nil
-                lineSink.finish()
-                return
+        try process.run()
+        let process = self.process
+        let output = pipe.fileHandleForReading
+        Thread.detachNewThread {
+            var pending = Data()
+            while case let chunk = output.availableData, !chunk.isEmpty {
+                pending.append(chunk)
+                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    lineSink.yield(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
+                    pending.removeSubrange(...newline)
+                }
             }
-            let complete = buffer.withLock { data -> [String] in
-                data.append(chunk)
-                guard let last = data.lastIndex(of: UInt8(ascii: "\n")) else { return [] }
-                let text = String(decoding: data[...last], as: UTF8.self)
-                data.removeSubrange(...last)
-                return text.split(separator: "\n").map(String.init)
-            }
-            for line in complete { lineSink.yield(line) }
-        }
-        process.terminationHandler = { process in
+            lineSink.finish()
+            process.waitUntilExit()
             exitSink.yield(process.terminationStatus)
             exitSink.finish()
         }
-        try process.run()
     }
 
     func waitForExit() async -> Int32 {
