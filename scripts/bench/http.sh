@@ -52,15 +52,17 @@ run() { # name, url, extra wrk args...
     echo "$rps" >"$work/$name.rps"
 }
 
-echo "wrk -t2 -c$connections -d$duration, $(nproc) cores; hello = GET /hello (bare Hummingbird), api = POST /api/summaries"
+echo "wrk -t2 -c$connections -d$duration, $(nproc) cores; hello = GET /hello (bare Hummingbird),"
+echo "hello-post = POST /echo (bare Hummingbird decoding the same JSON body), api = POST /api/summaries"
 run hello "http://127.0.0.1:8081/hello"
+run hello-post "http://127.0.0.1:8081/echo" -s "$root/scripts/bench/http/post-summary.lua"
 run api "http://127.0.0.1:8082/api/summaries" -s "$root/scripts/bench/http/post-summary.lua"
 python3 - "$work" <<'PY'
 import sys, pathlib
 w = pathlib.Path(sys.argv[1])
-hello = float((w / "hello.rps").read_text())
-api = float((w / "api.rps").read_text())
-print(f"ratio: full API path / bare Hummingbird = {api / hello:.2f}")
+rps = {name: float((w / f"{name}.rps").read_text()) for name in ("hello", "hello-post", "api")}
+print(f"ratio: full API path / bare Hummingbird = {rps['api'] / rps['hello']:.2f}")
+print(f"ratio: full API path / bare Hummingbird decoding a POST body = {rps['api'] / rps['hello-post']:.2f}")
 PY
 jobs="$(curl -fs http://127.0.0.1:8082/metrics | awk '/^switchyard_jobs_completed_total/ {s += $2} END {print s + 0}')"
 echo "jobs completed by the in-process workers during the run: $jobs"
