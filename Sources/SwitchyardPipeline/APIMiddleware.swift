@@ -66,9 +66,10 @@ public struct UsageLimitMiddleware: RouterMiddleware {
         /// By the ``ThinProxy`` that handles the request, in the transaction that forwards it
         /// (an enqueue: the count and the job commit together, in one durable write instead
         /// of two), or just before it awaits an in-process worker. For API groups whose costed
-        /// routes are all thin proxies, as the seed's are: a handler that is not one is counted
-        /// after it succeeds (and its response replaced by the refusal if that fails), with a
-        /// warning in the log.
+        /// routes are all thin proxies, as the seed's are. A handler of your own counts first
+        /// with `if let replay = try await context.usage?.charge() { return replay }`; one that
+        /// does not is counted after it succeeds (its response replaced by the refusal if that
+        /// fails), with a warning in the log.
         case byProxy
     }
 

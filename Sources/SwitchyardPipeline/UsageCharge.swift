@@ -59,11 +59,13 @@ public final class UsageCharge: Sendable {
             in: db, forward: forward)
     }
 
-    /// Counts the request in a durable write of its own and settles it.
+    /// Counts the request in a durable write of its own and settles it; once charged, does
+    /// nothing.
     /// - Returns: the stored response when this is a replay of an idempotent request.
     /// - Throws: ``APIError`` when the request is refused.
     public func charge() async throws -> Response? {
-        try settle(
+        guard state == .pending else { return nil }
+        return try settle(
             try await meter.reserve(
                 subject: subject, units: units, limit: plan.limit, requestID: requestID, route: route,
                 idempotencyKey: idempotencyKey))

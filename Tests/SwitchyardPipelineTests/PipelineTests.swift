@@ -220,6 +220,30 @@ import Testing
         let usage = try await pipeline.meter.usage(subject: "ada", period: .day, at: pipeline.time.now)
         #expect(usage.counter == 2 && usage.ledgerRows == 2)
     }
+
+    @Test func aHandlerThatChargesFirstIsNotRunOverTheLimit() async throws {
+        let pipeline = try TestPipeline()
+        let calls = CallCounter()
+        let router = Router(context: PipelineContext.self)
+        router.addRootMiddleware(sessions: pipeline.signer, metrics: nil)
+        router.group("api", context: APIContext.self)
+            .add(middleware: SetPlan(plan: Plan(name: "free", features: [], limit: UsageLimit(units: 2))))
+            .add(middleware: UsageLimitMiddleware(meter: pipeline.meter, charging: .byProxy))
+            .post("work") { _, context in
+                if let replay = try await context.usage?.charge() { return replay }
+                _ = try await context.usage?.charge()  // charged already: nothing more
+                _ = calls.next()
+                return Response(status: .ok)
+            }
+        try await Application(router: router).test(.router) { client in
+            for expected: HTTPResponse.Status in [.ok, .ok, .tooManyRequests] {
+                try await client.execute(uri: "/api/work", method: .post, headers: pipeline.bearer("ada")) { #expect($0.status == expected) }
+            }
+        }
+        #expect(calls.count == 2)
+        let usage = try await pipeline.meter.usage(subject: "ada", period: .day, at: pipeline.time.now)
+        #expect(usage.counter == 2 && usage.ledgerRows == 2)
+    }
 }
 
 @Suite struct InProcessWorkerTests {
