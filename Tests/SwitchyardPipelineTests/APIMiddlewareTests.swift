@@ -75,24 +75,10 @@ struct SetPlan: RouterMiddleware {
 }
 
 @Suite struct UsageLimitMiddlewareTests {
-    /// Root layer, then the usage gate alone (plan set by hand), then `handler`.
-    func router(_ pipeline: TestPipeline, plan: Plan, handler: @escaping @Sendable (Request, APIContext) async throws -> Response)
-        -> Router<PipelineContext>
-    {
-        let router = Router(context: PipelineContext.self)
-        router.addRootMiddleware(sessions: pipeline.signer, metrics: nil)
-        router.group("api", context: APIContext.self).add(middleware: SetPlan(plan: plan))
-            .add(middleware: UsageLimitMiddleware(meter: pipeline.meter))
-            .post("work", use: handler)
-            .post("other") { _, _ in "other" }
-            .get("free-read") { _, _ in "read" }
-        return router
-    }
-
     @Test func requestsPastTheLimitAreRefusedWithTheResetTime() async throws {
         let pipeline = try TestPipeline()
         let plan = Plan(name: "free", features: [], limit: UsageLimit(units: 2, period: .day))
-        let router = router(pipeline, plan: plan) { _, _ in Response(status: .ok) }
+        let router = pipeline.usageGateRouter(plan: plan) { _, _ in Response(status: .ok) }
         try await Application(router: router).test(.router) { client in
             for _ in 0..<2 {
                 try await client.execute(uri: "/api/work", method: .post, headers: pipeline.bearer("ada")) { #expect($0.status == .ok) }
@@ -120,7 +106,7 @@ struct SetPlan: RouterMiddleware {
     @Test func aFailedRequestLeavesNoUsage() async throws {
         let pipeline = try TestPipeline()
         let plan = Plan(name: "free", features: [], limit: UsageLimit(units: 5))
-        let router = router(pipeline, plan: plan) { request, _ in
+        let router = pipeline.usageGateRouter(plan: plan) { request, _ in
             switch request.uri.queryParameters["fail"] {
             case "throw": throw APIError(.unprocessableContent, code: "refused", message: "no")
             case "status": return Response(status: .badRequest)
@@ -144,7 +130,7 @@ struct SetPlan: RouterMiddleware {
         let pipeline = try TestPipeline()
         let plan = Plan(name: "free", features: [], limit: UsageLimit(units: 5))
         let calls = CallCounter()
-        let router = router(pipeline, plan: plan) { _, _ in
+        let router = pipeline.usageGateRouter(plan: plan) { _, _ in
             let n = calls.next()
             return Response(status: .created, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "call \(n)")))
         }

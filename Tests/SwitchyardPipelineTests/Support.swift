@@ -75,6 +75,22 @@ struct TestPipeline {
         return router
     }
 
+    /// Root layer, then the usage gate alone (plan set by hand), then `handler` at
+    /// `POST /api/work` (and `POST /api/other`, `GET /api/free-read`).
+    func usageGateRouter(
+        plan: Plan, charging: UsageLimitMiddleware.Charging = .beforeHandler,
+        handler: @escaping @Sendable (Request, APIContext) async throws -> Response
+    ) -> Router<PipelineContext> {
+        let router = Router(context: PipelineContext.self)
+        router.addRootMiddleware(sessions: signer, metrics: nil)
+        router.group("api", context: APIContext.self).add(middleware: SetPlan(plan: plan))
+            .add(middleware: UsageLimitMiddleware(meter: meter, charging: charging))
+            .post("work", use: handler)
+            .post("other") { _, _ in "other" }
+            .get("free-read") { _, _ in "read" }
+        return router
+    }
+
     func bearer(_ subject: String) -> HTTPFields { [.authorization: "Bearer \(signer.issue(subject: subject))"] }
 }
 
