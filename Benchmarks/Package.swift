@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -37,6 +38,20 @@ let package = Package(
             name: "hello-server",
             dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             path: "Sources/hello-server"
+        ),
+        // The Pipeline's layers without the network, beside a bare router:
+        // `swift run -c release pipeline-layers 200000 64`.
+        .executableTarget(
+            name: "pipeline-layers",
+            dependencies: [
+                .product(name: "SwitchyardPipeline", package: "Switchyard"),
+                .product(name: "SwitchyardJobs", package: "Switchyard"),
+                .product(name: "SwitchyardStore", package: "Switchyard"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            path: "Sources/pipeline-layers"
         ),
         .executableTarget(
             name: "PubSubBenchmarks",

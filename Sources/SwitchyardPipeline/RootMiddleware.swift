@@ -47,9 +47,11 @@ public struct SessionMiddleware: RouterMiddleware {
 
     private func token(in request: Request) -> Substring? {
         if let authorization = request.headers[.authorization] {
-            let prefix = "Bearer "
-            if authorization.count > prefix.count, authorization.prefix(prefix.count).lowercased() == prefix.lowercased() {
-                return authorization.dropFirst(prefix.count)
+            // The scheme is case-insensitive (RFC 9110); compared on its bytes, with no copy.
+            let scheme = "bearer ".utf8
+            let utf8 = authorization.utf8
+            if utf8.count > scheme.count, zip(utf8, scheme).allSatisfy({ $1 == 0x20 ? $0 == 0x20 : $0 | 0x20 == $1 }) {
+                return authorization.dropFirst(scheme.count)
             }
             return authorization[...]  // some other scheme: refused as malformed
         }

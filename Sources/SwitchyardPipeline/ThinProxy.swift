@@ -178,6 +178,10 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
 
 /// `text` as a JSON string literal.
 func jsonQuoted(_ text: String) -> String {
+    // Ids, statuses, paths and names need no escape: quoted as they are.
+    if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        return "\"" + text + "\""
+    }
     var quoted = "\""
     for scalar in text.unicodeScalars {
         switch scalar {

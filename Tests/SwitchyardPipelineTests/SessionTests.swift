@@ -61,6 +61,13 @@ import Testing
             try await client.execute(uri: "/whoami", method: .get, headers: [.cookie: cookie]) { response in
                 #expect(String(buffer: response.body) == "grace")
             }
+            // The scheme is case-insensitive.
+            let token = pipeline.signer.issue(subject: "ada")
+            for scheme in ["bearer", "BEARER", "bEaReR"] {
+                try await client.execute(uri: "/whoami", method: .get, headers: [.authorization: "\(scheme) \(token)"]) { response in
+                    #expect(String(buffer: response.body) == "ada")
+                }
+            }
         }
     }
 
@@ -68,7 +75,7 @@ import Testing
         let pipeline = try TestPipeline()
         let token = pipeline.signer.issue(subject: "ada")
         try await Application(router: pipeline.router()).test(.router) { client in
-            for bad in ["Bearer \(token)x", "Bearer not-a-token", "Basic YWRhOnB3"] {
+            for bad in ["Bearer \(token)x", "Bearer not-a-token", "Basic YWRhOnB3", "Bearer", "Bearer ", "Bearerx\(token)", "Bearer\t\(token)"] {
                 try await client.execute(uri: "/whoami", method: .get, headers: [.authorization: bad]) { response in
                     #expect(response.status == .unauthorized)
                     #expect(response.headers[.wwwAuthenticate] == "Bearer")
