@@ -64,8 +64,9 @@ public struct UsageLimitMiddleware: RouterMiddleware {
         /// handler.
         case beforeHandler
         /// By the ``ThinProxy`` that handles the request, in the transaction that forwards it
-        /// (an enqueue: the count and the job commit together, in one durable write instead
-        /// of two), or just before it awaits an in-process worker. For API groups whose costed
+        /// (an enqueue: the count, the job and an idempotent request's answer commit together,
+        /// in one durable write instead of two or three), or just before it awaits an
+        /// in-process worker. For API groups whose costed
         /// routes are all thin proxies, as the seed's are. A handler of your own counts first
         /// with `if let replay = try await context.usage?.charge() { return replay }`; one that
         /// does not is counted after it succeeds (its response replaced by the refusal if that
@@ -135,7 +136,7 @@ public struct UsageLimitMiddleware: RouterMiddleware {
                 metadata: ["http.route": "\(charge.route)"])
             if let replay = try await charge.charge() { return replay }
         }
-        guard let ticket = charge.ticket, ticket.idempotencyKey != nil else { return response }
+        guard let ticket = charge.ticket, ticket.idempotencyKey != nil, !ticket.responseStored else { return response }
         // Keep the response for replays; the body is small JSON from a thin proxy.
         let collected = CollectingWriter.Bytes()
         try await response.body.write(CollectingWriter(into: collected))

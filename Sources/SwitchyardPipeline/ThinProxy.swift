@@ -72,6 +72,7 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
         ThinProxy(worker: queue, chargesWhileForwarding: true) { extracted, context, step in
             // The body decoded as the worker's payload type: it is the job's payload as sent.
             let job = NewJob(queue: queue, payloadJSON: extracted.json, maxAttempts: maxAttempts)
+            let statusURL: @Sendable (Job) -> String = { job in "\(statusPath)/\(job.id)" }
             step(.forward)
             let charge = context.usage
             let (reservation, enqueued) = try await meter.writer.write { db -> (UsageMeter.Reservation?, Job?) in
@@ -79,9 +80,16 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
                     // The charge left to the proxy: counted, enqueued and logged in one transaction.
                     var enqueued: Job?
                     let reservation = try charge.reserve(in: db) { db in
-                        enqueued = try jobs.enqueue(job, in: db).job
+                        let job = try jobs.enqueue(job, in: db).job
+                        enqueued = job
                         step(.logUsage)
-                        return (queue, enqueued?.id)
+                        // An idempotent request's answer is known here: kept in this transaction.
+                        let response = charge.idempotencyKey.map { _ in
+                            StoredResponse(
+                                status: 202, contentType: acceptedContentType,
+                                body: Array(acceptedBody(job, statusURL: statusURL(job), worker: queue).utf8))
+                        }
+                        return UsageMeter.Forwarding(worker: queue, jobID: job.id, response: response)
                     }
                     return (reservation, enqueued)
                 }
@@ -92,7 +100,7 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
             }
             guard let enqueued else { return .notCharged(reservation!) }
             if let reservation { _ = try charge?.settle(reservation) }
-            return .enqueued(enqueued, statusURL: "\(statusPath)/\(enqueued.id)")
+            return .enqueued(enqueued, statusURL: statusURL(enqueued))
         }
     }
 
@@ -159,13 +167,9 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
         onStep(.respond)
         switch forwarded {
         case .enqueued(let job, let statusURL):
-            // Written by hand (the hot path): the same sorted-keys JSON the encoder would give.
-            let body =
-                #"{"job_id":\#(job.id),"status":\#(jsonQuoted(job.status.rawValue)),"#
-                + #""status_url":\#(jsonQuoted(statusURL)),"worker":\#(jsonQuoted(worker))}"#
             return Response(
-                status: .accepted, headers: [.contentType: "application/json", .location: statusURL],
-                body: .init(byteBuffer: ByteBuffer(string: body)))
+                status: .accepted, headers: [.contentType: acceptedContentType, .location: statusURL],
+                body: .init(byteBuffer: ByteBuffer(string: acceptedBody(job, statusURL: statusURL, worker: worker))))
         case .answered(let response):
             return response
         case .notCharged(let reservation):
@@ -174,6 +178,15 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
         }
     }
 
+}
+
+private let acceptedContentType = "application/json"
+
+/// The 202 body of an enqueued job. Written by hand (the hot path): the same sorted-keys JSON
+/// the encoder would give.
+private func acceptedBody(_ job: Job, statusURL: String, worker: String) -> String {
+    #"{"job_id":\#(job.id),"status":\#(jsonQuoted(job.status.rawValue)),"#
+        + #""status_url":\#(jsonQuoted(statusURL)),"worker":\#(jsonQuoted(worker))}"#
 }
 
 /// `text` as a JSON string literal.

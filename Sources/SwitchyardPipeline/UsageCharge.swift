@@ -50,8 +50,9 @@ public final class UsageCharge: Sendable {
 
     /// Counts the request inside `db`'s transaction (which may run more than once) and, if
     /// granted, forwards it with `forward`, which returns the worker and job the ledger row
-    /// names. Pass the outcome to ``settle(_:)`` once that transaction has committed.
-    public func reserve(in db: Database, forward: (Database) throws -> (worker: String, jobID: Int64?)) throws
+    /// names, and the response when it is known there (kept under the idempotency key in the
+    /// same transaction). Pass the outcome to ``settle(_:)`` once that transaction has committed.
+    public func reserve(in db: Database, forward: (Database) throws -> UsageMeter.Forwarding) throws
         -> UsageMeter.Reservation
     {
         try meter.reserve(

@@ -11,6 +11,9 @@ public struct UsageTicket: Sendable, Hashable {
     public var periodStart: Int64
     public var units: Int
     public var idempotencyKey: String?
+    /// Whether the response was stored under ``idempotencyKey`` with the count (a thin proxy
+    /// that knew its answer inside the transaction), so there is nothing left to store.
+    public var responseStored = false
 }
 
 /// A response kept for replay under an `Idempotency-Key`.
@@ -46,6 +49,20 @@ public final class UsageMeter: Sendable {
         case keyReused(route: String)
     }
 
+    /// What a request counted inside a transaction was forwarded to: the worker and job its
+    /// ledger row names, and the response, when known there, to keep for idempotent retries.
+    public struct Forwarding: Sendable {
+        public var worker: String?
+        public var jobID: Int64?
+        public var response: StoredResponse?
+
+        public init(worker: String? = nil, jobID: Int64? = nil, response: StoredResponse? = nil) {
+            self.worker = worker
+            self.jobID = jobID
+            self.response = response
+        }
+    }
+
     public let writer: GroupCommit
     private let now: @Sendable () -> Date
 
@@ -71,7 +88,9 @@ public final class UsageMeter: Sendable {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """
         static let insertKey = """
-            INSERT INTO switchyard_idempotency_keys (subject, key, route, status, created_at) VALUES (?, ?, ?, 'in_progress', ?)
+            INSERT INTO switchyard_idempotency_keys
+                (subject, key, route, status, response_status, response_content_type, response_body, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """
         static let refund = """
             UPDATE switchyard_usage_counters SET used = used - ? WHERE subject = ? AND period_start = ?
@@ -97,7 +116,7 @@ public final class UsageMeter: Sendable {
         AuditedQuery(name: "usage.count", sql: SQL.count, arguments: ["s", "0", "1", "10"]),
         AuditedQuery(name: "usage.used", sql: SQL.used, arguments: ["s", "0"]),
         AuditedQuery(name: "usage.insert_ledger", sql: SQL.insertLedger, arguments: ["s", "0", "1", "r", "/", "w", "1", "0"]),
-        AuditedQuery(name: "usage.insert_key", sql: SQL.insertKey, arguments: ["s", "k", "/", "0"]),
+        AuditedQuery(name: "usage.insert_key", sql: SQL.insertKey, arguments: ["s", "k", "/", "in_progress", "0", "t", "b", "0"]),
         AuditedQuery(name: "usage.refund", sql: SQL.refund, arguments: ["1", "s", "0"]),
         AuditedQuery(name: "usage.delete_ledger", sql: SQL.deleteLedger, arguments: ["1"]),
         AuditedQuery(name: "usage.delete_key", sql: SQL.deleteKey, arguments: ["s", "k"]),
@@ -124,11 +143,12 @@ public final class UsageMeter: Sendable {
 
     /// The same inside the caller's transaction, forwarding the request once it is counted:
     /// `forward` runs only when the count is granted, and returns the worker and job its
-    /// ledger row names. The count, the forwarding and the ledger row commit (or roll back)
-    /// together.
+    /// ledger row names and, when it already knows it, the response to keep under
+    /// `idempotencyKey`. The count, the forwarding, the ledger row and the kept response commit
+    /// (or roll back) together.
     public func reserve(
         subject: String, units: Int, limit: UsageLimit, requestID: String, route: String, idempotencyKey: String?,
-        in db: Database, forward: (Database) throws -> (worker: String, jobID: Int64?)
+        in db: Database, forward: (Database) throws -> Forwarding
     ) throws -> Reservation {
         try reserve(
             subject: subject, units: units, limit: limit, requestID: requestID, route: route, idempotencyKey: idempotencyKey,
@@ -137,7 +157,7 @@ public final class UsageMeter: Sendable {
 
     private func reserve(
         subject: String, units: Int, limit: UsageLimit, requestID: String, route: String, idempotencyKey: String?, at t: Date,
-        in db: Database, forward: (Database) throws -> (worker: String?, jobID: Int64?) = { _ in (nil, nil) }
+        in db: Database, forward: (Database) throws -> Forwarding = { _ in Forwarding() }
     ) throws -> Reservation {
         let period = limit.period.start(of: t)
         if let key = idempotencyKey {
@@ -159,10 +179,17 @@ public final class UsageMeter: Sendable {
             arguments: [subject, period, units, requestID, route, forwarded.worker, forwarded.jobID, t.timeIntervalSince1970])
         let ledgerID = db.lastInsertedRowID
         if let key = idempotencyKey {
-            try db.cachedStatement(sql: SQL.insertKey).execute(arguments: [subject, key, route, t.timeIntervalSince1970])
+            let response = forwarded.response
+            try db.cachedStatement(sql: SQL.insertKey).execute(
+                arguments: [
+                    subject, key, route, response == nil ? "in_progress" : "completed", response?.status, response?.contentType,
+                    response.map { Data($0.body) }, t.timeIntervalSince1970,
+                ])
         }
         return .granted(
-            UsageTicket(ledgerID: ledgerID, subject: subject, periodStart: period, units: units, idempotencyKey: idempotencyKey))
+            UsageTicket(
+                ledgerID: ledgerID, subject: subject, periodStart: period, units: units, idempotencyKey: idempotencyKey,
+                responseStored: idempotencyKey != nil && forwarded.response != nil))
     }
 
     /// Undoes a reservation: the counter goes back down, the ledger row and the idempotency

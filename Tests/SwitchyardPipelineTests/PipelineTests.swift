@@ -178,6 +178,12 @@ import Testing
 
     @Test func anIdempotentRetryEnqueuesOnceAndReplaysTheFirstAnswer() async throws {
         let pipeline = try TestPipeline()
+        // The answer is kept in the transaction that counts and enqueues, not in a later write
+        // (a crash between the two would leave the key "in progress" and its retries refused).
+        try await pipeline.database.pool.write { db in
+            try db.execute(
+                sql: "CREATE TRIGGER no_later_write BEFORE UPDATE ON switchyard_idempotency_keys BEGIN SELECT RAISE(ABORT, 'a second write'); END")
+        }
         var headers = pipeline.bearer("ada")
         headers[.init("Idempotency-Key")!] = "summary-7"
         let idempotent = headers
@@ -187,6 +193,11 @@ import Testing
                 #expect(response.status == .accepted)
                 return String(buffer: response.body)
             }
+            let kept = try await pipeline.database.pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT status, response_status, response_body FROM switchyard_idempotency_keys")
+            }
+            #expect(kept?["status"] == "completed" && kept?["response_status"] == 202)
+            #expect(String(decoding: kept?["response_body"] as Data? ?? Data(), as: UTF8.self) == first)
             try await client.execute(uri: "/api/echo", method: .post, headers: idempotent, body: body(#"{"text":"hi"}"#)) { response in
                 #expect(response.status == .accepted)
                 #expect(String(buffer: response.body) == first)
