@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -50,8 +51,20 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             path: "Sources/pipeline-layers"
+        ),
+        // What the API path's durable write costs, piece by piece: `swift run -c release write-costs`.
+        .executableTarget(
+            name: "write-costs",
+            dependencies: [
+                .product(name: "SwitchyardPipeline", package: "Switchyard"),
+                .product(name: "SwitchyardJobs", package: "Switchyard"),
+                .product(name: "SwitchyardStore", package: "Switchyard"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Sources/write-costs"
         ),
         .executableTarget(
             name: "PubSubBenchmarks",

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOEmbedded
+import Prometheus
 import SwitchyardJobs
 import SwitchyardPipeline
 import SwitchyardStore
@@ -15,7 +16,7 @@ import SwitchyardStore
 //             so no durable write;
 //   api     — the full API path: the same layers, the thin proxy enqueueing a durable job in
 //             one transaction with the usage count and its ledger row (SQLite, synchronous=FULL).
-//   pipeline-layers [REQUESTS] [CONCURRENCY]     (default 200000, 64)
+//   pipeline-layers [REQUESTS] [CONCURRENCY]     (default 200000, 64; METRICS=1 adds route metrics)
 struct Text: Decodable, Encodable, Sendable { var text: String }
 
 let requests = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 200_000
@@ -45,7 +46,7 @@ let plans = ["free": Plan(name: "free", features: ["summaries"], limit: UsageLim
 let bare = Router()
 bare.post("echo", use: echoHandler)
 let pipeline = Router(context: PipelineContext.self)
-pipeline.addRootMiddleware(sessions: signer, metrics: nil)
+pipeline.addRootMiddleware(sessions: signer, metrics: ProcessInfo.processInfo.environment["METRICS"] == "1" ? PrometheusCollectorRegistry() : nil)
 let api = pipeline.apiGroup(
     subscriptions: subscriptions, plans: plans, meter: meter, cost: { $0.uri.path == "/api/summaries" ? 1 : 0 }, charging: .byProxy
 )
