@@ -141,7 +141,15 @@ public struct UsageLimitMiddleware: RouterMiddleware {
         let collected = CollectingWriter.Bytes()
         try await response.body.write(CollectingWriter(into: collected))
         let stored = StoredResponse(status: response.status.code, contentType: response.headers[.contentType], body: collected.bytes)
-        try await meter.store(stored, for: ticket)
+        do {
+            try await meter.store(stored, for: ticket)
+        } catch {
+            // The request is done (counted, forwarded): its answer still goes to the caller.
+            // Retries with the key get 409 until it expires, never a second execution.
+            context.logger.error(
+                "keeping the response for idempotent retries failed",
+                metadata: ["usage.ledger_id": "\(ticket.ledgerID)", "error": "\(error)"])
+        }
         return Response(status: response.status, headers: response.headers, body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
     }
 }

@@ -1,10 +1,12 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import SwitchyardJobs
 import SwitchyardPipeline
+import SwitchyardStore
 import SwitchyardTesting
 import Testing
 
@@ -152,6 +154,35 @@ struct SetPlan: RouterMiddleware {
                 #expect(response.status == .unprocessableContent)
                 let error = try errorBody(response)
                 #expect(error.code == "idempotency_key_reused" && error.details?["first_route"] == "/api/work")
+            }
+        }
+        #expect(calls.count == 1)
+        let usage = try await pipeline.meter.usage(subject: "ada", period: .day, at: pipeline.time.now)
+        #expect(usage.counter == 1 && usage.ledgerRows == 1)
+    }
+
+    @Test func aResponseThatCannotBeKeptStillReachesTheCallerAndIsNeverRunTwice() async throws {
+        let pipeline = try TestPipeline()
+        try await pipeline.database.pool.write { db in
+            try db.execute(
+                sql: "CREATE TRIGGER refuse BEFORE UPDATE ON switchyard_idempotency_keys BEGIN SELECT RAISE(ABORT, 'disk says no'); END")
+        }
+        let calls = CallCounter()
+        let router = pipeline.usageGateRouter(plan: Plan(name: "free", features: [], limit: UsageLimit(units: 5))) { _, _ in
+            Response(status: .created, body: .init(byteBuffer: ByteBuffer(string: "call \(calls.next())")))
+        }
+        var idempotent = pipeline.bearer("ada")
+        idempotent[.init("Idempotency-Key")!] = "order-43"
+        let headers = idempotent
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/api/work", method: .post, headers: headers) { response in
+                #expect(response.status == .created)
+                #expect(String(buffer: response.body) == "call 1")
+            }
+            try await client.execute(uri: "/api/work", method: .post, headers: headers) { response in
+                #expect(response.status == .conflict)
+                let code = try errorBody(response).code
+                #expect(code == "idempotency_key_in_use")
             }
         }
         #expect(calls.count == 1)
