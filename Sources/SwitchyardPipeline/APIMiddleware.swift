@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -113,9 +114,15 @@ public struct UsageLimitMiddleware: RouterMiddleware {
                 .badRequest, code: "invalid_idempotency_key", message: "Idempotency-Key must be 1 to 255 characters",
                 hint: "use a fresh UUID per logical request")
         }
+        // A key is bound to the request's body: a retry must send the same one.
+        var request = request
+        var requestHash: [UInt8]?
+        if key != nil {
+            requestHash = Array(SHA256.hash(data: try await request.collectBody(upTo: context.maxUploadSize).readableBytesView))
+        }
         let charge = UsageCharge(
             meter: meter, subject: context.identity.subject, units: units, plan: plan, requestID: context.id,
-            route: route(request, context), idempotencyKey: key)
+            route: route(request, context), idempotencyKey: key, requestHash: requestHash)
         if charging == .beforeHandler, let replay = try await charge.charge() { return replay }
         var context = context
         context.usage = charge

@@ -48,6 +48,12 @@ public enum PipelineSchema {
                     PRIMARY KEY (subject, key)
                 ) WITHOUT ROWID;
                 CREATE INDEX switchyard_idempotency_keys_created ON switchyard_idempotency_keys (created_at);
-                """)
+                """),
+        Migration(
+            name: "switchyard_pipeline_002",
+            sql: """
+                -- SHA-256 of the first request's body: a retry with another body is refused.
+                ALTER TABLE switchyard_idempotency_keys ADD COLUMN request_hash BLOB;
+                """),
     ]
 }

@@ -27,10 +27,15 @@ public final class UsageCharge: Sendable {
     public let requestID: String
     public let route: String
     public let idempotencyKey: String?
+    /// SHA-256 of the request body, kept with ``idempotencyKey``.
+    let requestHash: [UInt8]?
     let meter: UsageMeter
     private let current = Mutex(State.pending)
 
-    init(meter: UsageMeter, subject: String, units: Int, plan: Plan, requestID: String, route: String, idempotencyKey: String?) {
+    init(
+        meter: UsageMeter, subject: String, units: Int, plan: Plan, requestID: String, route: String, idempotencyKey: String?,
+        requestHash: [UInt8]?
+    ) {
         self.meter = meter
         self.subject = subject
         self.units = units
@@ -38,6 +43,7 @@ public final class UsageCharge: Sendable {
         self.requestID = requestID
         self.route = route
         self.idempotencyKey = idempotencyKey
+        self.requestHash = requestHash
     }
 
     public var state: State { current.withLock { $0 } }
@@ -57,7 +63,7 @@ public final class UsageCharge: Sendable {
     {
         try meter.reserve(
             subject: subject, units: units, limit: plan.limit, requestID: requestID, route: route, idempotencyKey: idempotencyKey,
-            in: db, forward: forward)
+            requestHash: requestHash, in: db, forward: forward)
     }
 
     /// Counts the request in a durable write of its own and settles it; once charged, does
@@ -69,7 +75,7 @@ public final class UsageCharge: Sendable {
         return try settle(
             try await meter.reserve(
                 subject: subject, units: units, limit: plan.limit, requestID: requestID, route: route,
-                idempotencyKey: idempotencyKey))
+                idempotencyKey: idempotencyKey, requestHash: requestHash))
     }
 
     /// Records a committed reservation.
@@ -107,6 +113,10 @@ public final class UsageCharge: Sendable {
                 .unprocessableContent, code: "idempotency_key_reused",
                 message: "this Idempotency-Key was used for another route", hint: "use a fresh key per logical request",
                 details: ["first_route": route])
+        case .keyReusedWithAnotherBody:
+            throw APIError(
+                .unprocessableContent, code: "idempotency_key_reused",
+                message: "this Idempotency-Key was used with another request body", hint: "use a fresh key per logical request")
         }
     }
 }

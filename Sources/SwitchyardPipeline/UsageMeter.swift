@@ -47,6 +47,8 @@ public final class UsageMeter: Sendable {
         case inProgress
         /// This idempotency key was used for another route.
         case keyReused(route: String)
+        /// This idempotency key was used for the same route with another request body.
+        case keyReusedWithAnotherBody
     }
 
     /// What a request counted inside a transaction was forwarded to: the worker and job its
@@ -74,7 +76,7 @@ public final class UsageMeter: Sendable {
 
     enum SQL {
         static let findKey = """
-            SELECT status, response_status, response_content_type, response_body, route
+            SELECT status, response_status, response_content_type, response_body, route, request_hash
             FROM switchyard_idempotency_keys WHERE subject = ? AND key = ?
             """
         static let count = """
@@ -89,8 +91,8 @@ public final class UsageMeter: Sendable {
             """
         static let insertKey = """
             INSERT INTO switchyard_idempotency_keys
-                (subject, key, route, status, response_status, response_content_type, response_body, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                (subject, key, route, request_hash, status, response_status, response_content_type, response_body, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
         static let refund = """
             UPDATE switchyard_usage_counters SET used = used - ? WHERE subject = ? AND period_start = ?
@@ -116,7 +118,7 @@ public final class UsageMeter: Sendable {
         AuditedQuery(name: "usage.count", sql: SQL.count, arguments: ["s", "0", "1", "10"]),
         AuditedQuery(name: "usage.used", sql: SQL.used, arguments: ["s", "0"]),
         AuditedQuery(name: "usage.insert_ledger", sql: SQL.insertLedger, arguments: ["s", "0", "1", "r", "/", "w", "1", "0"]),
-        AuditedQuery(name: "usage.insert_key", sql: SQL.insertKey, arguments: ["s", "k", "/", "in_progress", "0", "t", "b", "0"]),
+        AuditedQuery(name: "usage.insert_key", sql: SQL.insertKey, arguments: ["s", "k", "/", "h", "in_progress", "0", "t", "b", "0"]),
         AuditedQuery(name: "usage.refund", sql: SQL.refund, arguments: ["1", "s", "0"]),
         AuditedQuery(name: "usage.delete_ledger", sql: SQL.deleteLedger, arguments: ["1"]),
         AuditedQuery(name: "usage.delete_key", sql: SQL.deleteKey, arguments: ["s", "k"]),
@@ -130,14 +132,17 @@ public final class UsageMeter: Sendable {
     /// Counts `units` against `limit` for `subject` in the current period, with a ledger row —
     /// or replays the response stored under `idempotencyKey`, or refuses — in a durable write
     /// of its own.
+    /// - Parameter requestHash: a digest of the request body, stored with `idempotencyKey`: a
+    ///   retry whose body differs is refused (``Reservation/keyReusedWithAnotherBody``).
     public func reserve(
-        subject: String, units: Int, limit: UsageLimit, requestID: String, route: String, idempotencyKey: String?
+        subject: String, units: Int, limit: UsageLimit, requestID: String, route: String, idempotencyKey: String?,
+        requestHash: [UInt8]? = nil
     ) async throws -> Reservation {
         let t = now()
         return try await writer.write { db in
             try self.reserve(
                 subject: subject, units: units, limit: limit, requestID: requestID, route: route, idempotencyKey: idempotencyKey,
-                at: t, in: db)
+                requestHash: requestHash, at: t, in: db)
         }
     }
 
@@ -148,22 +153,26 @@ public final class UsageMeter: Sendable {
     /// (or roll back) together.
     public func reserve(
         subject: String, units: Int, limit: UsageLimit, requestID: String, route: String, idempotencyKey: String?,
-        in db: Database, forward: (Database) throws -> Forwarding
+        requestHash: [UInt8]? = nil, in db: Database, forward: (Database) throws -> Forwarding
     ) throws -> Reservation {
         try reserve(
             subject: subject, units: units, limit: limit, requestID: requestID, route: route, idempotencyKey: idempotencyKey,
-            at: now(), in: db, forward: { db in try forward(db) })
+            requestHash: requestHash, at: now(), in: db, forward: { db in try forward(db) })
     }
 
     private func reserve(
-        subject: String, units: Int, limit: UsageLimit, requestID: String, route: String, idempotencyKey: String?, at t: Date,
-        in db: Database, forward: (Database) throws -> Forwarding = { _ in Forwarding() }
+        subject: String, units: Int, limit: UsageLimit, requestID: String, route: String, idempotencyKey: String?,
+        requestHash: [UInt8]?, at t: Date, in db: Database, forward: (Database) throws -> Forwarding = { _ in Forwarding() }
     ) throws -> Reservation {
         let period = limit.period.start(of: t)
         if let key = idempotencyKey {
             if let row = try Row.fetchOne(db.cachedStatement(sql: SQL.findKey), arguments: [subject, key]) {
                 let firstRoute: String = row[4]
                 guard firstRoute == route else { return .keyReused(route: firstRoute) }
+                // Keys kept before bodies were hashed have none: they match any body.
+                if let firstHash = row[5] as Data?, let requestHash, firstHash != Data(requestHash) {
+                    return .keyReusedWithAnotherBody
+                }
                 guard (row[0] as String) == "completed" else { return .inProgress }
                 return .replay(
                     StoredResponse(status: row[1], contentType: row[2], body: (row[3] as Data?).map { Array($0) } ?? []))
@@ -182,7 +191,8 @@ public final class UsageMeter: Sendable {
             let response = forwarded.response
             try db.cachedStatement(sql: SQL.insertKey).execute(
                 arguments: [
-                    subject, key, route, response == nil ? "in_progress" : "completed", response?.status, response?.contentType,
+                    subject, key, route, requestHash.map { Data($0) }, response == nil ? "in_progress" : "completed", response?.status,
+                    response?.contentType,
                     response.map { Data($0.body) }, t.timeIntervalSince1970,
                 ])
         }

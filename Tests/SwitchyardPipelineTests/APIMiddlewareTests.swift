@@ -161,6 +161,38 @@ struct SetPlan: RouterMiddleware {
         #expect(usage.counter == 1 && usage.ledgerRows == 1)
     }
 
+    @Test func anIdempotencyKeyIsBoundToTheRequestBody() async throws {
+        let pipeline = try TestPipeline()
+        let calls = CallCounter()
+        let router = pipeline.usageGateRouter(plan: Plan(name: "free", features: [], limit: UsageLimit(units: 5))) { request, context in
+            var request = request
+            let body = try await request.collectBody(upTo: context.maxUploadSize)
+            return Response(status: .created, body: .init(byteBuffer: ByteBuffer(string: "call \(calls.next()): \(String(buffer: body))")))
+        }
+        var idempotent = pipeline.bearer("ada")
+        idempotent[.init("Idempotency-Key")!] = "order-44"
+        let headers = idempotent
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/api/work", method: .post, headers: headers, body: ByteBuffer(string: #"{"qty":1}"#)) { response in
+                #expect(response.status == .created)
+                #expect(String(buffer: response.body) == #"call 1: {"qty":1}"#)
+            }
+            try await client.execute(uri: "/api/work", method: .post, headers: headers, body: ByteBuffer(string: #"{"qty":2}"#)) { response in
+                #expect(response.status == .unprocessableContent)
+                let error = try errorBody(response)
+                #expect(error.code == "idempotency_key_reused" && error.message.contains("another request body"))
+            }
+            try await client.execute(uri: "/api/work", method: .post, headers: headers, body: ByteBuffer(string: #"{"qty":1}"#)) { response in
+                #expect(response.status == .created)
+                #expect(String(buffer: response.body) == #"call 1: {"qty":1}"#)
+                #expect(response.headers[.init("Idempotent-Replayed")!] == "true")
+            }
+        }
+        #expect(calls.count == 1)
+        let usage = try await pipeline.meter.usage(subject: "ada", period: .day, at: pipeline.time.now)
+        #expect(usage.counter == 1 && usage.ledgerRows == 1)
+    }
+
     @Test func aResponseThatCannotBeKeptStillReachesTheCallerAndIsNeverRunTwice() async throws {
         let pipeline = try TestPipeline()
         try await pipeline.database.pool.write { db in
