@@ -139,6 +139,7 @@ let package = Package(
             dependencies: [
                 "SwitchyardAgents",
                 "SwitchyardLLM",
+                "SwitchyardStore",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SwitchyardJobs
 import SwitchyardStore
+import SwitchyardTesting
 import Testing
 
 struct Noop: Codable, Sendable { var n: Int }

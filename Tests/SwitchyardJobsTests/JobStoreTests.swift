@@ -8,8 +8,7 @@ import Testing
 @Suite struct SQLiteStoreTests {
     @Test func migrationsRunOnceInOrderFromSchemaFiles() throws {
         let database = try temporaryDatabase()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("schema-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try temporaryFolder("schema")
         try "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);".write(
             to: folder.appendingPathComponent("001_users.sql"), atomically: true, encoding: .utf8)
         try "CREATE INDEX users_email ON users (email);".write(

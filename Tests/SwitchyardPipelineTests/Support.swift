@@ -9,12 +9,6 @@ import SwitchyardPipeline
 import SwitchyardStore
 import SwitchyardTesting
 
-func temporaryDatabase() throws -> SQLiteDatabase {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-pipeline-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    return try SQLiteDatabase(path: folder.appendingPathComponent("app.sqlite").path)
-}
-
 /// Subscriptions held in memory.
 final class FixedSubscriptions: SubscriptionStore {
     let table: Mutex<[String: Subscription]>

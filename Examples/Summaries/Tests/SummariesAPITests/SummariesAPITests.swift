@@ -14,8 +14,7 @@ import SwitchyardTesting
 import Testing
 
 func makeApp(model: (any LanguageModel)? = nil, port: Int = 0) throws -> SummariesApp {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("summaries-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try temporaryFolder("summaries")
     var configuration = try PipelineConfiguration.parse(
         String(contentsOfFile: #filePath.replacingOccurrences(of: "Tests/SummariesAPITests/SummariesAPITests.swift", with: "switchyard.toml"), encoding: .utf8))
     configuration.databasePath = folder.appendingPathComponent("summaries.sqlite").path
