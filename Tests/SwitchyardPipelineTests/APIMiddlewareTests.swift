@@ -136,9 +136,7 @@ struct SetPlan: RouterMiddleware {
             let n = calls.next()
             return Response(status: .created, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "call \(n)")))
         }
-        var idempotent = pipeline.bearer("ada")
-        idempotent[.init("Idempotency-Key")!] = "order-42"
-        let headers = idempotent
+        let headers = pipeline.bearer("ada", idempotencyKey: "order-42")
         try await Application(router: router).test(.router) { client in
             try await client.execute(uri: "/api/work", method: .post, headers: headers) { response in
                 #expect(response.status == .created)
@@ -169,9 +167,7 @@ struct SetPlan: RouterMiddleware {
             let body = try await request.collectBody(upTo: context.maxUploadSize)
             return Response(status: .created, body: .init(byteBuffer: ByteBuffer(string: "call \(calls.next()): \(String(buffer: body))")))
         }
-        var idempotent = pipeline.bearer("ada")
-        idempotent[.init("Idempotency-Key")!] = "order-44"
-        let headers = idempotent
+        let headers = pipeline.bearer("ada", idempotencyKey: "order-44")
         try await Application(router: router).test(.router) { client in
             try await client.execute(uri: "/api/work", method: .post, headers: headers, body: ByteBuffer(string: #"{"qty":1}"#)) { response in
                 #expect(response.status == .created)
@@ -203,9 +199,7 @@ struct SetPlan: RouterMiddleware {
         let router = pipeline.usageGateRouter(plan: Plan(name: "free", features: [], limit: UsageLimit(units: 5))) { _, _ in
             Response(status: .created, body: .init(byteBuffer: ByteBuffer(string: "call \(calls.next())")))
         }
-        var idempotent = pipeline.bearer("ada")
-        idempotent[.init("Idempotency-Key")!] = "order-43"
-        let headers = idempotent
+        let headers = pipeline.bearer("ada", idempotencyKey: "order-43")
         try await Application(router: router).test(.router) { client in
             try await client.execute(uri: "/api/work", method: .post, headers: headers) { response in
                 #expect(response.status == .created)

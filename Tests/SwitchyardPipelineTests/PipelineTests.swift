@@ -184,9 +184,7 @@ import Testing
             try db.execute(
                 sql: "CREATE TRIGGER no_later_write BEFORE UPDATE ON switchyard_idempotency_keys BEGIN SELECT RAISE(ABORT, 'a second write'); END")
         }
-        var headers = pipeline.bearer("ada")
-        headers[.init("Idempotency-Key")!] = "summary-7"
-        let idempotent = headers
+        let idempotent = pipeline.bearer("ada", idempotencyKey: "summary-7")
         try await Application(router: pipeline.router(charging: .byProxy)).test(.router) { client in
             let first = try await client.execute(uri: "/api/echo", method: .post, headers: idempotent, body: body(#"{"text":"hi"}"#)) {
                 response in

@@ -86,6 +86,12 @@ struct TestPipeline {
     }
 
     func bearer(_ subject: String) -> HTTPFields { [.authorization: "Bearer \(signer.issue(subject: subject))"] }
+
+    func bearer(_ subject: String, idempotencyKey: String) -> HTTPFields {
+        var fields = bearer(subject)
+        fields[HTTPField.Name("Idempotency-Key")!] = idempotencyKey
+        return fields
+    }
 }
 
 struct SecretLeak: Error, CustomStringConvertible {
