@@ -157,7 +157,7 @@ public final class UsageMeter: Sendable {
     ) throws -> Reservation {
         try reserve(
             subject: subject, units: units, limit: limit, requestID: requestID, route: route, idempotencyKey: idempotencyKey,
-            requestHash: requestHash, at: now(), in: db, forward: { db in try forward(db) })
+            requestHash: requestHash, at: now(), in: db, forward: forward)
     }
 
     private func reserve(

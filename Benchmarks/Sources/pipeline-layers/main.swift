@@ -63,55 +63,60 @@ func cpuSeconds() -> Double {
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
-func run<R: HTTPResponder>(
-    _ name: String, _ responder: R, path: String, headers: HTTPFields, count: Int, concurrency: Int, body: String, channel: NIOAsyncTestingChannel,
-    logger: Logger
-) async throws -> Double where R.Context: RequestContext, R.Context.Source == ApplicationRequestContextSource {
-    let start = ContinuousClock.now
-    let cpu0 = cpuSeconds()
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        for task in 0..<concurrency {
-            group.addTask {
-                for _ in stride(from: task, to: count, by: concurrency) {
-                    let request = Request(
-                        head: .init(method: .post, scheme: "http", authority: "localhost", path: path, headerFields: headers),
-                        body: .init(buffer: ByteBuffer(string: body)))
-                    // As Hummingbird's server does for each request.
-                    var logger = logger
-                    logger[metadataKey: "hb.request.id"] = .stringConvertible(RequestID())
-                    let context = R.Context(source: .init(channel: channel, logger: logger))
-                    let response = try await responder.respond(to: request, context: context)
-                    guard response.status == .accepted else { fatalError("\(name): \(response.status)") }
+/// Sends `count` requests from `concurrency` tasks and reports the rate and the CPU each cost.
+struct Load {
+    let concurrency: Int
+    let body: String
+    let channel: NIOAsyncTestingChannel
+    let logger: Logger
+
+    func run<R: HTTPResponder>(_ name: String, _ responder: R, path: String, headers: HTTPFields, count: Int, report: Bool)
+        async throws -> Double where R.Context: RequestContext, R.Context.Source == ApplicationRequestContextSource
+    {
+        let start = ContinuousClock.now
+        let cpu0 = cpuSeconds()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<concurrency {
+                group.addTask {
+                    for _ in stride(from: task, to: count, by: concurrency) {
+                        let request = Request(
+                            head: .init(method: .post, scheme: "http", authority: "localhost", path: path, headerFields: headers),
+                            body: .init(buffer: ByteBuffer(string: body)))
+                        // As Hummingbird's server does for each request.
+                        var logger = logger
+                        logger[metadataKey: "hb.request.id"] = .stringConvertible(RequestID())
+                        let context = R.Context(source: .init(channel: channel, logger: logger))
+                        let response = try await responder.respond(to: request, context: context)
+                        guard response.status == .accepted else { fatalError("\(name): \(response.status)") }
+                    }
                 }
             }
+            try await group.waitForAll()
         }
-        try await group.waitForAll()
+        let seconds = (ContinuousClock.now - start) / .seconds(1)
+        let cpu = cpuSeconds() - cpu0
+        let rate = Double(count) / seconds
+        if report {
+            print(String(format: "%-7@ %9.0f req/s   %6.1f µs CPU per request", name as NSString, rate, cpu * 1e6 / Double(count)))
+        }
+        return rate
     }
-    let seconds = (ContinuousClock.now - start) / .seconds(1)
-    let cpu = cpuSeconds() - cpu0
-    let rate = Double(count) / seconds
-    if count == requests {
-        print(String(format: "%-7@ %9.0f req/s   %6.1f µs CPU per request", name as NSString, rate, cpu * 1e6 / Double(count)))
-    }
-    return rate
 }
 
+let load = Load(concurrency: concurrency, body: body, channel: channel, logger: logger)
 let json: HTTPFields = [.contentType: "application/json"]
 let authorized: HTTPFields = [.contentType: "application/json", .authorization: "Bearer \(token)"]
 let bareResponder = bare.buildResponder()
 let pipelineResponder = pipeline.buildResponder()
-func measure(_ name: String, count: Int) async throws -> Double {
+func measure(_ name: String, count: Int, report: Bool) async throws -> Double {
     switch name {
-    case "echo":
-        try await run(name, bareResponder, path: "/echo", headers: json, count: count, concurrency: concurrency, body: body, channel: channel, logger: logger)
-    case "layers":
-        try await run(name, pipelineResponder, path: "/api/echo", headers: authorized, count: count, concurrency: concurrency, body: body, channel: channel, logger: logger)
-    default:
-        try await run(name, pipelineResponder, path: "/api/summaries", headers: authorized, count: count, concurrency: concurrency, body: body, channel: channel, logger: logger)
+    case "echo": try await load.run(name, bareResponder, path: "/echo", headers: json, count: count, report: report)
+    case "layers": try await load.run(name, pipelineResponder, path: "/api/echo", headers: authorized, count: count, report: report)
+    default: try await load.run(name, pipelineResponder, path: "/api/summaries", headers: authorized, count: count, report: report)
     }
 }
 print("\(requests) requests from \(concurrency) tasks, \(ProcessInfo.processInfo.activeProcessorCount) cores")
-for name in ["echo", "layers", "api"] { _ = try await measure(name, count: requests / 10) }  // warm-up
+for name in ["echo", "layers", "api"] { _ = try await measure(name, count: requests / 10, report: false) }  // warm-up
 var rate: [String: Double] = [:]
-for name in ["echo", "layers", "api"] { rate[name] = try await measure(name, count: requests) }
+for name in ["echo", "layers", "api"] { rate[name] = try await measure(name, count: requests, report: true) }
 print(String(format: "ratio layers/echo %.2f, api/echo %.2f", rate["layers"]! / rate["echo"]!, rate["api"]! / rate["echo"]!))
