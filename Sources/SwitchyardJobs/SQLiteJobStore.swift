@@ -61,6 +61,11 @@ public final class SQLiteJobStore: JobStore {
             INSERT INTO switchyard_jobs (queue, payload, status, attempt, max_attempts, run_after, unique_key, created_at, updated_at)
             VALUES (?, ?, 'pending', 0, ?, ?, ?, ?, ?)
             """
+        /// Many jobs without a unique key, with ids given (see ``enqueue(_:in:)-([NewJob],_)``).
+        static let insertMany = MultiRowInsert(
+            "INSERT INTO switchyard_jobs (id, queue, payload, status, attempt, max_attempts, run_after, created_at, updated_at)",
+            row: "(?, ?, ?, 'pending', 0, ?, ?, ?, ?)")
+        static let maxID = "SELECT COALESCE(MAX(id), 0) FROM switchyard_jobs"
         static let findLive = """
             SELECT \(columns) FROM switchyard_jobs
             WHERE queue = ? AND unique_key = ? AND status IN ('pending', 'processing') AND unique_key IS NOT NULL
@@ -125,6 +130,8 @@ public final class SQLiteJobStore: JobStore {
     /// Every query the store runs, for ``SQLiteDatabase/auditIndexes(_:)``.
     public static let auditedQueries: [AuditedQuery] = [
         AuditedQuery(name: "jobs.insert", sql: SQL.insert, arguments: ["q", "{}", "5", "0", "k", "0", "0"]),
+        AuditedQuery(name: "jobs.insert_many", sql: SQL.insertMany.sql(rows: 4), arguments: Array(repeating: "0", count: 4 * 7)),
+        AuditedQuery(name: "jobs.max_id", sql: SQL.maxID),
         AuditedQuery(name: "jobs.find_live", sql: SQL.findLive, arguments: ["q", "k"]),
         AuditedQuery(name: "jobs.claim", sql: SQL.claim, arguments: ["w", "0", "0", "q", "0", "10"]),
         AuditedQuery(name: "jobs.heartbeat", sql: SQL.heartbeat(count: 2), arguments: ["0", "0", "w", "1", "2"]),
@@ -183,11 +190,35 @@ public final class SQLiteJobStore: JobStore {
         try db.cachedStatement(sql: SQL.insert).execute(
             arguments: [job.queue, job.payload, job.maxAttempts, job.runAfter?.timeIntervalSince1970 ?? t, job.uniqueKey, t, t])
         wakeWorkersAfterCommit(of: db)
-        let stored = Job(
-            id: db.lastInsertedRowID, queue: job.queue, payload: job.payload, status: .pending, attempt: 0,
-            maxAttempts: job.maxAttempts, runAfter: job.runAfter.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970) } ?? now,
-            uniqueKey: job.uniqueKey, createdAt: now, updatedAt: now)
-        return EnqueueResult(job: stored, inserted: true)
+        return EnqueueResult(job: Job(inserted: job, id: db.lastInsertedRowID, at: now), inserted: true)
+    }
+
+    /// Enqueues many jobs inside a transaction of yours, in one multi-row insert per 64 of
+    /// them (a job with a unique key is enqueued alone, as by ``enqueue(_:in:)-(NewJob,_)``);
+    /// the results are in the order of `jobs`. Workers in this process are woken when the
+    /// transaction commits.
+    public func enqueue(_ jobs: [NewJob], in db: Database) throws -> [EnqueueResult] {
+        var results: [EnqueueResult?] = Array(repeating: nil, count: jobs.count)
+        var plain: [Int] = []
+        plain.reserveCapacity(jobs.count)
+        for (index, job) in jobs.enumerated() {
+            if job.uniqueKey == nil { plain.append(index) } else { results[index] = try enqueue(job, in: db) }
+        }
+        if !plain.isEmpty {
+            let t = now().timeIntervalSince1970
+            let now = Date(timeIntervalSince1970: t)  // as the rows read back
+            // Ids given, as SQLite would give them (one past the largest), so no row is read back.
+            let firstID = try Int64.fetchOne(db.cachedStatement(sql: SQL.maxID))! + 1
+            try SQL.insertMany.execute(count: plain.count, in: db) { row, values in
+                let job = jobs[plain[row]]
+                values += [firstID + Int64(row), job.queue, job.payload, job.maxAttempts, job.runAfter?.timeIntervalSince1970 ?? t, t, t]
+            }
+            wakeWorkersAfterCommit(of: db)
+            for (row, index) in plain.enumerated() {
+                results[index] = EnqueueResult(job: Job(inserted: jobs[index], id: firstID + Int64(row), at: now), inserted: true)
+            }
+        }
+        return results.map { $0! }
     }
 
     /// Connections with a wake-up already registered for their open transaction: one per
@@ -318,6 +349,14 @@ public final class SQLiteJobStore: JobStore {
 }
 
 extension Job {
+    /// The row an enqueue just inserted, as it reads back.
+    fileprivate init(inserted job: NewJob, id: Int64, at now: Date) {
+        self.init(
+            id: id, queue: job.queue, payload: job.payload, status: .pending, attempt: 0, maxAttempts: job.maxAttempts,
+            runAfter: job.runAfter.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970) } ?? now, uniqueKey: job.uniqueKey,
+            createdAt: now, updatedAt: now)
+    }
+
     /// Reads a row selected as ``SQLiteJobStore/SQL/columns``, by position (no name lookups
     /// on the claim path). From a cursor's row, values are read straight from SQLite.
     init(row: Row) {

@@ -45,6 +45,13 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
         var json: String
     }
 
+    /// An enqueue whose usage charge is made in its transaction.
+    struct ChargedEnqueue: Sendable {
+        var usage: UsageMeter.Usage
+        var job: NewJob
+        var step: @Sendable (Step) -> Void
+    }
+
     enum Forwarded: Sendable {
         case enqueued(Job, statusURL: String)
         case answered(Response)
@@ -69,34 +76,54 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
         _ input: Input.Type = Input.self, to queue: String, jobs: SQLiteJobStore, meter: UsageMeter, maxAttempts: Int = 5,
         statusPath: String
     ) -> ThinProxy {
-        ThinProxy(worker: queue, chargesWhileForwarding: true) { extracted, context, step in
+        // Charged enqueues (the common case: no idempotency key) from concurrent requests are
+        // made together: one count per caller, one multi-row insert of jobs and one of ledger
+        // rows per group commit.
+        let batch = WriteBatch<ChargedEnqueue, (UsageMeter.Reservation, Job?)>(writer: meter.writer) { writes, db in
+            var enqueued: [Job?] = Array(repeating: nil, count: writes.count)
+            let reservations = try meter.reserve(writes.map(\.usage), in: db) { granted in
+                let jobs = try jobs.enqueue(granted.map { writes[$0].job }, in: db)
+                return zip(granted, jobs).map { index, result in
+                    enqueued[index] = result.job
+                    writes[index].step(.logUsage)
+                    return UsageMeter.Forwarding(worker: queue, jobID: result.job.id)
+                }
+            }
+            return Array(zip(reservations, enqueued))
+        }
+        return ThinProxy(worker: queue, chargesWhileForwarding: true) { extracted, context, step in
             // The body decoded as the worker's payload type: it is the job's payload as sent.
             let job = NewJob(queue: queue, payloadJSON: extracted.json, maxAttempts: maxAttempts)
             let statusURL: @Sendable (Job) -> String = { job in "\(statusPath)/\(job.id)" }
             step(.forward)
             let charge = context.usage
-            let (reservation, enqueued) = try await meter.writer.write { db -> (UsageMeter.Reservation?, Job?) in
-                if let charge, charge.state == .pending {
-                    // The charge left to the proxy: counted, enqueued and logged in one transaction.
-                    var enqueued: Job?
-                    let reservation = try charge.reserve(in: db) { db in
-                        let job = try jobs.enqueue(job, in: db).job
-                        enqueued = job
-                        step(.logUsage)
-                        // An idempotent request's answer is known here: kept in this transaction.
-                        let response = charge.idempotencyKey.map { _ in
-                            StoredResponse(
-                                status: 202, contentType: acceptedContentType,
-                                body: Array(acceptedBody(job, statusURL: statusURL(job), worker: queue).utf8))
+            let (reservation, enqueued): (UsageMeter.Reservation?, Job?)
+            if let charge, charge.state == .pending, charge.idempotencyKey == nil {
+                (reservation, enqueued) = try await batch.write(ChargedEnqueue(usage: charge.usage, job: job, step: step))
+            } else {
+                (reservation, enqueued) = try await meter.writer.write { db -> (UsageMeter.Reservation?, Job?) in
+                    if let charge, charge.state == .pending {
+                        // The charge left to the proxy, with an idempotency key: counted,
+                        // enqueued, logged and the answer kept, in one transaction.
+                        var enqueued: Job?
+                        let reservation = try charge.reserve(in: db) { db in
+                            let job = try jobs.enqueue(job, in: db).job
+                            enqueued = job
+                            step(.logUsage)
+                            let response = charge.idempotencyKey.map { _ in
+                                StoredResponse(
+                                    status: 202, contentType: acceptedContentType,
+                                    body: Array(acceptedBody(job, statusURL: statusURL(job), worker: queue).utf8))
+                            }
+                            return UsageMeter.Forwarding(worker: queue, jobID: job.id, response: response)
                         }
-                        return UsageMeter.Forwarding(worker: queue, jobID: job.id, response: response)
+                        return (reservation, enqueued)
                     }
-                    return (reservation, enqueued)
+                    let enqueued = try jobs.enqueue(job, in: db).job
+                    step(.logUsage)
+                    if let ticket = charge?.ticket { try meter.logUsage(ticket, worker: queue, jobID: enqueued.id, in: db) }
+                    return (nil, enqueued)
                 }
-                let enqueued = try jobs.enqueue(job, in: db).job
-                step(.logUsage)
-                if let ticket = charge?.ticket { try meter.logUsage(ticket, worker: queue, jobID: enqueued.id, in: db) }
-                return (nil, enqueued)
             }
             guard let enqueued else { return .notCharged(reservation!) }
             if let reservation { _ = try charge?.settle(reservation) }

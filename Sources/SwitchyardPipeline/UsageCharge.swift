@@ -54,6 +54,11 @@ public final class UsageCharge: Sendable {
         return ticket
     }
 
+    /// The usage to count, for a batched reservation (``UsageMeter/reserve(_:in:forward:)``).
+    var usage: UsageMeter.Usage {
+        UsageMeter.Usage(subject: subject, units: units, limit: plan.limit, requestID: requestID, route: route)
+    }
+
     /// Counts the request inside `db`'s transaction (which may run more than once) and, if
     /// granted, forwards it with `forward`, which returns the worker and job the ledger row
     /// names, and the response when it is known there (kept under the idempotency key in the

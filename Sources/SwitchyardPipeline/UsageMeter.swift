@@ -65,6 +65,24 @@ public final class UsageMeter: Sendable {
         }
     }
 
+    /// One request's usage, for the batched ``reserve(_:in:forward:)``: who, how many units
+    /// against which limit, and the request and route its ledger row names.
+    public struct Usage: Sendable, Hashable {
+        public var subject: String
+        public var units: Int
+        public var limit: UsageLimit
+        public var requestID: String
+        public var route: String
+
+        public init(subject: String, units: Int, limit: UsageLimit, requestID: String, route: String) {
+            self.subject = subject
+            self.units = units
+            self.limit = limit
+            self.requestID = requestID
+            self.route = route
+        }
+    }
+
     public let writer: GroupCommit
     private let now: @Sendable () -> Date
 
@@ -84,6 +102,10 @@ public final class UsageMeter: Sendable {
             ON CONFLICT (subject, period_start) DO UPDATE SET used = used + excluded.used
             WHERE used + excluded.used <= ?
             """
+        static let insertLedgerMany = MultiRowInsert(
+            "INSERT INTO switchyard_usage_ledger (id, subject, period_start, units, request_id, route, worker, job_id, created_at)",
+            row: "(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        static let maxLedgerID = "SELECT COALESCE(MAX(id), 0) FROM switchyard_usage_ledger"
         static let used = "SELECT used FROM switchyard_usage_counters WHERE subject = ? AND period_start = ?"
         static let insertLedger = """
             INSERT INTO switchyard_usage_ledger (subject, period_start, units, request_id, route, worker, job_id, created_at)
@@ -118,6 +140,8 @@ public final class UsageMeter: Sendable {
         AuditedQuery(name: "usage.count", sql: SQL.count, arguments: ["s", "0", "1", "10"]),
         AuditedQuery(name: "usage.used", sql: SQL.used, arguments: ["s", "0"]),
         AuditedQuery(name: "usage.insert_ledger", sql: SQL.insertLedger, arguments: ["s", "0", "1", "r", "/", "w", "1", "0"]),
+        AuditedQuery(name: "usage.insert_ledger_many", sql: SQL.insertLedgerMany.sql(rows: 4), arguments: Array(repeating: "0", count: 4 * 9)),
+        AuditedQuery(name: "usage.max_ledger_id", sql: SQL.maxLedgerID),
         AuditedQuery(name: "usage.insert_key", sql: SQL.insertKey, arguments: ["s", "k", "/", "h", "in_progress", "0", "t", "b", "0"]),
         AuditedQuery(name: "usage.refund", sql: SQL.refund, arguments: ["1", "s", "0"]),
         AuditedQuery(name: "usage.delete_ledger", sql: SQL.deleteLedger, arguments: ["1"]),
@@ -178,10 +202,8 @@ public final class UsageMeter: Sendable {
                     StoredResponse(status: row[1], contentType: row[2], body: (row[3] as Data?).map { Array($0) } ?? []))
             }
         }
-        try db.cachedStatement(sql: SQL.count).execute(arguments: [subject, period, units, limit.units])
-        guard db.changesCount == 1, units <= limit.units else {
-            let used = try Int.fetchOne(db.cachedStatement(sql: SQL.used), arguments: [subject, period]) ?? 0
-            return .overLimit(used: used, resetAt: limit.period.reset(after: t))
+        guard try count(units, subject: subject, period: period, limit: limit, in: db) else {
+            return try overLimit(subject: subject, period: period, limit: limit, at: t, in: db)
         }
         let forwarded = try forward(db)
         try db.cachedStatement(sql: SQL.insertLedger).execute(
@@ -200,6 +222,85 @@ public final class UsageMeter: Sendable {
             UsageTicket(
                 ledgerID: ledgerID, subject: subject, periodStart: period, units: units, idempotencyKey: idempotencyKey,
                 responseStored: idempotencyKey != nil && forwarded.response != nil))
+    }
+
+    /// Counts many requests, none with an idempotency key, inside `db`'s transaction, as
+    /// single reservations made one after another would: one conditional count per caller
+    /// and period when all of that caller's requests fit under the limit, else one per request,
+    /// in order. `forward` gets the indices of the granted requests and returns how each was
+    /// forwarded; their ledger rows are then written with one multi-row insert. Returns one
+    /// reservation per request, in order.
+    public func reserve(_ usages: [Usage], in db: Database, forward: (_ granted: [Int]) throws -> [Forwarding]) throws
+        -> [Reservation]
+    {
+        let t = now()
+        let periods = usages.map { $0.limit.period.start(of: t) }
+        // The requests counted against each counter row, in order of arrival.
+        struct Counter: Hashable {
+            var subject: String
+            var period: Int64
+            var limit: UsageLimit
+        }
+        var counters: [Counter: [Int]] = [:]
+        var order: [Counter] = []
+        for (index, usage) in usages.enumerated() {
+            let counter = Counter(subject: usage.subject, period: periods[index], limit: usage.limit)
+            if counters[counter] == nil { order.append(counter) }
+            counters[counter, default: []].append(index)
+        }
+        var reservations: [Reservation?] = Array(repeating: nil, count: usages.count)
+        var granted: [Int] = []
+        for counter in order {
+            let indices = counters[counter]!
+            let total = indices.reduce(0) { $0 + usages[$1].units }
+            if try count(total, subject: counter.subject, period: counter.period, limit: counter.limit, in: db) {
+                granted += indices
+                continue
+            }
+            for index in indices {
+                if try count(usages[index].units, subject: counter.subject, period: counter.period, limit: counter.limit, in: db) {
+                    granted.append(index)
+                } else {
+                    reservations[index] = try overLimit(
+                        subject: counter.subject, period: counter.period, limit: counter.limit, at: t, in: db)
+                }
+            }
+        }
+        granted.sort()
+        let forwarded = try forward(granted)
+        precondition(forwarded.count == granted.count, "Switchyard: forward returns one Forwarding per granted request")
+        // Ids given, as SQLite would give them (one past the largest), so no row is read back.
+        let firstID = try Int64.fetchOne(db.cachedStatement(sql: SQL.maxLedgerID))! + 1
+        try SQL.insertLedgerMany.execute(count: granted.count, in: db) { row, values in
+            let index = granted[row]
+            let usage = usages[index]
+            values += [
+                firstID + Int64(row), usage.subject, periods[index], usage.units, usage.requestID, usage.route, forwarded[row].worker,
+                forwarded[row].jobID, t.timeIntervalSince1970,
+            ]
+        }
+        for (row, index) in granted.enumerated() {
+            let usage = usages[index]
+            reservations[index] = .granted(
+                UsageTicket(
+                    ledgerID: firstID + Int64(row), subject: usage.subject, periodStart: periods[index], units: usage.units,
+                    idempotencyKey: nil))
+        }
+        return reservations.map { $0! }
+    }
+
+    /// Adds `units` to the caller's counter for `period` if that keeps it within `limit`: one
+    /// conditional upsert. Returns whether it did.
+    private func count(_ units: Int, subject: String, period: Int64, limit: UsageLimit, in db: Database) throws -> Bool {
+        // A first request of the period is an insert, which the upsert's condition does not cover.
+        guard units <= limit.units else { return false }
+        try db.cachedStatement(sql: SQL.count).execute(arguments: [subject, period, units, limit.units])
+        return db.changesCount == 1
+    }
+
+    private func overLimit(subject: String, period: Int64, limit: UsageLimit, at t: Date, in db: Database) throws -> Reservation {
+        let used = try Int.fetchOne(db.cachedStatement(sql: SQL.used), arguments: [subject, period]) ?? 0
+        return .overLimit(used: used, resetAt: limit.period.reset(after: t))
     }
 
     /// Undoes a reservation: the counter goes back down, the ledger row and the idempotency

@@ -14,13 +14,14 @@ import Synchronization
 /// task waits on the writer but the callers themselves, each resumed once its group has
 /// committed.
 public final class GroupCommit: Sendable {
-    private struct Item {
-        /// Runs the caller's closure and records its outcome; isolated in a savepoint (never
-        /// throwing) when `isolated`, else rethrowing its error so the transaction aborts.
+    /// One write of a group: a caller's closure, or a batch of writes (``WriteBatch``).
+    struct Item: Sendable {
+        /// Runs the write and records its outcome; isolated in a savepoint (never throwing)
+        /// when `isolated`, else rethrowing its error so the transaction aborts.
         let run: @Sendable (Database, _ isolated: Bool) throws -> Void
-        /// Records that the group's commit failed.
-        let fail: @Sendable (any Error) -> Void
-        let continuation: CheckedContinuation<Void, Never>
+        /// Called once the group has committed (`nil`: the recorded outcome stands) or failed
+        /// to (the error, for every write of the group).
+        let completed: @Sendable ((any Error)?) -> Void
     }
 
     private struct State {
@@ -30,7 +31,8 @@ public final class GroupCommit: Sendable {
     }
 
     public let database: SQLiteDatabase
-    /// The most writes one transaction holds. Default 512.
+    /// The most writes one transaction holds (a ``WriteBatch``'s batch counts as one, and
+    /// holds at most as many). Default 512.
     public let maximumGroupSize: Int
     private let state = Mutex(State())
 
@@ -62,17 +64,25 @@ public final class GroupCommit: Sendable {
                 outcome.withLock { $0 = .failure(error) }
             }
         }
-        let fail: @Sendable (any Error) -> Void = { error in outcome.withLock { $0 = .failure(error) } }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let start = state.withLock { state -> Bool in
-                state.waiting.append(Item(run: run, fail: fail, continuation: continuation))
-                guard !state.draining else { return false }
-                state.draining = true
-                return true
-            }
-            if start { database.pool.asyncWriteWithoutTransaction { db in self.drain(db) } }
+            submit(
+                Item(run: run) { error in
+                    if let error { outcome.withLock { $0 = .failure(error) } }
+                    continuation.resume()
+                })
         }
         return try outcome.withLock { $0! }.get()
+    }
+
+    /// Queues `item` for the next group, and starts writing groups if none is being written.
+    func submit(_ item: Item) {
+        let start = state.withLock { state -> Bool in
+            state.waiting.append(item)
+            guard !state.draining else { return false }
+            state.draining = true
+            return true
+        }
+        if start { database.pool.asyncWriteWithoutTransaction { db in self.drain(db) } }
     }
 
     /// On the writer queue: writes one group, then, if writes are waiting, queues the next
@@ -83,6 +93,7 @@ public final class GroupCommit: Sendable {
             state.waiting.removeFirst(group.count)
             return group
         }
+        var commitError: (any Error)?
         do {
             // Optimistically, without savepoints (two statements per write saved).
             try db.inTransaction(.immediate) {
@@ -98,7 +109,7 @@ public final class GroupCommit: Sendable {
                 }
             } catch {
                 // The commit failed: no write of the group is durable.
-                for item in group { item.fail(error) }
+                commitError = error
             }
         }
         let more = state.withLock { state -> Bool in
@@ -106,6 +117,6 @@ public final class GroupCommit: Sendable {
             return state.draining
         }
         if more { database.pool.asyncWriteWithoutTransaction { db in self.drain(db) } }
-        for item in group { item.continuation.resume() }
+        for item in group { item.completed(commitError) }
     }
 }

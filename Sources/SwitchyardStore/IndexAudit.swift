@@ -42,9 +42,10 @@ extension SQLiteDatabase {
         }
     }
 
-    /// `SCAN t` is a full scan; `SCAN t USING INDEX i` / `USING COVERING INDEX` walks an index.
+    /// `SCAN t` is a full scan; `SCAN t USING INDEX i` / `USING COVERING INDEX` walks an index,
+    /// and `SCAN 4 CONSTANT ROWS` reads a multi-row `VALUES` list.
     static func isUnindexedScan(_ detail: String) -> Bool {
         detail.hasPrefix("SCAN ") && !detail.contains("USING INDEX") && !detail.contains("USING COVERING INDEX")
-            && !detail.contains("USING INTEGER PRIMARY KEY") && !detail.hasPrefix("SCAN CONSTANT ROW")
+            && !detail.contains("USING INTEGER PRIMARY KEY") && !detail.contains("CONSTANT ROW")
     }
 }

@@ -234,6 +234,30 @@ import Testing
     }
 }
 
+extension JobStoreTests {
+    @Test func manyJobsAreEnqueuedTogetherAndReadBackAsReturned() async throws {
+        let store = try store()
+        let live = try await store.enqueue(try email("live@example.com", key: "k")).job
+        time.advance(1)
+        // 70 plain jobs (statements of 64, 4, 1 and 1 rows) and, among them, a unique key
+        // whose job is live: that one is not inserted again.
+        var batch = try (0..<70).map { try email("\($0)@example.com") }
+        batch.insert(try email("again@example.com", key: "k"), at: 30)
+        let jobs = batch
+        let results = try await store.database.pool.write { db in try store.enqueue(jobs, in: db) }
+        #expect(results.count == 71)
+        #expect(!results[30].inserted && results[30].job == live)
+        let inserted = results.enumerated().filter { $0.offset != 30 }.map(\.element)
+        #expect(inserted.allSatisfy { $0.inserted })
+        #expect(inserted.map(\.job.id) == Array(live.id + 1...live.id + 70))
+        for result in inserted {
+            let stored = try await store.job(id: result.job.id)
+            #expect(stored == result.job)
+        }
+        #expect(try await store.counts() == [JobCount(queue: "email", status: .pending, count: 71)])
+    }
+}
+
 @Suite struct JobStateMachineTests {
     @Test func onlyTheSeedsTransitionsAreAllowed() {
         #expect(JobStateMachine.isAllowed(from: .pending, to: .processing))

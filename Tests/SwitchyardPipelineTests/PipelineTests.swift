@@ -7,7 +7,7 @@ import NIOCore
 import Prometheus
 import SwitchyardJobs
 import SwitchyardPipeline
-import SwitchyardStore
+@testable import SwitchyardStore
 import SwitchyardTesting
 import Synchronization
 import Testing
@@ -341,6 +341,92 @@ import Testing
         }
         #expect(results == [true: 150, false: 50])
         #expect(try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") } == 150)
+    }
+
+    /// A batch whose writes insert rows with one multi-row statement, recording the size of
+    /// each call; the writer is held until `count` writes are gathering.
+    private func gatheredBatch(_ values: [Int]) async throws -> (results: [Result<Int, any Error>], calls: [Int], rows: Int) {
+        let database = try temporaryDatabase()
+        try await database.pool.write { db in try db.execute(sql: "CREATE TABLE t (n INTEGER UNIQUE)") }
+        let calls = Mutex<[Int]>([])
+        let insert = MultiRowInsert("INSERT INTO t (n)", row: "(?)")
+        let batch = WriteBatch<Int, Int>(writer: GroupCommit(database: database)) { writes, db in
+            calls.withLock { $0.append(writes.count) }
+            try insert.execute(count: writes.count, in: db) { row, values in values.append(writes[row]) }
+            return writes.map { $0 * 10 }
+        }
+        let release = DispatchSemaphore(value: 0)
+        database.pool.asyncWriteWithoutTransaction { _ in release.wait() }  // holds the writer queue
+        let results = try await withThrowingTaskGroup(of: (Int, Result<Int, any Error>).self) { group in
+            for (index, value) in values.enumerated() {
+                group.addTask {
+                    do { return (index, .success(try await batch.write(value))) } catch { return (index, .failure(error)) }
+                }
+            }
+            #expect(await eventually { batch.gathering == values.count })
+            release.signal()
+            var results = [Result<Int, any Error>?](repeating: nil, count: values.count)
+            for try await (index, result) in group { results[index] = result }
+            return results.map { $0! }
+        }
+        let rows = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t")! }
+        return (results, calls.withLock { $0 }, rows)
+    }
+
+    @Test func aWriteBatchHandsTheWritesOfAGroupToOneCall() async throws {
+        let (results, calls, rows) = try await gatheredBatch(Array(0..<70))
+        #expect(calls == [70])  // one call: statements of 64, 4, 1 and 1 rows
+        #expect(results.map { try? $0.get() } == (0..<70).map { $0 * 10 })
+        #expect(rows == 70)
+    }
+
+    @Test func aFailingWriteOfABatchFailsAloneAndTheOthersCommit() async throws {
+        // 7 twice: the multi-row insert breaks the unique constraint, so the writes are made
+        // again one by one, and only the second 7 fails.
+        let (results, calls, rows) = try await gatheredBatch(Array(0..<20) + [7])
+        #expect(calls == [21] + Array(repeating: 1, count: 21))
+        #expect(results.prefix(20).map { try? $0.get() } == (0..<20).map { $0 * 10 })
+        #expect(throws: DatabaseError.self) { try results[20].get() }
+        #expect(rows == 20)
+    }
+
+    @Test func aBatchOfReservationsCountsAsReservationsOneAfterAnotherWould() async throws {
+        let pipeline = try TestPipeline()
+        let limit = UsageLimit(units: 3)
+        func usage(_ subject: String, units: Int = 1) -> UsageMeter.Usage {
+            UsageMeter.Usage(subject: subject, units: units, limit: limit, requestID: "r-\(subject)", route: "/api/echo")
+        }
+        // ada asks for 4 in all, one more than her limit; bob for 1; eve for more than any
+        // limit allows in one request.
+        let usages = [usage("ada"), usage("ada"), usage("bob"), usage("ada"), usage("eve", units: 5), usage("ada")]
+        let (reservations, forwarded) = try await pipeline.meter.writer.write { db in
+            var forwarded: [Int] = []
+            let reservations = try pipeline.meter.reserve(usages, in: db) { granted in
+                forwarded = granted
+                return granted.map { UsageMeter.Forwarding(worker: "echo", jobID: Int64(100 + $0)) }
+            }
+            return (reservations, forwarded)
+        }
+        #expect(forwarded == [0, 1, 2, 3])
+        let tickets = reservations.compactMap { reservation -> UsageTicket? in
+            guard case .granted(let ticket) = reservation else { return nil }
+            return ticket
+        }
+        #expect(tickets.map(\.subject) == ["ada", "ada", "bob", "ada"])
+        #expect(Set(tickets.map(\.ledgerID)).count == 4)
+        guard case .overLimit(used: 3, _) = reservations[5], case .overLimit(used: 0, _) = reservations[4] else {
+            Issue.record("expected ada's fourth and eve's request over the limit: \(reservations)")
+            return
+        }
+        for (subject, units) in [("ada", 3), ("bob", 1), ("eve", 0)] {
+            let counted = try await pipeline.meter.usage(subject: subject, period: .day, at: pipeline.time.now)
+            #expect(counted.counter == units && counted.ledgerUnits == units && counted.ledgerRows == units)
+        }
+        // Each ledger row names its request's job.
+        let jobIDs = try await pipeline.database.pool.read { db in
+            try Int64.fetchAll(db, sql: "SELECT job_id FROM switchyard_usage_ledger WHERE id IN (\(tickets.map { "\($0.ledgerID)" }.joined(separator: ",")) ) ORDER BY id")
+        }
+        #expect(jobIDs == [100, 101, 102, 103])
     }
 
     @Test func expiredIdempotencyKeysArePrunedOnSchedule() async throws {

@@ -11,7 +11,9 @@ import SwitchyardStore
 //   row     — one small row (two columns, no index);
 //   enqueue — one job (SQLiteJobStore.enqueue(_:in:));
 //   api     — the summaries API's write: the conditional usage count, the job, and the ledger
-//             row naming it, in one transaction (ThinProxy.enqueue charged by proxy).
+//             row naming it, in one transaction (an enqueue with an idempotency key);
+//   batch   — the same write as ThinProxy.enqueue makes it without an idempotency key: each
+//             group's writes together (WriteBatch), one count per caller, multi-row inserts.
 //   write-costs [WRITES] [CONCURRENCY]      (default 200000, 64)
 let writes = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 200_000
 let concurrency = CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 64
@@ -26,6 +28,17 @@ let jobs = try SQLiteJobStore(database: database, writer: writer)
 let meter = try UsageMeter(database: database, writer: writer)
 let limit = UsageLimit(units: 1_000_000_000, period: .day)
 let payload = #"{"text":"Swift on the server has grown up. Durable jobs keep work safe. Cats sleep."}"#
+
+let usage = UsageMeter.Usage(
+    subject: "bench", units: 1, limit: limit, requestID: "0123456789abcdef0123456789abcdef", route: "/api/summaries")
+let batch = WriteBatch<NewJob, Int64>(writer: writer) { newJobs, db in
+    var ids: [Int64] = []
+    _ = try meter.reserve(Array(repeating: usage, count: newJobs.count), in: db) { granted in
+        ids = try jobs.enqueue(granted.map { newJobs[$0] }, in: db).map(\.job.id)
+        return ids.map { UsageMeter.Forwarding(worker: "summarize", jobID: $0) }
+    }
+    return ids
+}
 
 func cpuSeconds() -> Double {
     var usage = rusage()
@@ -43,6 +56,8 @@ func write(_ kind: String, _ n: Int) async throws {
         }
     case "enqueue":
         _ = try await writer.write { db in try jobs.enqueue(NewJob(queue: "summarize", payloadJSON: payload, maxAttempts: 5), in: db) }
+    case "batch":
+        _ = try await batch.write(NewJob(queue: "summarize", payloadJSON: payload, maxAttempts: 5))
     default:
         _ = try await writer.write { db in
             try meter.reserve(
@@ -70,7 +85,7 @@ func measure(_ kind: String, count: Int) async throws -> (rate: Double, cpu: Dou
 }
 
 print("\(writes) writes from \(concurrency) tasks, \(ProcessInfo.processInfo.activeProcessorCount) cores")
-for kind in ["empty", "row", "enqueue", "api"] {
+for kind in ["empty", "row", "enqueue", "api", "batch"] {
     _ = try await measure(kind, count: writes / 10)  // warm-up
     let (rate, cpu) = try await measure(kind, count: writes)
     print(String(format: "%-8@ %9.0f writes/s   %6.1f µs CPU per write", kind as NSString, rate, cpu))
