@@ -17,8 +17,16 @@ import SwitchyardStore
 //   api     — the full API path: the same layers, the thin proxy enqueueing a durable job in
 //             one transaction with the usage count and its ledger row (SQLite, synchronous=FULL).
 //   pipeline-layers [REQUESTS] [CONCURRENCY]     (default 200000, 64; METRICS=1 adds route metrics)
+//
+// `pipeline-layers serve PORT` serves the same router over HTTP (with route metrics, as the
+// summaries example has them) for scripts/bench/http.sh, and prints a session token first:
+//   POST /api/summaries    the full API path, as above;
+//   POST /api/echo         the layers alone, no durable write;
+//   POST /api/empty-write  the layers and a group-committed write that runs no SQL: the
+//                          ceiling of any path that makes one durable write per request.
 struct Text: Decodable, Encodable, Sendable { var text: String }
 
+let serve = CommandLine.arguments.dropFirst().first == "serve"
 let requests = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 200_000
 let concurrency = CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 64
 let body = #"{"text":"Swift on the server has grown up. Durable jobs keep work safe. Cats sleep."}"#
@@ -46,13 +54,26 @@ let plans = ["free": Plan(name: "free", features: ["summaries"], limit: UsageLim
 let bare = Router()
 bare.post("echo", use: echoHandler)
 let pipeline = Router(context: PipelineContext.self)
-pipeline.addRootMiddleware(sessions: signer, metrics: ProcessInfo.processInfo.environment["METRICS"] == "1" ? PrometheusCollectorRegistry() : nil)
+pipeline.addRootMiddleware(
+    sessions: signer, metrics: serve || ProcessInfo.processInfo.environment["METRICS"] == "1" ? PrometheusCollectorRegistry() : nil)
 let api = pipeline.apiGroup(
     subscriptions: subscriptions, plans: plans, meter: meter, cost: { $0.uri.path == "/api/summaries" ? 1 : 0 }, charging: .byProxy
 )
 .add(middleware: FeatureAccessMiddleware("summaries", plans: plans))
 api.post("summaries", use: ThinProxy<Text>.enqueue(to: "summarize", jobs: jobs, meter: meter, statusPath: "/api/summaries").handle)
 api.post("echo", use: echoHandler)
+api.post("empty-write") { request, context in
+    _ = try await writer.write { _ in 0 }
+    return try await echoHandler(request, context)
+}
+
+if serve {
+    let port = CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 8083
+    FileHandle.standardOutput.write(Data((token + "\n").utf8))  // unbuffered: the script reads it at once
+    let app = Application(router: pipeline, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+    try await app.runService()
+    exit(0)
+}
 
 let channel = NIOAsyncTestingChannel()
 let logger = Logger(label: "bench")
