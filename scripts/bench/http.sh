@@ -65,9 +65,10 @@ echo "hello-post = POST /echo (bare Hummingbird decoding the same JSON body), ap
 echo "layers-no-write / layers-empty-write = the same layers with no durable write / a write of no SQL"
 run hello "http://127.0.0.1:8081/hello"
 run hello-post "http://127.0.0.1:8081/echo" -s "$root/scripts/bench/http/post-summary.lua"
-run api "http://127.0.0.1:8082/api/summaries" -s "$root/scripts/bench/http/post-summary.lua"
+# Before the API: its in-process workers then burn the API run's backlog, taking CPU.
 TOKEN="$LAYERS_TOKEN" run layers-no-write "http://127.0.0.1:8083/api/echo" -s "$root/scripts/bench/http/post-summary.lua"
 TOKEN="$LAYERS_TOKEN" run layers-empty-write "http://127.0.0.1:8083/api/empty-write" -s "$root/scripts/bench/http/post-summary.lua"
+run api "http://127.0.0.1:8082/api/summaries" -s "$root/scripts/bench/http/post-summary.lua"
 python3 - "$work" <<'PY'
 import sys, pathlib
 w = pathlib.Path(sys.argv[1])
