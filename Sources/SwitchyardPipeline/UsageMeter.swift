@@ -227,9 +227,9 @@ public final class UsageMeter: Sendable {
     /// Counts many requests, none with an idempotency key, inside `db`'s transaction, as
     /// single reservations made one after another would: one conditional count per caller
     /// and period when all of that caller's requests fit under the limit, else one per request,
-    /// in order. `forward` gets the indices of the granted requests and returns how each was
-    /// forwarded; their ledger rows are then written with one multi-row insert. Returns one
-    /// reservation per request, in order.
+    /// in order. `forward` gets the indices of the granted requests (called only if there are
+    /// any) and returns how each was forwarded; their ledger rows are then written with one
+    /// multi-row insert. Returns one reservation per request, in order.
     public func reserve(_ usages: [Usage], in db: Database, forward: (_ granted: [Int]) throws -> [Forwarding]) throws
         -> [Reservation]
     {
@@ -266,6 +266,7 @@ public final class UsageMeter: Sendable {
                 }
             }
         }
+        guard !granted.isEmpty else { return reservations.map { $0! } }
         granted.sort()
         let forwarded = try forward(granted)
         precondition(forwarded.count == granted.count, "Switchyard: forward returns one Forwarding per granted request")
