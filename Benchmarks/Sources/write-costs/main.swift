@@ -14,7 +14,7 @@ import SwitchyardStore
 //             row naming it, in one transaction (an enqueue with an idempotency key);
 //   batch   — the same write as ThinProxy.enqueue makes it without an idempotency key: each
 //             group's writes together (WriteBatch), one count per caller, multi-row inserts.
-//   write-costs [WRITES] [CONCURRENCY]      (default 200000, 64)
+//   write-costs [WRITES] [CONCURRENCY]      (default 200000, 64; KINDS=api,batch runs only those)
 let writes = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 200_000
 let concurrency = CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 64
 
@@ -85,7 +85,8 @@ func measure(_ kind: String, count: Int) async throws -> (rate: Double, cpu: Dou
 }
 
 print("\(writes) writes from \(concurrency) tasks, \(ProcessInfo.processInfo.activeProcessorCount) cores")
-for kind in ["empty", "row", "enqueue", "api", "batch"] {
+let kinds = ProcessInfo.processInfo.environment["KINDS"].map { $0.split(separator: ",").map(String.init) }
+for kind in kinds ?? ["empty", "row", "enqueue", "api", "batch"] {
     _ = try await measure(kind, count: writes / 10)  // warm-up
     let (rate, cpu) = try await measure(kind, count: writes)
     print(String(format: "%-8@ %9.0f writes/s   %6.1f µs CPU per write", kind as NSString, rate, cpu))
