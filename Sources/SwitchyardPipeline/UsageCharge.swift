@@ -54,7 +54,7 @@ public final class UsageCharge: Sendable {
         return ticket
     }
 
-    /// The usage to count, for a batched reservation (``UsageMeter/reserve(_:in:forward:)``).
+    /// The usage to count.
     var usage: UsageMeter.Usage {
         UsageMeter.Usage(subject: subject, units: units, limit: plan.limit, requestID: requestID, route: route)
     }
@@ -66,9 +66,7 @@ public final class UsageCharge: Sendable {
     public func reserve(in db: Database, forward: (Database) throws -> UsageMeter.Forwarding) throws
         -> UsageMeter.Reservation
     {
-        try meter.reserve(
-            subject: subject, units: units, limit: plan.limit, requestID: requestID, route: route, idempotencyKey: idempotencyKey,
-            requestHash: requestHash, in: db, forward: forward)
+        try meter.reserve(usage, idempotencyKey: idempotencyKey, requestHash: requestHash, in: db, forward: forward)
     }
 
     /// Counts the request in a durable write of its own and settles it; once charged, does
@@ -77,10 +75,7 @@ public final class UsageCharge: Sendable {
     /// - Throws: ``APIError`` when the request is refused.
     public func charge() async throws -> Response? {
         guard state == .pending else { return nil }
-        return try settle(
-            try await meter.reserve(
-                subject: subject, units: units, limit: plan.limit, requestID: requestID, route: route,
-                idempotencyKey: idempotencyKey, requestHash: requestHash))
+        return try settle(try await meter.reserve(usage, idempotencyKey: idempotencyKey, requestHash: requestHash))
     }
 
     /// Records a committed reservation.

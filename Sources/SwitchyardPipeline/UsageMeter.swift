@@ -35,7 +35,7 @@ public struct StoredResponse: Sendable, Hashable {
 ///
 /// Writes go through a ``GroupCommit``: concurrent requests share one durable commit.
 public final class UsageMeter: Sendable {
-    /// The outcome of ``reserve(subject:units:limit:requestID:route:idempotencyKey:)``.
+    /// The outcome of ``reserve(_:idempotencyKey:requestHash:)``.
     public enum Reservation: Sendable, Hashable {
         /// Counted; settle it with ``refund(_:)`` if the request fails.
         case granted(UsageTicket)
@@ -65,8 +65,8 @@ public final class UsageMeter: Sendable {
         }
     }
 
-    /// One request's usage, for the batched ``reserve(_:in:forward:)``: who, how many units
-    /// against which limit, and the request and route its ledger row names.
+    /// One request's usage: who, how many units against which limit, and the request and
+    /// route its ledger row names.
     public struct Usage: Sendable, Hashable {
         public var subject: String
         public var units: Int
@@ -153,20 +153,15 @@ public final class UsageMeter: Sendable {
         AuditedQuery(name: "usage.prune_keys", sql: SQL.pruneKeys, arguments: ["0"]),
     ]
 
-    /// Counts `units` against `limit` for `subject` in the current period, with a ledger row —
-    /// or replays the response stored under `idempotencyKey`, or refuses — in a durable write
-    /// of its own.
+    /// Counts `usage` (its units against its limit, for its caller, in the current period),
+    /// with a ledger row — or replays the response stored under `idempotencyKey`, or refuses —
+    /// in a durable write of its own.
     /// - Parameter requestHash: a digest of the request body, stored with `idempotencyKey`: a
     ///   retry whose body differs is refused (``Reservation/keyReusedWithAnotherBody``).
-    public func reserve(
-        subject: String, units: Int, limit: UsageLimit, requestID: String, route: String, idempotencyKey: String?,
-        requestHash: [UInt8]? = nil
-    ) async throws -> Reservation {
+    public func reserve(_ usage: Usage, idempotencyKey: String?, requestHash: [UInt8]? = nil) async throws -> Reservation {
         let t = now()
         return try await writer.write { db in
-            try self.reserve(
-                subject: subject, units: units, limit: limit, requestID: requestID, route: route, idempotencyKey: idempotencyKey,
-                requestHash: requestHash, at: t, in: db)
+            try self.reserve(usage, idempotencyKey: idempotencyKey, requestHash: requestHash, at: t, in: db)
         }
     }
 
@@ -176,18 +171,17 @@ public final class UsageMeter: Sendable {
     /// `idempotencyKey`. The count, the forwarding, the ledger row and the kept response commit
     /// (or roll back) together.
     public func reserve(
-        subject: String, units: Int, limit: UsageLimit, requestID: String, route: String, idempotencyKey: String?,
-        requestHash: [UInt8]? = nil, in db: Database, forward: (Database) throws -> Forwarding
+        _ usage: Usage, idempotencyKey: String?, requestHash: [UInt8]? = nil, in db: Database,
+        forward: (Database) throws -> Forwarding
     ) throws -> Reservation {
-        try reserve(
-            subject: subject, units: units, limit: limit, requestID: requestID, route: route, idempotencyKey: idempotencyKey,
-            requestHash: requestHash, at: now(), in: db, forward: forward)
+        try reserve(usage, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now(), in: db, forward: forward)
     }
 
     private func reserve(
-        subject: String, units: Int, limit: UsageLimit, requestID: String, route: String, idempotencyKey: String?,
-        requestHash: [UInt8]?, at t: Date, in db: Database, forward: (Database) throws -> Forwarding = { _ in Forwarding() }
+        _ usage: Usage, idempotencyKey: String?, requestHash: [UInt8]?, at t: Date, in db: Database,
+        forward: (Database) throws -> Forwarding = { _ in Forwarding() }
     ) throws -> Reservation {
+        let (subject, units, limit, route) = (usage.subject, usage.units, usage.limit, usage.route)
         let period = limit.period.start(of: t)
         if let key = idempotencyKey {
             if let row = try Row.fetchOne(db.cachedStatement(sql: SQL.findKey), arguments: [subject, key]) {
@@ -207,7 +201,7 @@ public final class UsageMeter: Sendable {
         }
         let forwarded = try forward(db)
         try db.cachedStatement(sql: SQL.insertLedger).execute(
-            arguments: [subject, period, units, requestID, route, forwarded.worker, forwarded.jobID, t.timeIntervalSince1970])
+            arguments: [subject, period, units, usage.requestID, route, forwarded.worker, forwarded.jobID, t.timeIntervalSince1970])
         let ledgerID = db.lastInsertedRowID
         if let key = idempotencyKey {
             let response = forwarded.response

@@ -53,16 +53,8 @@ public final class GroupCommit: Sendable {
                 outcome.withLock { $0 = .success(value) }
                 return
             }
-            do {
-                var value: T?
-                try db.inSavepoint {
-                    value = try body(db)
-                    return .commit
-                }
-                outcome.withLock { $0 = .success(value!) }
-            } catch {
-                outcome.withLock { $0 = .failure(error) }
-            }
+            let result = Result { try db.savepoint { try body(db) } }
+            outcome.withLock { $0 = result }
         }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             submit(
@@ -118,5 +110,18 @@ public final class GroupCommit: Sendable {
         }
         if more { database.pool.asyncWriteWithoutTransaction { db in self.drain(db) } }
         for item in group { item.completed(commitError) }
+    }
+}
+
+extension Database {
+    /// `body`'s result, with its writes in a savepoint of their own: rolled back alone if it
+    /// throws.
+    func savepoint<T>(_ body: () throws -> T) throws -> T {
+        var value: T?
+        try inSavepoint {
+            value = try body()
+            return .commit
+        }
+        return value!
     }
 }

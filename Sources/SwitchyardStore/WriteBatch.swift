@@ -64,27 +64,11 @@ public final class WriteBatch<Write: Sendable, Output: Sendable>: Sendable {
         }
         // The group is written again because a write of it threw: this batch whole, in a
         // savepoint, unless it is the one that threw; then each write in a savepoint of its own.
-        if !batch.threw {
-            var outputs: [Output] = []
-            do {
-                try db.inSavepoint {
-                    outputs = try self.outputs(of: writes, in: db)
-                    return .commit
-                }
-                batch.outcomes = outputs.map { .success($0) }
-                return
-            } catch {}
+        if !batch.threw, let outputs = try? db.savepoint({ try self.outputs(of: writes, in: db) }) {
+            batch.outcomes = outputs.map { .success($0) }
+            return
         }
-        batch.outcomes = writes.map { write in
-            Result {
-                var output: Output?
-                try db.inSavepoint {
-                    output = try self.outputs(of: [write], in: db)[0]
-                    return .commit
-                }
-                return output!
-            }
-        }
+        batch.outcomes = writes.map { write in Result { try db.savepoint { try self.outputs(of: [write], in: db)[0] } } }
     }
 
     private func outputs(of writes: [Write], in db: Database) throws -> [Output] {

@@ -434,7 +434,8 @@ import Testing
         let meter = pipeline.meter
         func reserve() async throws -> UsageMeter.Reservation {
             try await meter.reserve(
-                subject: "ada", units: 1, limit: UsageLimit(units: 10), requestID: "r", route: "/x", idempotencyKey: "k")
+                UsageMeter.Usage(subject: "ada", units: 1, limit: UsageLimit(units: 10), requestID: "r", route: "/x"),
+                idempotencyKey: "k")
         }
         guard case .granted(let ticket) = try await reserve() else { Issue.record("not granted"); return }
         let stored = StoredResponse(status: 201, contentType: nil, body: Array("done".utf8))

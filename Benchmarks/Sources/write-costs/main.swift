@@ -60,10 +60,7 @@ func write(_ kind: String, _ n: Int) async throws {
         _ = try await batch.write(NewJob(queue: "summarize", payloadJSON: payload, maxAttempts: 5))
     default:
         _ = try await writer.write { db in
-            try meter.reserve(
-                subject: "bench", units: 1, limit: limit, requestID: "0123456789abcdef0123456789abcdef", route: "/api/summaries",
-                idempotencyKey: nil, in: db
-            ) { db in
+            try meter.reserve(usage, idempotencyKey: nil, in: db) { db in
                 let job = try jobs.enqueue(NewJob(queue: "summarize", payloadJSON: payload, maxAttempts: 5), in: db).job
                 return UsageMeter.Forwarding(worker: "summarize", jobID: job.id)
             }
