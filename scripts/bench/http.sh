@@ -84,9 +84,9 @@ run hello-post "http://127.0.0.1:8081/echo" -s "$root/scripts/bench/http/post-su
 TOKEN="$LAYERS_TOKEN" run layers-no-write "http://127.0.0.1:8083/api/echo" -s "$root/scripts/bench/http/post-summary.lua"
 TOKEN="$LAYERS_TOKEN" run layers-empty-write "http://127.0.0.1:8083/api/empty-write" -s "$root/scripts/bench/http/post-summary.lua"
 run api "http://127.0.0.1:8082/api/summaries" -s "$root/scripts/bench/http/post-summary.lua"
-python3 - "$work" "$(nproc)" <<'PY'
+python3 - "$work" "$(nproc)" "${WORKERS:-1}" <<'PY'
 import sys, pathlib
-w, cores = pathlib.Path(sys.argv[1]), int(sys.argv[2])
+w, cores, workers = pathlib.Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] != "0"
 names = ("hello", "hello-post", "api", "layers-no-write", "layers-empty-write")
 rps, server, wrk = {}, {}, {}
 for name in names:
@@ -101,7 +101,8 @@ target = rps["hello"] / 2
 nearest = min(names, key=lambda name: abs(rps[name] - target))
 budget = cores * 1e6 / target - wrk[nearest]
 print(f"budget: serving {target:.0f} req/s (half of hello) leaves the server at most {budget:.0f} µs of CPU per request; "
-      f"it spent {server['layers-empty-write']:.0f} on the layers and an empty durable write, {server['api']:.0f} on the full API path")
+      f"it spent {server['layers-empty-write']:.0f} on the layers and an empty durable write, {server['api']:.0f} on the full API path"
+      + (" (and its in-process workers' summarizing: WORKERS=0 leaves them out)" if workers else ""))
 PY
 jobs="$(curl -fs http://127.0.0.1:8082/metrics | awk '/^switchyard_jobs_completed_total/ {s += $2} END {print s + 0}')"
 echo "jobs completed by the in-process workers during the run: $jobs"
