@@ -48,6 +48,7 @@ let package = Package(
                 .product(name: "SwitchyardPipeline", package: "Switchyard"),
                 .product(name: "SwitchyardJobs", package: "Switchyard"),
                 .product(name: "SwitchyardStore", package: "Switchyard"),
+                .product(name: "SwitchyardTesting", package: "Switchyard"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -62,6 +63,7 @@ let package = Package(
                 .product(name: "SwitchyardPipeline", package: "Switchyard"),
                 .product(name: "SwitchyardJobs", package: "Switchyard"),
                 .product(name: "SwitchyardStore", package: "Switchyard"),
+                .product(name: "SwitchyardTesting", package: "Switchyard"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Sources/write-costs"

@@ -63,9 +63,8 @@ public final class SQLiteJobStore: JobStore {
             """
         /// Many jobs without a unique key, with ids given (see ``enqueue(_:in:)-([NewJob],_)``).
         static let insertMany = MultiRowInsert(
-            "INSERT INTO switchyard_jobs (id, queue, payload, status, attempt, max_attempts, run_after, created_at, updated_at)",
+            into: "switchyard_jobs", columns: "id, queue, payload, status, attempt, max_attempts, run_after, created_at, updated_at",
             row: "(?, ?, ?, 'pending', 0, ?, ?, ?, ?)")
-        static let maxID = "SELECT COALESCE(MAX(id), 0) FROM switchyard_jobs"
         static let findLive = """
             SELECT \(columns) FROM switchyard_jobs
             WHERE queue = ? AND unique_key = ? AND status IN ('pending', 'processing') AND unique_key IS NOT NULL
@@ -131,7 +130,7 @@ public final class SQLiteJobStore: JobStore {
     public static let auditedQueries: [AuditedQuery] = [
         AuditedQuery(name: "jobs.insert", sql: SQL.insert, arguments: ["q", "{}", "5", "0", "k", "0", "0"]),
         AuditedQuery(name: "jobs.insert_many", sql: SQL.insertMany.sql(rows: 4), arguments: Array(repeating: "0", count: 4 * 7)),
-        AuditedQuery(name: "jobs.max_id", sql: SQL.maxID),
+        AuditedQuery(name: "jobs.next_id", sql: SQL.insertMany.nextIDSQL),
         AuditedQuery(name: "jobs.find_live", sql: SQL.findLive, arguments: ["q", "k"]),
         AuditedQuery(name: "jobs.claim", sql: SQL.claim, arguments: ["w", "0", "0", "q", "0", "10"]),
         AuditedQuery(name: "jobs.heartbeat", sql: SQL.heartbeat(count: 2), arguments: ["0", "0", "w", "1", "2"]),
@@ -207,8 +206,7 @@ public final class SQLiteJobStore: JobStore {
         if !plain.isEmpty {
             let t = now().timeIntervalSince1970
             let now = Date(timeIntervalSince1970: t)  // as the rows read back
-            // Ids given, as SQLite would give them (one past the largest), so no row is read back.
-            let firstID = try Int64.fetchOne(db.cachedStatement(sql: SQL.maxID))! + 1
+            let firstID = try SQL.insertMany.nextID(in: db)
             try SQL.insertMany.execute(count: plain.count, in: db) { row, values in
                 let job = jobs[plain[row]]
                 values += [firstID + Int64(row), job.queue, job.payload, job.maxAttempts, job.runAfter?.timeIntervalSince1970 ?? t, t, t]

@@ -103,9 +103,8 @@ public final class UsageMeter: Sendable {
             WHERE used + excluded.used <= ?
             """
         static let insertLedgerMany = MultiRowInsert(
-            "INSERT INTO switchyard_usage_ledger (id, subject, period_start, units, request_id, route, worker, job_id, created_at)",
+            into: "switchyard_usage_ledger", columns: "id, subject, period_start, units, request_id, route, worker, job_id, created_at",
             row: "(?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        static let maxLedgerID = "SELECT COALESCE(MAX(id), 0) FROM switchyard_usage_ledger"
         static let used = "SELECT used FROM switchyard_usage_counters WHERE subject = ? AND period_start = ?"
         static let insertLedger = """
             INSERT INTO switchyard_usage_ledger (subject, period_start, units, request_id, route, worker, job_id, created_at)
@@ -141,7 +140,7 @@ public final class UsageMeter: Sendable {
         AuditedQuery(name: "usage.used", sql: SQL.used, arguments: ["s", "0"]),
         AuditedQuery(name: "usage.insert_ledger", sql: SQL.insertLedger, arguments: ["s", "0", "1", "r", "/", "w", "1", "0"]),
         AuditedQuery(name: "usage.insert_ledger_many", sql: SQL.insertLedgerMany.sql(rows: 4), arguments: Array(repeating: "0", count: 4 * 9)),
-        AuditedQuery(name: "usage.max_ledger_id", sql: SQL.maxLedgerID),
+        AuditedQuery(name: "usage.next_ledger_id", sql: SQL.insertLedgerMany.nextIDSQL),
         AuditedQuery(name: "usage.insert_key", sql: SQL.insertKey, arguments: ["s", "k", "/", "h", "in_progress", "0", "t", "b", "0"]),
         AuditedQuery(name: "usage.refund", sql: SQL.refund, arguments: ["1", "s", "0"]),
         AuditedQuery(name: "usage.delete_ledger", sql: SQL.deleteLedger, arguments: ["1"]),
@@ -264,8 +263,7 @@ public final class UsageMeter: Sendable {
         granted.sort()
         let forwarded = try forward(granted)
         precondition(forwarded.count == granted.count, "Switchyard: forward returns one Forwarding per granted request")
-        // Ids given, as SQLite would give them (one past the largest), so no row is read back.
-        let firstID = try Int64.fetchOne(db.cachedStatement(sql: SQL.maxLedgerID))! + 1
+        let firstID = try SQL.insertLedgerMany.nextID(in: db)
         try SQL.insertLedgerMany.execute(count: granted.count, in: db) { row, values in
             let index = granted[row]
             let usage = usages[index]

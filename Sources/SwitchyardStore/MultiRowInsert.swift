@@ -8,14 +8,24 @@ public struct MultiRowInsert: Sendable {
     static let sizes = [64, 16, 4, 1]
     /// The SQL for each of ``sizes``.
     private let statements: [String]
+    /// The query behind ``nextID(in:)``, for an index audit.
+    public let nextIDSQL: String
 
     /// - Parameters:
-    ///   - head: the statement up to `VALUES`, such as `INSERT INTO t (a, b)`.
+    ///   - table: the table rows go into, such as `t`.
+    ///   - columns: the columns `row` gives, such as `a, b, status`.
     ///   - row: one row's values, such as `(?, ?, 'pending')`.
-    public init(_ head: String, row: String) {
-        statements = Self.sizes.map { size in
-            head + " VALUES " + repeatElement(row, count: size).joined(separator: ", ")
-        }
+    public init(into table: String, columns: String, row: String) {
+        let head = "INSERT INTO \(table) (\(columns)) VALUES "
+        statements = Self.sizes.map { size in head + repeatElement(row, count: size).joined(separator: ", ") }
+        nextIDSQL = "SELECT COALESCE(MAX(id), 0) + 1 FROM \(table)"
+    }
+
+    /// The id SQLite would give the table's next row (one past its largest `id`): rows
+    /// inserted with ids counted from it need no reading back. Only inside a write
+    /// transaction, whose lock lets no other insert come between.
+    public func nextID(in db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: nextIDSQL))!
     }
 
     /// The statement inserting `rows` rows at once (one of 64, 16, 4 and 1), for an index audit.

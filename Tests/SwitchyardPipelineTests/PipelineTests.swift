@@ -349,7 +349,7 @@ import Testing
         let database = try temporaryDatabase()
         try await database.pool.write { db in try db.execute(sql: "CREATE TABLE t (n INTEGER UNIQUE)") }
         let calls = Mutex<[Int]>([])
-        let insert = MultiRowInsert("INSERT INTO t (n)", row: "(?)")
+        let insert = MultiRowInsert(into: "t", columns: "n", row: "(?)")
         let batch = WriteBatch<Int, Int>(writer: GroupCommit(database: database)) { writes, db in
             calls.withLock { $0.append(writes.count) }
             try insert.execute(count: writes.count, in: db) { row, values in values.append(writes[row]) }

@@ -6,6 +6,7 @@ import Prometheus
 import SwitchyardJobs
 import SwitchyardPipeline
 import SwitchyardStore
+import SwitchyardTesting
 
 // The Pipeline's layers without the network: requests go straight to the routers'
 // responders from CONCURRENCY tasks at once, so what the layers and the durable write cost
@@ -31,8 +32,7 @@ let requests = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 20
 let concurrency = CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 64
 let body = #"{"text":"Swift on the server has grown up. Durable jobs keep work safe. Cats sleep."}"#
 
-let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-layers-\(UUID())")
-try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+let directory = try temporaryFolder("pipeline-layers")
 defer { try? FileManager.default.removeItem(at: directory) }
 let database = try SQLiteDatabase(path: directory.appendingPathComponent("bench.sqlite").path)
 let writer = GroupCommit(database: database)
@@ -72,6 +72,7 @@ if serve {
     FileHandle.standardOutput.write(Data((token + "\n").utf8))  // unbuffered: the script reads it at once
     let app = Application(router: pipeline, configuration: .init(address: .hostname("127.0.0.1", port: port)))
     try await app.runService()
+    try? FileManager.default.removeItem(at: directory)  // exit skips the defer
     exit(0)
 }
 

@@ -3,6 +3,7 @@ import GRDB
 import SwitchyardJobs
 import SwitchyardPipeline
 import SwitchyardStore
+import SwitchyardTesting
 
 // What one durable write on the API path costs, without HTTP or middleware: CONCURRENCY
 // tasks each writing through one GroupCommit (SQLite WAL, synchronous=FULL), as request
@@ -18,8 +19,7 @@ import SwitchyardStore
 let writes = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 200_000
 let concurrency = CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 64
 
-let directory = FileManager.default.temporaryDirectory.appendingPathComponent("write-costs-\(UUID())")
-try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+let directory = try temporaryFolder("write-costs")
 defer { try? FileManager.default.removeItem(at: directory) }
 let database = try SQLiteDatabase(path: directory.appendingPathComponent("bench.sqlite").path)
 try await database.pool.write { db in try db.execute(sql: "CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, text TEXT, n INTEGER)") }
