@@ -23,6 +23,9 @@ public struct Job: Sendable, Hashable, Identifiable {
     public var result: String?
     /// At most one `pending` or `processing` job per queue has this key.
     public var uniqueKey: String?
+    /// Who the job is for (such as the caller whose request enqueued it): status routes show a
+    /// job to its owner only.
+    public var owner: String?
     public var createdAt: Date
     public var updatedAt: Date
     public var finishedAt: Date?
@@ -31,7 +34,7 @@ public struct Job: Sendable, Hashable, Identifiable {
     public init(
         id: Int64, queue: String, payload: String, status: JobStatus, attempt: Int, maxAttempts: Int, runAfter: Date,
         leaseOwner: String? = nil, leaseExpiresAt: Date? = nil, lastError: String? = nil, result: String? = nil,
-        uniqueKey: String? = nil, createdAt: Date, updatedAt: Date, finishedAt: Date? = nil
+        uniqueKey: String? = nil, owner: String? = nil, createdAt: Date, updatedAt: Date, finishedAt: Date? = nil
     ) {
         self.id = id
         self.queue = queue
@@ -45,6 +48,7 @@ public struct Job: Sendable, Hashable, Identifiable {
         self.lastError = lastError
         self.result = result
         self.uniqueKey = uniqueKey
+        self.owner = owner
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.finishedAt = finishedAt
@@ -70,25 +74,32 @@ public struct NewJob: Sendable, Hashable {
     /// Default: now.
     public var runAfter: Date?
     public var uniqueKey: String?
+    /// Who the job is for (see ``Job/owner``).
+    public var owner: String?
 
     /// - Throws: an `EncodingError` if `payload` cannot be encoded.
     public init<Payload: Encodable>(
-        queue: String, payload: Payload, maxAttempts: Int = 5, runAfter: Date? = nil, uniqueKey: String? = nil
+        queue: String, payload: Payload, maxAttempts: Int = 5, runAfter: Date? = nil, uniqueKey: String? = nil,
+        owner: String? = nil
     ) throws {
         self.init(
             queue: queue, payloadJSON: String(decoding: try JSONEncoder().encode(payload), as: UTF8.self),
-            maxAttempts: maxAttempts, runAfter: runAfter, uniqueKey: uniqueKey)
+            maxAttempts: maxAttempts, runAfter: runAfter, uniqueKey: uniqueKey, owner: owner)
     }
 
     /// A job whose payload is JSON text already (such as a request body that decoded as the
     /// worker's payload type).
-    public init(queue: String, payloadJSON: String, maxAttempts: Int = 5, runAfter: Date? = nil, uniqueKey: String? = nil) {
+    public init(
+        queue: String, payloadJSON: String, maxAttempts: Int = 5, runAfter: Date? = nil, uniqueKey: String? = nil,
+        owner: String? = nil
+    ) {
         precondition(maxAttempts >= 1, "Switchyard: maxAttempts must be at least 1")
         self.queue = queue
         self.payload = payloadJSON
         self.maxAttempts = maxAttempts
         self.runAfter = runAfter
         self.uniqueKey = uniqueKey
+        self.owner = owner
     }
 }
 

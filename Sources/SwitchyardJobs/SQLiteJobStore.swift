@@ -47,7 +47,52 @@ public final class SQLiteJobStore: JobStore {
                 -- at most one live job per queue and unique key
                 CREATE UNIQUE INDEX switchyard_jobs_unique ON switchyard_jobs (queue, unique_key)
                     WHERE unique_key IS NOT NULL AND status IN ('pending', 'processing');
-                """)
+                """),
+        Migration(
+            name: "switchyard_jobs_002",
+            sql: """
+                -- Job ids are seen by clients: AUTOINCREMENT never hands one out again, even once
+                -- the newest jobs are pruned. A job records its owner, which status routes check.
+                CREATE TABLE switchyard_jobs_002 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    queue TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('pending', 'processing', 'completed', 'stuck', 'cancelled')),
+                    attempt INTEGER NOT NULL DEFAULT 0,
+                    max_attempts INTEGER NOT NULL CHECK (max_attempts >= 1),
+                    run_after REAL NOT NULL,
+                    lease_owner TEXT,
+                    lease_expires_at REAL,
+                    last_error TEXT,
+                    result TEXT,
+                    unique_key TEXT,
+                    owner TEXT,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL,
+                    finished_at REAL
+                );
+                INSERT INTO switchyard_jobs_002 (
+                    id, queue, payload, status, attempt, max_attempts, run_after, lease_owner, lease_expires_at, last_error,
+                    result, unique_key, created_at, updated_at, finished_at)
+                SELECT id, queue, payload, status, attempt, max_attempts, run_after, lease_owner, lease_expires_at, last_error,
+                    result, unique_key, created_at, updated_at, finished_at
+                FROM switchyard_jobs;
+                DROP TABLE switchyard_jobs;
+                ALTER TABLE switchyard_jobs_002 RENAME TO switchyard_jobs;
+                -- Partial indexes: a transition moves a row between two small indexes instead
+                -- of rewriting an entry in every index.
+                -- claim and next-due: pending jobs of a queue by due time
+                CREATE INDEX switchyard_jobs_due ON switchyard_jobs (queue, run_after, id) WHERE status = 'pending';
+                -- rescue: processing jobs by lease expiry
+                CREATE INDEX switchyard_jobs_leased ON switchyard_jobs (lease_expires_at) WHERE status = 'processing';
+                -- prune: completed jobs by finish time
+                CREATE INDEX switchyard_jobs_finished ON switchyard_jobs (finished_at) WHERE status = 'completed';
+                -- counts by queue and status
+                CREATE INDEX switchyard_jobs_queue_status ON switchyard_jobs (queue, status);
+                -- at most one live job per queue and unique key
+                CREATE UNIQUE INDEX switchyard_jobs_unique ON switchyard_jobs (queue, unique_key)
+                    WHERE unique_key IS NOT NULL AND status IN ('pending', 'processing');
+                """),
     ]
 
     // The SQL the store runs, named, so the index audit checks exactly these.
@@ -55,16 +100,17 @@ public final class SQLiteJobStore: JobStore {
         /// Every column, in the order ``Job/init(row:)`` reads them.
         static let columns = """
             id, queue, payload, status, attempt, max_attempts, run_after, lease_owner, lease_expires_at, last_error, \
-            result, unique_key, created_at, updated_at, finished_at
+            result, unique_key, created_at, updated_at, finished_at, owner
             """
         static let insert = """
-            INSERT INTO switchyard_jobs (queue, payload, status, attempt, max_attempts, run_after, unique_key, created_at, updated_at)
-            VALUES (?, ?, 'pending', 0, ?, ?, ?, ?, ?)
+            INSERT INTO switchyard_jobs (queue, payload, status, attempt, max_attempts, run_after, unique_key, owner, created_at, updated_at)
+            VALUES (?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?)
             """
         /// Many jobs without a unique key, with ids given (see ``enqueue(_:in:)-([NewJob],_)``).
         static let insertMany = MultiRowInsert(
-            into: "switchyard_jobs", columns: "id, queue, payload, status, attempt, max_attempts, run_after, created_at, updated_at",
-            row: "(?, ?, ?, 'pending', 0, ?, ?, ?, ?)")
+            into: "switchyard_jobs",
+            columns: "id, queue, payload, status, attempt, max_attempts, run_after, owner, created_at, updated_at",
+            row: "(?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)", autoincrement: true)
         static let findLive = """
             SELECT \(columns) FROM switchyard_jobs
             WHERE queue = ? AND unique_key = ? AND status IN ('pending', 'processing') AND unique_key IS NOT NULL
@@ -128,8 +174,8 @@ public final class SQLiteJobStore: JobStore {
 
     /// Every query the store runs, for ``SQLiteDatabase/auditIndexes(_:)``.
     public static let auditedQueries: [AuditedQuery] = [
-        AuditedQuery(name: "jobs.insert", sql: SQL.insert, arguments: ["q", "{}", "5", "0", "k", "0", "0"]),
-        AuditedQuery(name: "jobs.insert_many", sql: SQL.insertMany.sql(rows: 4), arguments: Array(repeating: "0", count: 4 * 7)),
+        AuditedQuery(name: "jobs.insert", sql: SQL.insert, arguments: ["q", "{}", "5", "0", "k", "o", "0", "0"]),
+        AuditedQuery(name: "jobs.insert_many", sql: SQL.insertMany.sql(rows: 4), arguments: Array(repeating: "0", count: 4 * 8)),
         AuditedQuery(name: "jobs.next_id", sql: SQL.insertMany.nextIDSQL),
         AuditedQuery(name: "jobs.find_live", sql: SQL.findLive, arguments: ["q", "k"]),
         AuditedQuery(name: "jobs.claim", sql: SQL.claim, arguments: ["w", "0", "0", "q", "0", "10"]),
@@ -187,7 +233,9 @@ public final class SQLiteJobStore: JobStore {
         // No RETURNING: with it an insert cost about twice as much (SQLite buffers returned
         // rows; the row is then copied and decoded), and every column but the id is known.
         try db.cachedStatement(sql: SQL.insert).execute(
-            arguments: [job.queue, job.payload, job.maxAttempts, job.runAfter?.timeIntervalSince1970 ?? t, job.uniqueKey, t, t])
+            arguments: [
+                job.queue, job.payload, job.maxAttempts, job.runAfter?.timeIntervalSince1970 ?? t, job.uniqueKey, job.owner, t, t,
+            ])
         wakeWorkersAfterCommit(of: db)
         return EnqueueResult(job: Job(inserted: job, id: db.lastInsertedRowID, at: now), inserted: true)
     }
@@ -209,7 +257,9 @@ public final class SQLiteJobStore: JobStore {
             let firstID = try SQL.insertMany.nextID(in: db)
             try SQL.insertMany.execute(count: plain.count, in: db) { row, values in
                 let job = jobs[plain[row]]
-                values += [firstID + Int64(row), job.queue, job.payload, job.maxAttempts, job.runAfter?.timeIntervalSince1970 ?? t, t, t]
+                values += [
+                    firstID + Int64(row), job.queue, job.payload, job.maxAttempts, job.runAfter?.timeIntervalSince1970 ?? t, job.owner, t, t,
+                ]
             }
             wakeWorkersAfterCommit(of: db)
             for (row, index) in plain.enumerated() {
@@ -352,7 +402,7 @@ extension Job {
         self.init(
             id: id, queue: job.queue, payload: job.payload, status: .pending, attempt: 0, maxAttempts: job.maxAttempts,
             runAfter: job.runAfter.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970) } ?? now, uniqueKey: job.uniqueKey,
-            createdAt: now, updatedAt: now)
+            owner: job.owner, createdAt: now, updatedAt: now)
     }
 
     /// Reads a row selected as ``SQLiteJobStore/SQL/columns``, by position (no name lookups
@@ -362,6 +412,6 @@ extension Job {
         self.init(
             id: row[0], queue: row[1], payload: row[2], status: JobStatus(rawValue: row[3]) ?? .stuck, attempt: row[4],
             maxAttempts: row[5], runAfter: date(6)!, leaseOwner: row[7], leaseExpiresAt: date(8), lastError: row[9],
-            result: row[10], uniqueKey: row[11], createdAt: date(12)!, updatedAt: date(13)!, finishedAt: date(14))
+            result: row[10], uniqueKey: row[11], owner: row[15], createdAt: date(12)!, updatedAt: date(13)!, finishedAt: date(14))
     }
 }

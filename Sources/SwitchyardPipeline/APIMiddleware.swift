@@ -51,8 +51,9 @@ public struct SubscriptionMiddleware: RouterMiddleware {
 /// refunds the count if the request then fails — a later gate, a bad body, a worker error —
 /// so only successful requests are counted.
 ///
-/// When it counts is ``Charging``: before the handler runs, or in the thin proxy's own
-/// transaction, so one durable write holds the count, its ledger row and the job.
+/// When it counts is ``Charging``: in the thin proxy's own transaction (the default), so one
+/// durable write holds the count, its ledger row and the job and a request refused before it
+/// is forwarded is never counted, or before the handler runs.
 ///
 /// With an `Idempotency-Key` header, a retried request is counted once: a completed first
 /// request's response is replayed (`Idempotent-Replayed: true`), one still running gets 409.
@@ -61,14 +62,18 @@ public struct UsageLimitMiddleware: RouterMiddleware {
 
     /// When a request is counted.
     public enum Charging: Sendable {
-        /// Before the handler runs: an over-limit request never reaches it. Right for any
-        /// handler.
+        /// Before the handler runs: an over-limit request never reaches it. A request that
+        /// then fails (a later gate, a bad body, a worker error) is refunded, but until then it
+        /// holds its units: a concurrent valid request near the limit may get a 429 that the
+        /// refused one caused.
         case beforeHandler
-        /// By the ``ThinProxy`` that handles the request, in the transaction that forwards it
+        /// The default. By the ``ThinProxy`` that handles the request, in the transaction that forwards it
         /// (an enqueue: the count, the job and an idempotent request's answer commit together,
         /// in one durable write instead of two or three), or just before it awaits an
         /// in-process worker. For API groups whose costed
-        /// routes are all thin proxies, as the seed's are. A handler of your own counts first
+        /// routes are all thin proxies, as the seed's are. A request refused before it is
+        /// forwarded (a later gate, a bad body) is never counted, so it cannot take the place
+        /// of a valid one. A handler of your own counts first
         /// with `if let replay = try await context.usage?.charge() { return replay }`; one that
         /// does not is counted after it succeeds (its response replaced by the refusal if that
         /// fails), with a warning in the log.
@@ -83,7 +88,7 @@ public struct UsageLimitMiddleware: RouterMiddleware {
     ///   `POST`, `PUT`, `PATCH` and `DELETE`, 0 for reads.
     public init(
         meter: UsageMeter, cost: @escaping @Sendable (Request) -> Int = UsageLimitMiddleware.writesCostOne,
-        charging: Charging = .beforeHandler
+        charging: Charging = .byProxy
     ) {
         self.meter = meter
         self.cost = cost
@@ -147,7 +152,9 @@ public struct UsageLimitMiddleware: RouterMiddleware {
         // Keep the response for replays; the body is small JSON from a thin proxy.
         let collected = CollectingWriter.Bytes()
         try await response.body.write(CollectingWriter(into: collected))
-        let stored = StoredResponse(status: response.status.code, contentType: response.headers[.contentType], body: collected.bytes)
+        let stored = StoredResponse(
+            status: response.status.code, contentType: response.headers[.contentType], location: response.headers[.location],
+            body: collected.bytes)
         do {
             try await meter.store(stored, for: ticket)
         } catch {

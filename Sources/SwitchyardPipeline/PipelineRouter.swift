@@ -17,7 +17,7 @@ extension Router where Context == PipelineContext {
     public func apiGroup(
         _ path: RouterPath = "api", subscriptions: any SubscriptionStore, plans: [String: Plan], meter: UsageMeter,
         cost: @escaping @Sendable (Request) -> Int = UsageLimitMiddleware.writesCostOne,
-        charging: UsageLimitMiddleware.Charging = .beforeHandler
+        charging: UsageLimitMiddleware.Charging = .byProxy
     ) -> RouterGroup<APIContext> {
         group(path, context: APIContext.self)
             .add(middleware: SubscriptionMiddleware(subscriptions: subscriptions, plans: plans))

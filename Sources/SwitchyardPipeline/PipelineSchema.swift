@@ -55,5 +55,13 @@ public enum PipelineSchema {
                 -- SHA-256 of the first request's body: a retry with another body is refused.
                 ALTER TABLE switchyard_idempotency_keys ADD COLUMN request_hash BLOB;
                 """),
+        Migration(
+            name: "switchyard_pipeline_003",
+            sql: """
+                -- The kept response's Location header (a 202's status URL): a replay gives it back.
+                ALTER TABLE switchyard_idempotency_keys ADD COLUMN response_location TEXT;
+                -- A job's owner is on the job now (switchyard_jobs_002): nothing looks a ledger row up by job.
+                DROP INDEX switchyard_usage_ledger_job;
+                """),
     ]
 }

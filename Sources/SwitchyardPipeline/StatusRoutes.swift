@@ -8,18 +8,17 @@ import SwitchyardJobs
 import SwitchyardStore
 import Synchronization
 
-/// `GET …/{id}`: a durable job's status and, once completed, its result — for the caller whose
-/// request created it (anyone else gets the same 404 as for a job that does not exist).
+/// `GET …/{id}`: a durable job's status and, once completed, its result — for the job's owner,
+/// the caller whose request created it (``ThinProxy/enqueue(_:to:jobs:meter:maxAttempts:statusPath:)``
+/// records it on the job). Anyone else gets the same 404 as for a job that does not exist.
 public struct JobStatusLookup<Output: Codable & Sendable>: Sendable {
     let queue: String
     let jobs: SQLiteJobStore
-    let meter: UsageMeter
 
     /// - Parameter output: the worker's result type, decoded from the job and returned as JSON.
-    public init(_ output: Output.Type = Output.self, queue: String, jobs: SQLiteJobStore, meter: UsageMeter) {
+    public init(_ output: Output.Type = Output.self, queue: String, jobs: SQLiteJobStore) {
         self.queue = queue
         self.jobs = jobs
-        self.meter = meter
     }
 
     struct Body: Encodable {
@@ -49,8 +48,7 @@ public struct JobStatusLookup<Output: Codable & Sendable>: Sendable {
 
     public func handle(_ request: Request, context: APIContext) async throws -> Response {
         let text = context.parameters.get("id") ?? ""
-        guard let id = Int64(text), let job = try await jobs.job(id: id), job.queue == queue,
-            try await meter.owner(ofJob: id) == context.identity.subject
+        guard let id = Int64(text), let job = try await jobs.job(id: id), job.queue == queue, job.owner == context.identity.subject
         else {
             throw APIError(
                 .notFound, code: "unknown_job", message: "no \(queue) job \(text) belongs to this account",

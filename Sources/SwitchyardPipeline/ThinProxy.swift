@@ -93,7 +93,8 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
         }
         return ThinProxy(worker: queue, chargesWhileForwarding: true) { extracted, context, step in
             // The body decoded as the worker's payload type: it is the job's payload as sent.
-            let job = NewJob(queue: queue, payloadJSON: extracted.json, maxAttempts: maxAttempts)
+            // The job is the caller's: its status route shows it to them alone.
+            let job = NewJob(queue: queue, payloadJSON: extracted.json, maxAttempts: maxAttempts, owner: context.identity.subject)
             let statusURL: @Sendable (Job) -> String = { job in "\(statusPath)/\(job.id)" }
             step(.forward)
             let charge = context.usage
@@ -112,7 +113,7 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
                             step(.logUsage)
                             let response = charge.idempotencyKey.map { _ in
                                 StoredResponse(
-                                    status: 202, contentType: acceptedContentType,
+                                    status: 202, contentType: acceptedContentType, location: statusURL(job),
                                     body: Array(acceptedBody(job, statusURL: statusURL(job), worker: queue).utf8))
                             }
                             return UsageMeter.Forwarding(worker: queue, jobID: job.id, response: response)

@@ -92,6 +92,7 @@ public final class UsageCharge: Sendable {
         case .replay(let stored):
             var headers: HTTPFields = [.idempotentReplayed: "true"]
             if let type = stored.contentType { headers[.contentType] = type }
+            if let location = stored.location { headers[.location] = location }
             return Response(
                 status: .init(code: stored.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
         case .overLimit(let used, let resetAt):

@@ -20,11 +20,14 @@ public struct UsageTicket: Sendable, Hashable {
 public struct StoredResponse: Sendable, Hashable {
     public var status: Int
     public var contentType: String?
+    /// The `Location` header (a 202's status URL, a 201's new resource).
+    public var location: String?
     public var body: [UInt8]
 
-    public init(status: Int, contentType: String?, body: [UInt8]) {
+    public init(status: Int, contentType: String?, location: String? = nil, body: [UInt8]) {
         self.status = status
         self.contentType = contentType
+        self.location = location
         self.body = body
     }
 }
@@ -94,7 +97,7 @@ public final class UsageMeter: Sendable {
 
     enum SQL {
         static let findKey = """
-            SELECT status, response_status, response_content_type, response_body, route, request_hash
+            SELECT status, response_status, response_content_type, response_body, route, request_hash, response_location
             FROM switchyard_idempotency_keys WHERE subject = ? AND key = ?
             """
         static let count = """
@@ -112,8 +115,9 @@ public final class UsageMeter: Sendable {
             """
         static let insertKey = """
             INSERT INTO switchyard_idempotency_keys
-                (subject, key, route, request_hash, status, response_status, response_content_type, response_body, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                (subject, key, route, request_hash, status, response_status, response_content_type, response_location,
+                 response_body, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
         static let refund = """
             UPDATE switchyard_usage_counters SET used = used - ? WHERE subject = ? AND period_start = ?
@@ -122,11 +126,10 @@ public final class UsageMeter: Sendable {
         static let deleteKey = "DELETE FROM switchyard_idempotency_keys WHERE subject = ? AND key = ?"
         static let storeResponse = """
             UPDATE switchyard_idempotency_keys
-            SET status = 'completed', response_status = ?, response_content_type = ?, response_body = ?
+            SET status = 'completed', response_status = ?, response_content_type = ?, response_location = ?, response_body = ?
             WHERE subject = ? AND key = ?
             """
         static let logUsage = "UPDATE switchyard_usage_ledger SET worker = ?, job_id = ? WHERE id = ?"
-        static let jobOwner = "SELECT subject FROM switchyard_usage_ledger WHERE job_id = ?"
         static let ledgerSum = """
             SELECT COALESCE(SUM(units), 0), COUNT(*) FROM switchyard_usage_ledger WHERE subject = ? AND period_start = ?
             """
@@ -141,13 +144,12 @@ public final class UsageMeter: Sendable {
         AuditedQuery(name: "usage.insert_ledger", sql: SQL.insertLedger, arguments: ["s", "0", "1", "r", "/", "w", "1", "0"]),
         AuditedQuery(name: "usage.insert_ledger_many", sql: SQL.insertLedgerMany.sql(rows: 4), arguments: Array(repeating: "0", count: 4 * 9)),
         AuditedQuery(name: "usage.next_ledger_id", sql: SQL.insertLedgerMany.nextIDSQL),
-        AuditedQuery(name: "usage.insert_key", sql: SQL.insertKey, arguments: ["s", "k", "/", "h", "in_progress", "0", "t", "b", "0"]),
+        AuditedQuery(name: "usage.insert_key", sql: SQL.insertKey, arguments: ["s", "k", "/", "h", "in_progress", "0", "t", "l", "b", "0"]),
         AuditedQuery(name: "usage.refund", sql: SQL.refund, arguments: ["1", "s", "0"]),
         AuditedQuery(name: "usage.delete_ledger", sql: SQL.deleteLedger, arguments: ["1"]),
         AuditedQuery(name: "usage.delete_key", sql: SQL.deleteKey, arguments: ["s", "k"]),
-        AuditedQuery(name: "usage.store_response", sql: SQL.storeResponse, arguments: ["200", "t", "b", "s", "k"]),
+        AuditedQuery(name: "usage.store_response", sql: SQL.storeResponse, arguments: ["200", "t", "l", "b", "s", "k"]),
         AuditedQuery(name: "usage.log", sql: SQL.logUsage, arguments: ["w", "1", "1"]),
-        AuditedQuery(name: "usage.job_owner", sql: SQL.jobOwner, arguments: ["1"]),
         AuditedQuery(name: "usage.ledger_sum", sql: SQL.ledgerSum, arguments: ["s", "0"]),
         AuditedQuery(name: "usage.prune_keys", sql: SQL.pruneKeys, arguments: ["0"]),
     ]
@@ -192,7 +194,8 @@ public final class UsageMeter: Sendable {
                 }
                 guard (row[0] as String) == "completed" else { return .inProgress }
                 return .replay(
-                    StoredResponse(status: row[1], contentType: row[2], body: (row[3] as Data?).map { Array($0) } ?? []))
+                    StoredResponse(
+                        status: row[1], contentType: row[2], location: row[6], body: (row[3] as Data?).map { Array($0) } ?? []))
             }
         }
         guard try count(units, subject: subject, period: period, limit: limit, in: db) else {
@@ -207,7 +210,7 @@ public final class UsageMeter: Sendable {
             try db.cachedStatement(sql: SQL.insertKey).execute(
                 arguments: [
                     subject, key, route, requestHash.map { Data($0) }, response == nil ? "in_progress" : "completed", response?.status,
-                    response?.contentType,
+                    response?.contentType, response?.location,
                     response.map { Data($0.body) }, t.timeIntervalSince1970,
                 ])
         }
@@ -313,7 +316,7 @@ public final class UsageMeter: Sendable {
         guard let key = ticket.idempotencyKey else { return }
         try await writer.write { db in
             try db.cachedStatement(sql: SQL.storeResponse).execute(
-                arguments: [response.status, response.contentType, Data(response.body), ticket.subject, key])
+                arguments: [response.status, response.contentType, response.location, Data(response.body), ticket.subject, key])
         }
     }
 
@@ -321,11 +324,6 @@ public final class UsageMeter: Sendable {
     /// inside the caller's transaction (the one that enqueued the job).
     public func logUsage(_ ticket: UsageTicket, worker: String, jobID: Int64?, in db: Database) throws {
         try db.cachedStatement(sql: SQL.logUsage).execute(arguments: [worker, jobID, ticket.ledgerID])
-    }
-
-    /// Who the request that created job `id` came from.
-    public func owner(ofJob id: Int64) async throws -> String? {
-        try await writer.database.pool.read { db in try String.fetchOne(db.cachedStatement(sql: SQL.jobOwner), arguments: [id]) }
     }
 
     /// The counter and the ledger for `subject` in the period holding `date`: they agree.

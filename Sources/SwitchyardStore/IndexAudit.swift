@@ -43,9 +43,10 @@ extension SQLiteDatabase {
     }
 
     /// `SCAN t` is a full scan; `SCAN t USING INDEX i` / `USING COVERING INDEX` walks an index,
-    /// and `SCAN 4 CONSTANT ROWS` reads a multi-row `VALUES` list.
+    /// and `SCAN 4 CONSTANT ROWS` reads a multi-row `VALUES` list. `sqlite_sequence` is
+    /// SQLite's own table of one row per `AUTOINCREMENT` table.
     static func isUnindexedScan(_ detail: String) -> Bool {
-        detail.hasPrefix("SCAN ") && !detail.contains("USING INDEX") && !detail.contains("USING COVERING INDEX")
+        detail.hasPrefix("SCAN ") && detail != "SCAN sqlite_sequence" && !detail.contains("USING INDEX") && !detail.contains("USING COVERING INDEX")
             && !detail.contains("USING INTEGER PRIMARY KEY") && !detail.contains("CONSTANT ROW")
     }
 }

@@ -15,15 +15,22 @@ public struct MultiRowInsert: Sendable {
     ///   - table: the table rows go into, such as `t`.
     ///   - columns: the columns `row` gives, such as `a, b, status`.
     ///   - row: one row's values, such as `(?, ?, 'pending')`.
-    public init(into table: String, columns: String, row: String) {
+    ///   - autoincrement: the table's `id` is `AUTOINCREMENT`, so ids are never handed out
+    ///     again, even after the newest rows are deleted: ``nextID(in:)`` counts on from the
+    ///     largest id the table ever had (SQLite's `sqlite_sequence`), as SQLite would.
+    public init(into table: String, columns: String, row: String, autoincrement: Bool = false) {
         let head = "INSERT INTO \(table) (\(columns)) VALUES "
         statements = Self.sizes.map { size in head + repeatElement(row, count: size).joined(separator: ", ") }
-        nextIDSQL = "SELECT COALESCE(MAX(id), 0) + 1 FROM \(table)"
+        nextIDSQL =
+            autoincrement
+            ? "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '\(table)'), 0), COALESCE(MAX(id), 0)) + 1 FROM \(table)"
+            : "SELECT COALESCE(MAX(id), 0) + 1 FROM \(table)"
     }
 
-    /// The id SQLite would give the table's next row (one past its largest `id`): rows
-    /// inserted with ids counted from it need no reading back. Only inside a write
-    /// transaction, whose lock lets no other insert come between.
+    /// The id SQLite would give the table's next row (one past its largest `id`, or past the
+    /// largest it ever had if `autoincrement`): rows inserted with ids counted from it need no
+    /// reading back, and an insert with an explicit id moves `sqlite_sequence` on as any other
+    /// insert does. Only inside a write transaction, whose lock lets no other insert come between.
     public func nextID(in db: Database) throws -> Int64 {
         try Int64.fetchOne(db.cachedStatement(sql: nextIDSQL))!
     }

@@ -63,7 +63,7 @@ struct TestPipeline {
         let steps = self.steps
         echo.onStep = { step in steps.record(step) }
         api.group("echo").add(middleware: FeatureAccessMiddleware("echo", plans: plans)).post(use: echo.handle)
-            .get("{id}", use: JobStatusLookup(EchoInput.self, queue: "echo", jobs: jobs, meter: meter).handle)
+            .get("{id}", use: JobStatusLookup(EchoInput.self, queue: "echo", jobs: jobs).handle)
         api.group("shout").add(middleware: FeatureAccessMiddleware("shout", plans: plans))
             .post(use: ThinProxy.call(Shout(), timeout: .seconds(5), meter: meter).handle)
         return router

@@ -105,7 +105,7 @@ public struct SummariesApp: Sendable {
         api.group("summaries")
             .add(middleware: FeatureAccessMiddleware("summaries", plans: plans))
             .post(use: summariesProxy.handle)
-            .get("{id}", use: JobStatusLookup(Summary.self, queue: summarizer.queue, jobs: jobs, meter: meter).handle)
+            .get("{id}", use: JobStatusLookup(Summary.self, queue: summarizer.queue, jobs: jobs).handle)
         api.group("keywords")
             .add(middleware: FeatureAccessMiddleware("keywords", plans: plans))
             .post(use: keywordsProxy.handle)
