@@ -171,6 +171,11 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
+            name: "SwitchyardCLITests",
+            dependencies: ["switchyard", "SwitchyardLLM", "SwitchyardTesting"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
             name: "SwitchyardAgentsTests",
             dependencies: [
                 "SwitchyardAgents",

@@ -23,8 +23,10 @@ extension Switchyard {
             discussion: """
                 A ticker drives services in a small restaurant; two pure-logic agents (stock, demand), \
                 one LLM agent (pricing) and a coordinator with an 800 ms collection window decide \
-                restocks, price changes and what to take off the menu. Each directive is printed \
-                with the agents it heard from.
+                restocks, price changes and what to take off the menu. Each directive is printed, in \
+                service order, with the agents it heard from. Ctrl-C (SIGINT) or SIGTERM stops it \
+                gracefully, prints the state so far and exits with 128 + the signal's number; a \
+                failure of the supervisor tree exits with 1.
                 """
         )
 
@@ -84,6 +86,7 @@ extension Switchyard {
             try await server.run(host: host, port: port) { port in
                 print("fake LLM server on http://\(host):\(port)  (Anthropic: /v1/messages, OpenAI: /v1/chat/completions)")
                 print("try: swift run switchyard demo --llm-provider anthropic --llm-base-url http://\(host):\(port)")
+                print("stop it with Ctrl-C (or `kill %1` if you started it in the background with &)")
             }
         }
     }

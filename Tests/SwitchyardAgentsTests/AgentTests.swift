@@ -92,6 +92,28 @@ import SwitchyardTesting
         }
     }
 
+    @Test func anUnreachableModelIsLoggedOnceUntilItAnswersAgain() async throws {
+        let logs = CapturedLogs()
+        let bus = PubSub()
+        let seen = bus.subscribe(observations)
+        let model = ScriptedModel(steps: [.fail(Boom()), .fail(Boom()), .reply("3")])
+        let agent = LLMAgentService(
+            NumberAgent(), model: model, trigger: triggers, observations: observations, bus: bus, clock: MockClock(),
+            logger: Logger(label: "test", factory: logs.handler))
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await agent.run() }
+            var iterator = seen.makeAsyncIterator()
+            for n in 1...3 {
+                await bus.broadcast(Trigger(n: n), on: triggers)
+                _ = await iterator.next()
+            }
+            group.cancelAll()
+        }
+        #expect(logs.messages(at: .warning).count == 1)
+        #expect(logs.messages(at: .warning).first?.contains("unreachable") == true)
+        #expect(logs.messages(at: .notice) == ["the model answers again"])
+    }
+
     @Test func withoutAModelEveryTriggerGetsTheFallback() async throws {
         try await withAgent(model: nil) { bus, _, seen, _ in
             for n in 1...3 { await bus.broadcast(Trigger(n: n), on: triggers) }

@@ -1,3 +1,4 @@
+import Logging
 import SwitchyardLLM
 import Testing
 
@@ -99,6 +100,7 @@ struct SumLogic: CoordinatorLogic {
             await bus.broadcast(observation("b", 1, 100), on: observations)
             #expect(await eventually { coordinator.stats.lateObservations == 1 })
             // The next directive is trigger 2's: the late one reopened nothing.
+            await bus.broadcast(Trigger(n: 2), on: triggers)
             await bus.broadcast(observation("a", 2, 1), on: observations)
             await bus.broadcast(observation("b", 2, 2), on: observations)
             let second = try #require(await directives.next())
@@ -125,6 +127,7 @@ struct SumLogic: CoordinatorLogic {
     @Test func aModelDecisionIsMarkedAsSuch() async throws {
         let model = ScriptedModel(steps: [.reply("decision: raise prices")])
         try await withCoordinator(SumLogic(usesModel: true), model: model) { bus, _, seen, _ in
+            await bus.broadcast(Trigger(n: 1), on: triggers)
             await bus.broadcast(observation("a", 1, 1), on: observations)
             await bus.broadcast(observation("b", 1, 2), on: observations)
             let directive = try #require(await seen.first(1).first)
@@ -139,6 +142,7 @@ struct SumLogic: CoordinatorLogic {
         try await withCoordinator(SumLogic(usesModel: true), model: model) { bus, clock, seen, _ in
             var directives = seen.makeAsyncIterator()
             for n in 1...2 {
+                await bus.broadcast(Trigger(n: n), on: triggers)
                 await bus.broadcast(observation("a", n, n), on: observations)
                 await bus.broadcast(observation("b", n, n), on: observations)
                 let directive = try #require(await directives.next())
@@ -146,6 +150,7 @@ struct SumLogic: CoordinatorLogic {
                 #expect(directive.decision == "sum=\(2 * n)")
                 #expect(directive.fallbackReason?.kind == (n == 1 ? .modelError : .unparsableReply))
             }
+            await bus.broadcast(Trigger(n: 3), on: triggers)
             await bus.broadcast(observation("a", 3, 3), on: observations)
             await bus.broadcast(observation("b", 3, 3), on: observations)
             await model.nextCall()
@@ -160,6 +165,76 @@ struct SumLogic: CoordinatorLogic {
         }
     }
 
+    @Test func directivesArePublishedInTriggerOrderWhateverTheDecisionTakes() async throws {
+        // Trigger 1's model call hangs until its timeout; trigger 2's answers at once.
+        let model = ScriptedModel(
+            otherwise: .respond { request in
+                if request.messages.first?.content == "decide for 1" {
+                    _ = try await ScriptedModel(steps: [.hang]).complete(request)
+                }
+                return "decision: two"
+            })
+        try await withCoordinator(SumLogic(usesModel: true), model: model) { bus, clock, seen, _ in
+            for n in 1...2 {
+                await bus.broadcast(Trigger(n: n), on: triggers)
+                await bus.broadcast(observation("a", n, n), on: observations)
+                await bus.broadcast(observation("b", n, n), on: observations)
+            }
+            await model.nextCall()
+            await model.nextCall()
+            // Trigger 2's directive is decided but held back behind trigger 1's, which comes
+            // when its model call times out (the model timeout bounds the wait).
+            await clock.advanceWhenSleeping(until: .init(offset: .seconds(5)))
+            let received = await seen.first(2)
+            #expect(received.map(\.triggerID) == [1, 2])
+            #expect(received.map(\.source) == [.fallback, .model])
+            #expect(received.first?.fallbackReason?.kind == .timeout)
+        }
+    }
+
+    @Test func theModelTimeoutDefaultsToTheWindow() {
+        #expect(CoordinatorOptions(window: .milliseconds(300)).modelTimeout == .milliseconds(300))
+    }
+
+    @Test func observationsWhoseTriggerNeverArrivesDecideNothing() async throws {
+        try await withCoordinator { bus, clock, seen, coordinator in
+            await bus.broadcast(observation("a", 7, 1), on: observations)
+            await bus.broadcast(observation("b", 7, 2), on: observations)
+            #expect(await eventually { coordinator.stats.windowsOpened == 1 })
+            await clock.advanceWhenSleeping(until: .init(offset: .milliseconds(800)))
+            #expect(await eventually { coordinator.stats.orphaned == 1 })
+            await bus.broadcast(Trigger(n: 8), on: triggers)
+            await bus.broadcast(observation("a", 8, 1), on: observations)
+            await bus.broadcast(observation("b", 8, 1), on: observations)
+            let directive = try #require(await seen.first(1).first)
+            #expect(directive.triggerID == 8)
+        }
+    }
+
+    @Test func anUnreachableModelIsLoggedWhenItStartsFailingAndWhenItRecovers() async throws {
+        let logs = CapturedLogs()
+        let bus = PubSub()
+        let model = ScriptedModel(steps: [.fail(Boom()), .fail(Boom()), .reply("decision: back")])
+        let seen = bus.subscribe(directives)
+        let coordinator = Coordinator(
+            SumLogic(usesModel: true), model: model, trigger: triggers, observations: observations,
+            directives: directives, bus: bus, clock: MockClock(), logger: Logger(label: "test", factory: logs.handler))
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await coordinator.run() }
+            var iterator = seen.makeAsyncIterator()
+            for n in 1...3 {
+                await bus.broadcast(Trigger(n: n), on: triggers)
+                await bus.broadcast(observation("a", n, n), on: observations)
+                await bus.broadcast(observation("b", n, n), on: observations)
+                _ = await iterator.next()
+            }
+            group.cancelAll()
+        }
+        #expect(logs.messages(at: .warning).count == 1)
+        #expect(logs.messages(at: .warning).first?.contains("unreachable") == true)
+        #expect(logs.messages(at: .notice) == ["the model answers again"])
+    }
+
     @Test func gracefulShutdownClosesOpenWindows() async throws {
         let bus = PubSub()
         let seen = bus.subscribe(directives)
@@ -168,6 +243,7 @@ struct SumLogic: CoordinatorLogic {
             clock: MockClock())
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await coordinator.run() }
+            await bus.broadcast(Trigger(n: 9), on: triggers)
             await bus.broadcast(observation("a", 9, 4), on: observations)
             #expect(await eventually { coordinator.stats.windowsOpened == 1 })
             group.cancelAll()
@@ -199,19 +275,47 @@ struct SumLogic: CoordinatorLogic {
         _ = machine.receive(trigger: Trigger(n: 1))
         _ = machine.receive(trigger: Trigger(n: 2))
         let actions = machine.receive(trigger: Trigger(n: 3))
-        guard case .close(let window, .evicted) = actions.first else { Issue.record("oldest not evicted"); return }
+        guard case .close(let window, .evicted, _) = actions.first else { Issue.record("oldest not evicted"); return }
         #expect(window.triggerID == 1)
         #expect(machine.openWindowCount == 2)
         #expect(machine.stats.evicted == 1)
     }
 
+    @Test func anObservationForAForgottenTriggerNeverOpensASecondDirective() {
+        var machine = Machine(expectedAgents: ["a"], maxOpenWindows: 4, closedMemory: 2)
+        for n in 1...3 {
+            _ = machine.receive(trigger: Trigger(n: n))
+            _ = machine.receive(observation: observation("a", n))
+        }
+        // Trigger 1 is no longer remembered as closed: a very late observation of it opens a
+        // window, which its trigger never joins, so it is dropped rather than decided.
+        var actions = machine.receive(observation: observation("a", 1))
+        actions += machine.deadlinePassed(for: 1).map { [$0] } ?? []
+        for action in actions {
+            if case .close(let window, _, _) = action { Issue.record("trigger \(window.triggerID) decided twice") }
+        }
+        #expect(machine.stats.orphaned == 1)
+    }
+
+    @Test func aWindowWithEveryObservationWaitsForItsTrigger() {
+        var machine = Machine(expectedAgents: ["a"], maxOpenWindows: 4)
+        _ = machine.receive(observation: observation("a", 1))
+        #expect(machine.openWindowCount == 1)
+        let actions = machine.receive(trigger: Trigger(n: 1))
+        guard case .close(let window, .allReported, sequence: 0) = actions.last else {
+            Issue.record("not closed on its trigger"); return
+        }
+        #expect(window.trigger == Trigger(n: 1))
+    }
+
     @Test func duplicatesAreIgnoredAndDeadlinesOfClosedWindowsDoNothing() {
         var machine = Machine(expectedAgents: ["a", "b"], maxOpenWindows: 2)
+        _ = machine.receive(trigger: Trigger(n: 1))
         _ = machine.receive(observation: observation("a", 1))
         #expect(machine.receive(observation: observation("a", 1)).isEmpty)
         #expect(machine.stats.duplicateObservations == 1)
         let closing = machine.receive(observation: observation("b", 1))
-        guard case .close(_, .allReported) = closing.last else { Issue.record("not closed early"); return }
+        guard case .close(_, .allReported, _) = closing.last else { Issue.record("not closed early"); return }
         #expect(machine.deadlinePassed(for: 1) == nil)
         #expect(machine.stats.closedAtDeadline == 0)
     }

@@ -74,7 +74,7 @@ import SwitchyardTesting
         #expect(await subscription.collected() == [1, 2, 3])
     }
 
-    @Test func suspendPublisherLosesNothingAndOthersAreNotDelayed() async {
+    @Test func suspendPublisherLosesNothingAndPacesThePublisherForEveryone() async {
         let bus = PubSub()
         let slow = bus.subscribe(topic, options: .init(capacity: 2, overflow: .suspendPublisher))
         let fast = bus.subscribe(topic, options: .init(capacity: 100))
@@ -90,6 +90,8 @@ import SwitchyardTesting
             // after the fast subscriber already has it.
             #expect(await eventually { slow.mailbox.state.withLock { $0.blockedCount } == 1 })
             #expect(published.value == 2)
+            // The fast subscriber has the third message, but the fourth and fifth reach it
+            // only once the slow one makes room: it is delayed through the publisher.
             #expect(fast.bufferedCount == 3)
             var received: [Int] = []
             for await n in slow {

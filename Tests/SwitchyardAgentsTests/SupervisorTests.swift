@@ -264,7 +264,14 @@ final class Generations: Sendable {
             #expect(store.snapshot == [1, 2, 3, 4, 5])
             group.cancelAll()
         }
-        await #expect(throws: StateStoreStopped.self) { try await store.update { $0.append(6) } }
+        // Not running: an update waits for the next run, and cancelling its task withdraws it.
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                await #expect(throws: CancellationError.self) { try await store.update { $0.append(6) } }
+            }
+            group.cancelAll()
+        }
+        #expect(store.snapshot == [1, 2, 3, 4, 5])
     }
 
     @Test func tickerPublishesNumberedTicksOnTheClock() async throws {

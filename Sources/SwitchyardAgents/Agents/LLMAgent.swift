@@ -30,6 +30,10 @@ public protocol LLMAgent: Sendable {
 /// How an ``LLMAgentService`` calls its model.
 public struct LLMAgentOptions: Sendable {
     /// How long one model call may take before the fallback is used. Default 10 s.
+    ///
+    /// When a ``Coordinator`` collects this agent's observations, keep it shorter than the
+    /// coordinator's window: a fallback that arrives after the window closed is late and
+    /// counts for nothing.
     public var timeout: Duration
     /// The most model calls in flight at once; a trigger beyond that is answered by the
     /// fallback at once (reason `busy`) rather than queued behind a slow model. Default 4.
@@ -66,6 +70,7 @@ public final class LLMAgentService<Agent: LLMAgent, C: Clock>: Service, Sendable
     private let clock: C
     private let logger: Logger
     private let inFlight = Atomic<Int>(0)
+    private let health = ModelHealth()
 
     /// Subscribes `agent` to `trigger` at once; ``run()`` processes the triggers.
     ///
@@ -137,6 +142,7 @@ public final class LLMAgentService<Agent: LLMAgent, C: Clock>: Service, Sendable
         let result = await consultModel(
             model, request: agent.prompt(for: trigger), timeout: options.timeout, clock: clock
         ) { try agent.parse($0, for: trigger) }
+        health.record(result, logger: logger)
         switch result {
         case .success(let value):
             return Observation(agent: name, triggerID: trigger.triggerID, source: .model, value: value)

@@ -1,3 +1,5 @@
+import Logging
+import Synchronization
 import SwitchyardLLM
 
 /// Calls `model` with `request` under `timeout` and parses the reply; every way this can go
@@ -24,5 +26,29 @@ func consultModel<Value, C: Clock>(
         return .success(try parse(reply))
     } catch {
         return .failure(FallbackReason(.unparsableReply, detail: "\(error)"))
+    }
+}
+
+/// Whether a model answers, so that an unreachable or silent model is logged once when it
+/// starts failing (warning) and once when it answers again (notice), not on every call.
+final class ModelHealth: Sendable {
+    private let failing = Atomic<Bool>(false)
+
+    /// Records the outcome of one model call.
+    func record<Value>(_ result: Result<Value, FallbackReason>, logger: Logger) {
+        switch result {
+        case .success:
+            if failing.exchange(false, ordering: .relaxed) {
+                logger.notice("the model answers again")
+            }
+        case .failure(let reason) where reason.kind == .timeout || reason.kind == .modelError:
+            if !failing.exchange(true, ordering: .relaxed) {
+                logger.warning(
+                    "the model is unreachable or does not answer in time; using the fallback until it does",
+                    metadata: ["fallback.reason": "\(reason.kind.rawValue)", "error": "\(reason.detail)"])
+            }
+        case .failure:
+            break
+        }
     }
 }

@@ -9,7 +9,10 @@ public struct CoordinatorOptions: Sendable {
     /// How long a window stays open for observations. Default 800 ms (the seed's
     /// `@collection_window_ms`).
     public var window: Duration
-    /// How long a model synthesis may take before the fallback decides. Default 10 s.
+    /// How long a model synthesis may take, once a window closed, before the fallback
+    /// decides. It bounds how long a directive follows its window, and since directives are
+    /// published in trigger order, how long a slow one can hold back the next. Default: one
+    /// window.
     public var modelTimeout: Duration
     /// The most windows open at once; opening one more closes the oldest. Default 16.
     public var maxOpenWindows: Int
@@ -20,14 +23,14 @@ public struct CoordinatorOptions: Sendable {
 
     public init(
         window: Duration = .milliseconds(800),
-        modelTimeout: Duration = .seconds(10),
+        modelTimeout: Duration? = nil,
         maxOpenWindows: Int = 16,
         triggerBuffer: SubscriptionOptions = .init(capacity: 256),
         observationBuffer: SubscriptionOptions = .init(capacity: 4096)
     ) {
         precondition(window > .zero, "Switchyard: the collection window must be positive (got \(window))")
         self.window = window
-        self.modelTimeout = modelTimeout
+        self.modelTimeout = modelTimeout ?? window
         self.maxOpenWindows = maxOpenWindows
         self.triggerBuffer = triggerBuffer
         self.observationBuffer = observationBuffer
@@ -37,6 +40,10 @@ public struct CoordinatorOptions: Sendable {
 /// The central coordinator: on each trigger it opens a collection window, collects the
 /// agents' observations, and when the window closes synthesizes one ``Directive`` and
 /// broadcasts it on `"{domain}:coordinator_directive"`.
+///
+/// Directives are published in trigger order (the order the windows opened), even when a
+/// later window closes early or is decided faster; a slow decision holds the next back for at
+/// most ``CoordinatorOptions/modelTimeout``.
 ///
 /// See ``CoordinatorStateMachine`` for the window rules (early close, late observations,
 /// overlapping triggers). A decision is made by the model when ``CoordinatorLogic`` asks
@@ -50,6 +57,8 @@ public final class Coordinator<Logic: CoordinatorLogic, C: Clock>: Service, Send
         public var evicted: Int
         public var lateObservations: Int
         public var duplicateObservations: Int
+        /// Windows opened by observations whose trigger never arrived: dropped, not decided.
+        public var orphaned: Int
     }
 
     private enum Event: Sendable {
@@ -69,6 +78,8 @@ public final class Coordinator<Logic: CoordinatorLogic, C: Clock>: Service, Send
     private let clock: C
     private let logger: Logger
     private let state: Mutex<CoordinatorStateMachine<Logic.Trigger, Logic.Value>>
+    private let release = Mutex(InOrderRelease<Directive<Logic.Decision>>())
+    private let health = ModelHealth()
 
     /// Subscribes at once to `trigger` and `observations`; ``run()`` collects and decides.
     public init(
@@ -100,7 +111,8 @@ public final class Coordinator<Logic: CoordinatorLogic, C: Clock>: Service, Send
         let s = state.withLock { $0.stats }
         return Stats(
             windowsOpened: s.windowsOpened, closedEarly: s.closedEarly, closedAtDeadline: s.closedAtDeadline,
-            evicted: s.evicted, lateObservations: s.lateObservations, duplicateObservations: s.duplicateObservations)
+            evicted: s.evicted, lateObservations: s.lateObservations, duplicateObservations: s.duplicateObservations,
+            orphaned: s.orphaned)
     }
 
     public func run() async throws {
@@ -135,10 +147,13 @@ public final class Coordinator<Logic: CoordinatorLogic, C: Clock>: Service, Send
                         switch action {
                         case .armTimer(let id):
                             deadlineSink.yield((id, clock.now.advanced(by: options.window)))
-                        case .close(let window, let reason):
+                        case .close(let window, let reason, let sequence):
                             Counter(label: "switchyard_coordinator_windows_closed_total", dimensions: [("reason", reason.rawValue)])
                                 .increment()
-                            decisions.addTask { await self.decide(window, reason: reason) }
+                            decisions.addTask { await self.decide(window, reason: reason, sequence: sequence) }
+                        case .drop(let sequence):
+                            logger.debug("window dropped: its trigger never arrived")
+                            decisions.addTask { await self.publishInOrder(nil, sequence: sequence) }
                         }
                     }
                 }
@@ -179,11 +194,13 @@ public final class Coordinator<Logic: CoordinatorLogic, C: Clock>: Service, Send
         }
     }
 
-    /// Synthesizes and publishes the directive for a closed window.
-    func decide(_ window: CollectedWindow<Logic.Trigger, Logic.Value>, reason: WindowCloseReason) async {
+    /// Synthesizes the directive for a closed window and publishes it as number `sequence`.
+    func decide(_ window: CollectedWindow<Logic.Trigger, Logic.Value>, reason: WindowCloseReason, sequence: UInt64) async {
+        let request = logic.prompt(for: window)
         let result = await consultModel(
-            model, request: logic.prompt(for: window), timeout: options.modelTimeout, clock: clock
+            model, request: request, timeout: options.modelTimeout, clock: clock
         ) { try logic.parse($0, for: window) }
+        if request != nil { health.record(result, logger: logger) }
         let directive: Directive<Logic.Decision>
         switch result {
         case .success(let decision):
@@ -204,7 +221,17 @@ public final class Coordinator<Logic: CoordinatorLogic, C: Clock>: Service, Send
                 "trigger.id": "\(directive.triggerID)", "directive.source": "\(directive.source)",
                 "window.close_reason": "\(reason)", "directive.heard_from": "\(directive.heardFrom.joined(separator: ","))",
             ])
-        await bus.broadcast(directive, on: directives)
+        await publishInOrder(directive, sequence: sequence)
+    }
+
+    /// Publishes directive number `sequence` (`nil`: that window was dropped) once every
+    /// earlier one is out; the caller that completes a run of numbers publishes the run.
+    private func publishInOrder(_ directive: Directive<Logic.Decision>?, sequence: UInt64) async {
+        var batch = release.withLock { $0.file(directive, as: sequence) }
+        while !batch.isEmpty {
+            for directive in batch { await bus.broadcast(directive, on: directives) }
+            batch = release.withLock { $0.continueReleasing() }
+        }
     }
 }
 

@@ -5,8 +5,9 @@ import SwitchyardLLM
 public struct CollectedWindow<Trigger: TriggerMessage, Value: Sendable>: Sendable {
     /// The trigger the window was opened for.
     public var triggerID: TriggerID
-    /// The trigger itself, if the coordinator received it (it may not have, if its
-    /// subscription dropped it; observations still name the trigger).
+    /// The trigger itself. A window is decided only once its trigger has arrived, so in
+    /// ``CoordinatorLogic``'s methods it is never `nil`; it is `nil` only while a window opened
+    /// by an early observation waits for its trigger.
     public var trigger: Trigger?
     /// The first observation from each agent, keyed by agent name.
     public var observations: [String: Observation<Value>]

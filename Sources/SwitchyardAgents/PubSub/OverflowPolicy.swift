@@ -25,7 +25,8 @@ public struct OverflowPolicy: Sendable, Hashable, CustomStringConvertible {
 
     /// Suspend the publisher until the subscriber has room: lossless, but the slow subscriber
     /// paces every publisher of the topic. Other subscribers still receive each message
-    /// before the publisher suspends, and never wait on this one otherwise.
+    /// before the publisher suspends, but the publisher's later messages reach them only
+    /// once it resumes.
     public static let suspendPublisher = OverflowPolicy(base: .suspendPublisher)
 
     @inlinable

@@ -10,7 +10,10 @@ import Synchronization
 /// - Delivery: every current subscriber of a topic receives each message, in publish order
 ///   per publisher.
 /// - Isolation: each subscriber has a bounded buffer with an explicit ``OverflowPolicy``;
-///   drops are counted, and a slow subscriber never delays the others.
+///   drops are counted. Under the dropping policies a slow subscriber never delays the
+///   others. Under ``OverflowPolicy/suspendPublisher`` a full subscriber suspends the
+///   publisher — after every other subscriber has the message — so it delays that
+///   publisher's next messages, to every subscriber.
 /// - Speed: a publish takes one registry lock and one short lock per subscriber; it
 ///   allocates no task, and wakes a subscriber only if it is idle.
 ///

@@ -11,13 +11,24 @@ public struct KitchenConfiguration: Sendable {
     public var ticks: UInt64?
     /// The coordinator's collection window. Default 800 ms.
     public var window: Duration
-    /// How long a model call may take. Default 10 s.
+    /// How long a model call may take: the pricing advisor's, and the coordinator's own once
+    /// a window closed. Shorter than the window, so the advisor's fallback reaches the
+    /// coordinator while the window that needs it is open, and a directive follows its window
+    /// within one more window. Default: three quarters of the window.
     public var modelTimeout: Duration
 
+    /// - Precondition: `interval` and `window` are positive, and `modelTimeout` is positive
+    ///   and shorter than `window`.
     public init(
         interval: Duration = .seconds(1), ticks: UInt64? = 10, window: Duration = .milliseconds(800),
-        modelTimeout: Duration = .seconds(10)
+        modelTimeout: Duration? = nil
     ) {
+        precondition(interval > .zero, "Switchyard: the kitchen's interval must be positive (got \(interval))")
+        precondition(window > .zero, "Switchyard: the kitchen's window must be positive (got \(window))")
+        let modelTimeout = modelTimeout ?? window * 3 / 4
+        precondition(
+            modelTimeout > .zero && modelTimeout < window,
+            "Switchyard: the kitchen's model timeout (\(modelTimeout)) must be positive and shorter than its window (\(window))")
         self.interval = interval
         self.ticks = ticks
         self.window = window
@@ -53,7 +64,7 @@ public struct KitchenApp<C: Clock>: Sendable where C.Duration == Duration {
             children: [
                 // 1. Infrastructure
                 .service("pubsub", stage: .infrastructure, bus),
-                // 2. State
+                // 2. State. The store keeps its state across restarts (it may be run again).
                 .service("kitchen_state", stage: .state, store),
                 ChildSpec("dining_room", stage: .state) { DiningRoom(store: store, bus: bus) },
                 ChildSpec("directive_desk", stage: .state) { DirectiveDesk(store: store, bus: bus) },

@@ -67,6 +67,53 @@ import Testing
         #expect(restocked > 0)
     }
 
+    @Test func aSilentModelLeavesTimeForThePricingFallbackAndTheDirectiveFollowsPromptly() async throws {
+        let clock = MockClock()
+        let model = ScriptedModel(otherwise: .hang)
+        let start = Duration.seconds(10)
+        let app = KitchenApp(
+            configuration: .init(interval: start, ticks: nil), model: model, clock: clock,
+            logger: Logger(label: "kitchen-test"))
+        // The advisor's fallback must reach the coordinator while the window is open.
+        let timeout = app.configuration.modelTimeout
+        try #require(timeout < app.configuration.window)
+        let directives = app.bus.subscribe(KitchenTopics.directives)
+        let tree = try app.supervisor()
+        let group = ServiceGroup(services: [tree], logger: Logger(label: "kitchen-test"))
+        try await withThrowingDiscardingTaskGroup { tasks in
+            tasks.addTask { try await group.run() }
+            #expect(await eventually { tree.startLog.count == tree.children.count })
+            await clock.advanceWhenSleeping(until: .init(offset: start))
+            // The advisor asks the silent model; its timeout ends before the window does.
+            await model.nextCall()
+            await clock.advanceWhenSleeping(until: .init(offset: start + timeout))
+            // Its fallback completes the window; the coordinator's own call is bounded too.
+            await model.nextCall()
+            await clock.advanceWhenSleeping(until: .init(offset: start + timeout * 2))
+            let directive = try #require(await directives.first(1).first)
+            #expect(directive.heardFrom == ["demand_forecaster", "pricing_advisor", "stock_watcher"])
+            #expect(directive.observationSources["pricing_advisor"] == .fallback)
+            #expect(directive.closeReason == .allReported)
+            #expect(directive.source == .fallback)
+            #expect(directive.fallbackReason?.kind == .timeout)
+            await group.triggerGracefulShutdown()
+        }
+    }
+
+    @Test func theDemoEndsWithTheErrorWhenItsSupervisorFails() async throws {
+        let logger = Logger(label: "kitchen-test")
+        let app = KitchenApp(model: nil, clock: MockClock(), logger: logger)
+        let tree = try Supervisor(
+            "kitchen", children: [ChildSpec("broken", stage: .state) { Broken() }], options: .init(maxRestarts: 0),
+            clock: MockClock(), logger: logger)
+        // Bounded: before, the demo kept waiting for directives after the tree had failed.
+        await #expect(throws: SupervisorError.self) {
+            try await withTimeout(.seconds(60), clock: ContinuousClock()) {
+                _ = try await KitchenDemo.run(app, tree: tree, signals: [], logger: logger) { _ in }
+            }
+        }
+    }
+
     @Test func aModelDrivesPricingAndTheDirective() async throws {
         let model = ScriptedModel(
             otherwise: .respond { request in
@@ -82,6 +129,12 @@ import Testing
         }
         #expect(model.requests.count == 6)
     }
+}
+
+/// A child that fails as soon as it runs.
+struct Broken: Service {
+    struct Failure: Error {}
+    func run() async throws { throw Failure() }
 }
 
 /// The kitchen against the fake LLM server over loopback HTTP, one fault class per tick.
