@@ -12,6 +12,23 @@ public final class SQLiteJobStore: JobStore {
     private let now: @Sendable () -> Date
     private let onComplete: (@Sendable (Int64, Database) throws -> Void)?
 
+    /// The job table's indexes (made again when a migration rebuilds the table).
+    private static let indexes = """
+        -- Partial indexes: a transition moves a row between two small indexes instead
+        -- of rewriting an entry in every index.
+        -- claim and next-due: pending jobs of a queue by due time
+        CREATE INDEX switchyard_jobs_due ON switchyard_jobs (queue, run_after, id) WHERE status = 'pending';
+        -- rescue: processing jobs by lease expiry
+        CREATE INDEX switchyard_jobs_leased ON switchyard_jobs (lease_expires_at) WHERE status = 'processing';
+        -- prune: completed jobs by finish time
+        CREATE INDEX switchyard_jobs_finished ON switchyard_jobs (finished_at) WHERE status = 'completed';
+        -- counts by queue and status
+        CREATE INDEX switchyard_jobs_queue_status ON switchyard_jobs (queue, status);
+        -- at most one live job per queue and unique key
+        CREATE UNIQUE INDEX switchyard_jobs_unique ON switchyard_jobs (queue, unique_key)
+            WHERE unique_key IS NOT NULL AND status IN ('pending', 'processing');
+        """
+
     /// The job table's schema, applied by ``init(database:now:)``.
     public static let migrations = [
         Migration(
@@ -34,19 +51,7 @@ public final class SQLiteJobStore: JobStore {
                     updated_at REAL NOT NULL,
                     finished_at REAL
                 );
-                -- Partial indexes: a transition moves a row between two small indexes instead
-                -- of rewriting an entry in every index.
-                -- claim and next-due: pending jobs of a queue by due time
-                CREATE INDEX switchyard_jobs_due ON switchyard_jobs (queue, run_after, id) WHERE status = 'pending';
-                -- rescue: processing jobs by lease expiry
-                CREATE INDEX switchyard_jobs_leased ON switchyard_jobs (lease_expires_at) WHERE status = 'processing';
-                -- prune: completed jobs by finish time
-                CREATE INDEX switchyard_jobs_finished ON switchyard_jobs (finished_at) WHERE status = 'completed';
-                -- counts by queue and status
-                CREATE INDEX switchyard_jobs_queue_status ON switchyard_jobs (queue, status);
-                -- at most one live job per queue and unique key
-                CREATE UNIQUE INDEX switchyard_jobs_unique ON switchyard_jobs (queue, unique_key)
-                    WHERE unique_key IS NOT NULL AND status IN ('pending', 'processing');
+                \(indexes)
                 """),
         Migration(
             name: "switchyard_jobs_002",
@@ -79,19 +84,7 @@ public final class SQLiteJobStore: JobStore {
                 FROM switchyard_jobs;
                 DROP TABLE switchyard_jobs;
                 ALTER TABLE switchyard_jobs_002 RENAME TO switchyard_jobs;
-                -- Partial indexes: a transition moves a row between two small indexes instead
-                -- of rewriting an entry in every index.
-                -- claim and next-due: pending jobs of a queue by due time
-                CREATE INDEX switchyard_jobs_due ON switchyard_jobs (queue, run_after, id) WHERE status = 'pending';
-                -- rescue: processing jobs by lease expiry
-                CREATE INDEX switchyard_jobs_leased ON switchyard_jobs (lease_expires_at) WHERE status = 'processing';
-                -- prune: completed jobs by finish time
-                CREATE INDEX switchyard_jobs_finished ON switchyard_jobs (finished_at) WHERE status = 'completed';
-                -- counts by queue and status
-                CREATE INDEX switchyard_jobs_queue_status ON switchyard_jobs (queue, status);
-                -- at most one live job per queue and unique key
-                CREATE UNIQUE INDEX switchyard_jobs_unique ON switchyard_jobs (queue, unique_key)
-                    WHERE unique_key IS NOT NULL AND status IN ('pending', 'processing');
+                \(indexes)
                 """),
     ]
 
