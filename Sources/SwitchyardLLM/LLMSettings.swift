@@ -28,7 +28,8 @@ public struct LLMSettings: Sendable, Hashable {
     public var provider: Provider?
     public var model: String?
     public var baseURL: String?
-    /// The name of the environment variable holding the key.
+    /// The name of the environment variable holding the key: upper-case letters, digits and
+    /// `_` (anything else is refused unrepeated, in case it is the key itself).
     public var apiKeyVariable: String?
     public var streaming: Bool?
     public var requestTimeout: Duration?
@@ -61,7 +62,8 @@ public struct LLMSettings: Sendable, Hashable {
         }
         settings.model = environment["SWITCHYARD_LLM_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
         settings.baseURL = environment["SWITCHYARD_LLM_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        settings.apiKeyVariable = environment["SWITCHYARD_LLM_API_KEY_ENV"].flatMap { $0.isEmpty ? nil : $0 }
+        settings.apiKeyVariable = try checkedVariable(
+            environment["SWITCHYARD_LLM_API_KEY_ENV"].flatMap { $0.isEmpty ? nil : $0 }, key: "SWITCHYARD_LLM_API_KEY_ENV")
         if let stream = environment["SWITCHYARD_LLM_STREAM"] {
             settings.streaming = ["1", "true", "yes"].contains(stream.lowercased())
         }
@@ -104,7 +106,7 @@ public struct LLMSettings: Sendable, Hashable {
         if let provider = try string("provider") { settings.provider = try parseProvider(provider, key: "llm.provider") }
         settings.model = try string("model")
         settings.baseURL = try string("base_url")
-        settings.apiKeyVariable = try string("api_key_env")
+        settings.apiKeyVariable = try checkedVariable(try string("api_key_env"), key: "llm.api_key_env")
         if let stream = table["stream"] {
             guard let flag = stream.bool else {
                 throw LLMConfigurationError(key: "llm.stream", line: nil, message: "must be true or false")
@@ -127,12 +129,30 @@ public struct LLMSettings: Sendable, Hashable {
         return provider
     }
 
+    /// `name`, if it can be an environment variable's name. Otherwise it may be a key pasted
+    /// where its variable's name belongs, so the error names the setting but never repeats it.
+    private static func checkedVariable(_ name: String?, key: String) throws(LLMConfigurationError) -> String? {
+        guard let name else { return nil }
+        let isName =
+            name.first.map { $0 == "_" || ("A"..."Z").contains($0) } == true
+            && name.allSatisfy { $0 == "_" || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
+        guard isName else {
+            throw LLMConfigurationError(
+                key: key, line: nil,
+                message: "must name the environment variable that holds the key (upper-case letters, digits and _, "
+                    + "such as ANTHROPIC_API_KEY), not the key itself; the value is not repeated here")
+        }
+        return name
+    }
+
     /// The model these settings describe, or `nil` when none is configured (said once in
     /// the log, with the reason). Keys are read from `environment`, never logged.
     public func makeModel(
         environment: [String: String], httpClient: HTTPClient = .shared, logger: Logger
     ) throws(LLMConfigurationError) -> (any LanguageModel)? {
         let provider = self.provider ?? (environment["ANTHROPIC_API_KEY"].map { !$0.isEmpty } == true ? .anthropic : nil)
+        // The variable's name goes into the log below: make sure it is a name, not a key.
+        let apiKeyVariable = try Self.checkedVariable(apiKeyVariable, key: "llm.api_key_env")
         var transport = TransportOptions()
         if let requestTimeout { transport.requestTimeout = requestTimeout }
         switch provider {

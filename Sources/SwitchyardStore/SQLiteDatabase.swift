@@ -10,7 +10,8 @@ import Logging
 public final class SQLiteDatabase: Sendable {
     /// How the database is opened.
     public struct Configuration: Sendable {
-        /// How long a connection waits for a lock before failing. Default 5 s.
+        /// How long a connection (the writer or a reader) waits for a lock before failing.
+        /// Default 5 s.
         public var busyTimeout: Duration
         /// `synchronous` in WAL mode: `.normal` (durable across application crashes, may lose
         /// the last commits on power loss) or `.full` (durable across power loss). Default
@@ -43,8 +44,11 @@ public final class SQLiteDatabase: Sendable {
         grdb.busyMode = .timeout(configuration.busyTimeout.timeInterval)
         grdb.maximumReaderCount = configuration.maximumReaders
         let synchronous = configuration.synchronous.rawValue
+        let busyMilliseconds = Int(configuration.busyTimeout.timeInterval * 1000)
         grdb.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")  // a keyword from a closed enum, not input
+            // GRDB gives the pool's readers a busy timeout of its own (10 s): give them ours.
+            if db.configuration.readonly { try db.execute(sql: "PRAGMA busy_timeout = \(busyMilliseconds)") }  // an Int
         }
         self.pool = try DatabasePool(path: path, configuration: grdb)
         // GRDB turns the writer to `synchronous = NORMAL` when it enables WAL, after

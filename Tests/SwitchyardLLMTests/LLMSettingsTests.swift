@@ -47,6 +47,25 @@ import Testing
         }
     }
 
+    @Test func aKeyWhereItsVariableBelongsIsRefusedWithoutBeingRepeated() throws {
+        let pasted = "sk-ant-api03-\(secret)"
+        #expect { try LLMSettings.toml("[llm]\napi_key_env = \"\(pasted)\"") } throws: {
+            let error = $0 as? LLMConfigurationError
+            return error?.key == "llm.api_key_env" && error?.description.contains(secret) == false
+        }
+        #expect { try LLMSettings.environment(["SWITCHYARD_LLM_API_KEY_ENV": pasted]) } throws: {
+            let error = $0 as? LLMConfigurationError
+            return error?.key == "SWITCHYARD_LLM_API_KEY_ENV" && error?.description.contains(secret) == false
+        }
+        for provider in LLMSettings.Provider.allCases {
+            #expect {
+                try LLMSettings(provider: provider, apiKeyVariable: pasted).makeModel(environment: [:], logger: logger)
+            } throws: { ($0 as? LLMConfigurationError)?.description.contains(secret) == false }
+        }
+        #expect(!logs.lines.withLock { $0 }.contains { $0.contains(secret) })
+        #expect(try LLMSettings.toml("[llm]\napi_key_env = \"MY_LLM_KEY_2\"").apiKeyVariable == "MY_LLM_KEY_2")
+    }
+
     @Test func withoutAKeyThereIsNoModelAndTheLogSaysSo() throws {
         #expect(try LLMSettings().makeModel(environment: [:], logger: logger).map(\.name) == nil)
         #expect(try LLMSettings(provider: .anthropic).makeModel(environment: [:], logger: logger).map(\.name) == nil)

@@ -14,9 +14,9 @@ let secret = "sk-test-DO-NOT-LEAK-1234567890"
 
 func makeModel(
     _ wire: Wire, baseURL: String, clock: MockClock, streaming: Bool = false, retry: RetryPolicy = .init(),
-    logger: Logger = Logger(label: "test")
+    overallTimeout: Duration = .seconds(60), logger: Logger = Logger(label: "test")
 ) -> any LanguageModel {
-    let transport = TransportOptions(retry: retry, requestTimeout: .seconds(5), overallTimeout: .seconds(60))
+    let transport = TransportOptions(retry: retry, requestTimeout: .seconds(5), overallTimeout: overallTimeout)
     switch wire {
     case .anthropic:
         return AnthropicModel(
@@ -121,24 +121,31 @@ struct FaultCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { "\(wire) \(fault)\(streaming ? " (streaming)" : "")" }
 }
 
-let faultCases: [FaultCase] = Wire.allCases.flatMap { wire -> [FaultCase] in
-    [
-        FaultCase(wire: wire, fault: .rateLimited, streaming: false, expected: .retriedAfter(.seconds(1))),
-        FaultCase(wire: wire, fault: .overloaded, streaming: false, expected: .retriedAfter(.milliseconds(500))),
-        FaultCase(wire: wire, fault: .serverError, streaming: false, expected: .retriedAfter(.milliseconds(500))),
-        FaultCase(wire: wire, fault: .closeMidBody, streaming: false, expected: .retriedAfter(.milliseconds(500))),
-        FaultCase(wire: wire, fault: .noAnswer, streaming: false, expected: .timedOutThenRetriedAfter(.milliseconds(500))),
-        FaultCase(wire: wire, fault: .authentication, streaming: false, expected: .fails(.authentication)),
-        FaultCase(wire: wire, fault: .malformedJSON, streaming: false, expected: .fails(.malformedResponse)),
-        FaultCase(wire: wire, fault: .truncatedStream, streaming: true, expected: .fails(.truncatedStream)),
-        FaultCase(
-            wire: wire, fault: .streamErrorAfter200, streaming: true,
-            // Anthropic's in-stream `overloaded_error` is retried like a 529; OpenAI's error chunk is not.
-            expected: wire == .anthropic ? .retriedAfter(.milliseconds(500)) : .fails(.streamError)),
-    ]
+/// Every fault the fake server offers, plain and streamed, on both wires, with retries on.
+let faultCases: [FaultCase] = Wire.allCases.flatMap { wire in
+    [false, true].flatMap { streaming -> [FaultCase] in
+        FakeLLMServer.Fault.allCases.map { fault in
+            FaultCase(wire: wire, fault: fault, streaming: streaming, expected: expected(fault, wire: wire, streaming: streaming))
+        }
+    }
 }
 
-@Suite struct ProviderFaultTests {
+func expected(_ fault: FakeLLMServer.Fault, wire: Wire, streaming: Bool) -> Expected {
+    switch fault {
+    case .noAnswer: .timedOutThenRetriedAfter(.milliseconds(500))
+    case .rateLimited: .retriedAfter(.seconds(1))  // the fake's retry-after
+    case .overloaded, .serverError, .closeMidBody: .retriedAfter(.milliseconds(500))
+    case .authentication: .fails(.authentication)
+    case .malformedJSON: .fails(.malformedResponse)
+    // Plain, a truncated reply is JSON that stops short.
+    case .truncatedStream: .fails(streaming ? .truncatedStream : .malformedResponse)
+    // Anthropic's `overloaded_error` is retried like a 529, streamed or not; OpenAI's error after
+    // 200 is a server error when it is the whole body, a stream error once a stream has begun.
+    case .streamErrorAfter200: wire == .openai && streaming ? .fails(.streamError) : .retriedAfter(.milliseconds(500))
+    }
+}
+
+@Suite(.timeLimit(.minutes(1))) struct ProviderFaultTests {
     @Test(arguments: faultCases)
     func everyFaultEndsInTheDocumentedBehaviour(_ fault: FaultCase) async throws {
         let server = FakeLLMServer(steps: [.fault(fault.fault), .reply("recovered")])
@@ -171,10 +178,12 @@ let faultCases: [FaultCase] = Wire.allCases.flatMap { wire -> [FaultCase] in
                 switch (fault.expected, outcome.withLock { $0 }) {
                 case (.fails(let kind), .failure(let error as LLMError)?):
                     #expect(error.kind == kind)
+                    #expect(error.requestID == "req_fake_1")
                     #expect(server.requests.count == 1)
                 case (.retriedAfter, .success(let reply)?), (.timedOutThenRetriedAfter, .success(let reply)?):
                     #expect(reply.text == "recovered")
                     #expect(server.requests.count == 2)
+                    #expect(server.requests.allSatisfy { $0.isStreaming == fault.streaming })
                 case (_, let other):
                     Issue.record("unexpected outcome \(String(describing: other))")
                 }
@@ -261,6 +270,44 @@ final class CapturedLogs: Sendable {
             }
         }
         #expect(!logs.lines.withLock { $0 }.isEmpty)
+        #expect(!logs.lines.withLock { $0 }.contains { $0.contains(secret) })
+    }
+}
+
+extension SecretRedactionTests {
+    @Test(arguments: Wire.allCases)
+    func aKeyEchoedByTheServerIsBlottedOutOfErrorsAndLogs(_ wire: Wire) async throws {
+        let logs = CapturedLogs()
+        let logger = Logger(label: "test", factory: logs.handler)
+        let echo = #"{"type":"error","error":{"type":"authentication_error","message":"Incorrect API key provided: \#(secret)."}}"#
+        let server = FakeLLMServer(steps: [
+            .raw(status: 500, body: echo.replacingOccurrences(of: "authentication_error", with: "api_error")),
+            .raw(status: 401, body: echo),
+            .raw(
+                status: 200, headers: ["content-type": "text/event-stream"],
+                body: "event: error\ndata: \(echo)\n\n"),
+        ])
+        let clock = MockClock()
+        try await server.withRunning { baseURL in
+            let plain = makeModel(wire, baseURL: baseURL, clock: clock, logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    let error = try await #require(throws: LLMError.self) { try await plain.complete(.user("Hi")) }
+                    #expect(error.kind == .authentication)
+                    #expect(error.message == "Incorrect API key provided: <redacted>.")
+                    #expect(!"\(error)".contains(secret))
+                }
+                await clock.advanceWhenSleeping(until: .init(offset: .milliseconds(500)))
+                try await group.waitForAll()
+            }
+            let streamed = makeModel(wire, baseURL: baseURL, clock: clock, streaming: true, retry: .none, logger: logger)
+            let error = try await #require(throws: LLMError.self) { try await streamed.complete(.user("Hi")) }
+            #expect(error.status == 200)
+            #expect(error.message.contains("<redacted>"))
+            #expect(!"\(error)".contains(secret))
+        }
+        #expect(server.requests.count == 3)
+        #expect(logs.lines.withLock { $0 }.contains { $0.contains("retrying") })
         #expect(!logs.lines.withLock { $0 }.contains { $0.contains(secret) })
     }
 }

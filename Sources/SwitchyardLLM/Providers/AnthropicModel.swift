@@ -7,7 +7,8 @@ import NIOHTTP1
 ///
 /// Sends `x-api-key` and `anthropic-version`; maps `model`, `max_tokens`, `system`,
 /// `messages`, `temperature` and `stop_sequences`; reads the content blocks, `stop_reason`
-/// and `usage`; decodes the `{"type":"error","error":{...}}` envelope into ``LLMError``.
+/// and `usage`; decodes the `{"type":"error","error":{...}}` envelope into ``LLMError`` (also
+/// when it comes with HTTP 200).
 /// With ``Configuration/streaming`` it reads the SSE stream (`message_start`,
 /// `content_block_delta`, ..., `message_stop`, `ping`, and an `error` event after HTTP 200).
 public struct AnthropicModel<C: Clock>: LanguageModel where C.Duration == Duration {
@@ -48,8 +49,8 @@ public struct AnthropicModel<C: Clock>: LanguageModel where C.Duration == Durati
     ) {
         self.configuration = configuration
         self.http = ModelHTTP(
-            provider: "anthropic", model: configuration.model, http: httpClient, options: configuration.transport, clock: clock,
-            logger: logger, random: random)
+            provider: "anthropic", model: configuration.model, secret: configuration.apiKey, http: httpClient,
+            options: configuration.transport, clock: clock, logger: logger, random: random)
     }
 
     public func complete(_ request: ModelRequest) async throws -> ModelReply {
@@ -112,7 +113,17 @@ public struct AnthropicModel<C: Clock>: LanguageModel where C.Duration == Durati
     }
 
     static func reply(from data: Data) throws -> ModelReply {
-        let response = try JSONDecoder.decodeProvider(MessagesResponse.self, from: data, provider: "anthropic")
+        let response: MessagesResponse
+        do {
+            response = try JSONDecoder.decodeProvider(MessagesResponse.self, from: data, provider: "anthropic")
+        } catch {
+            // A 200 whose body is the error envelope (as a gateway may send it) is that error.
+            guard let envelope = try? JSONDecoder().decode(ErrorEnvelope.self, from: data) else { throw error }
+            let type = envelope.error.type
+            throw LLMError(
+                type == "overloaded_error" ? .overloaded : .server, provider: "anthropic", status: 200, providerType: type,
+                message: envelope.error.message ?? "")
+        }
         return ModelReply(
             text: response.content.compactMap { $0.type == "text" ? $0.text : nil }.joined(),
             model: response.model, stopReason: response.stop_reason,

@@ -45,8 +45,8 @@ public struct OpenAICompatibleModel<C: Clock>: LanguageModel where C.Duration ==
     ) {
         self.configuration = configuration
         self.http = ModelHTTP(
-            provider: "openai", model: configuration.model, http: httpClient, options: configuration.transport, clock: clock,
-            logger: logger, random: random)
+            provider: "openai", model: configuration.model, secret: configuration.apiKey, http: httpClient,
+            options: configuration.transport, clock: clock, logger: logger, random: random)
     }
 
     public func complete(_ request: ModelRequest) async throws -> ModelReply {

@@ -37,8 +37,13 @@ struct HTTPErrorResponse: Error {
 
 /// The part every provider client shares: POST a JSON body, retry by ``RetryPolicy`` on the
 /// injected clock, bound each attempt and the whole call, and account for tokens and cost.
+///
+/// Every failure it logs or throws has the API key blotted out, even when a server echoes
+/// the key back in its error message.
 struct ModelHTTP<C: Clock>: Sendable where C.Duration == Duration {
     let provider: String
+    /// The key sent, to blot out of what servers say back.
+    let secret: APIKey?
     let http: HTTPClient
     let options: TransportOptions
     let clock: C
@@ -46,13 +51,14 @@ struct ModelHTTP<C: Clock>: Sendable where C.Duration == Duration {
     let random: @Sendable () -> Double
 
     init(
-        provider: String, model: String, http: HTTPClient, options: TransportOptions, clock: C, logger: Logger,
-        random: @escaping @Sendable () -> Double
+        provider: String, model: String, secret: APIKey?, http: HTTPClient, options: TransportOptions, clock: C,
+        logger: Logger, random: @escaping @Sendable () -> Double
     ) {
         var logger = logger
         logger[metadataKey: "llm.provider"] = "\(provider)"
         logger[metadataKey: "llm.model"] = "\(model)"
         self.provider = provider
+        self.secret = secret.flatMap { $0.secret.isEmpty ? nil : $0 }
         self.http = http
         self.options = options
         self.clock = clock
@@ -105,13 +111,18 @@ struct ModelHTTP<C: Clock>: Sendable where C.Duration == Duration {
             } catch let error as LLMError {
                 failure = HTTPErrorResponse(error: error)
             } catch let timeout as TimeoutError {
-                failure = HTTPErrorResponse(error: LLMError(.timeout, provider: provider, message: timeout.description))
+                // An attempt is cut short by whichever limit is nearer; say which one it was.
+                let limit =
+                    timeout.timeout < options.requestTimeout
+                    ? "the overall timeout (\(options.overallTimeout), retries included)"
+                    : "the request timeout (\(options.requestTimeout))"
+                failure = HTTPErrorResponse(error: LLMError(.timeout, provider: provider, message: "no answer within \(limit)"))
             } catch let error as CancellationError {
                 throw error
             } catch {
                 failure = HTTPErrorResponse(error: LLMError(.transport, provider: provider, message: "\(error)"))
             }
-            let error = failure.error
+            let error = redacted(failure.error)
             guard options.retry.shouldRetry(error, retriesSoFar: retries, shouldRetryHeader: failure.shouldRetry)
             else {
                 Counter(label: "switchyard_llm_requests_total", dimensions: [("provider", provider), ("outcome", error.kind.rawValue)])
@@ -147,11 +158,11 @@ struct ModelHTTP<C: Clock>: Sendable where C.Duration == Duration {
         let seconds = Int64((options.requestTimeout.components.seconds) + 1)
         let response = try await http.execute(request, timeout: .seconds(seconds))
         let status = Int(response.status.code)
+        let requestID = response.headers.first(name: "request-id") ?? response.headers.first(name: "x-request-id")
         guard (200..<300).contains(status) else {
             let bytes = try await response.body.collect(upTo: options.maxResponseBytes)
-            let requestID = response.headers.first(name: "request-id") ?? response.headers.first(name: "x-request-id")
             throw HTTPErrorResponse(
-                error: decodeError(status, Data(bytes.readableBytesView), requestID),
+                error: decodeError(status, redacted(Data(bytes.readableBytesView)), requestID),
                 shouldRetry: response.headers.first(name: "x-should-retry"),
                 retryAfter: RetryPolicy.retryAfter(
                     milliseconds: response.headers.first(name: "retry-after-ms"),
@@ -159,7 +170,28 @@ struct ModelHTTP<C: Clock>: Sendable where C.Duration == Duration {
             )
         }
         Counter(label: "switchyard_llm_requests_total", dimensions: [("provider", provider), ("outcome", "ok")]).increment()
-        return try await read(response)
+        do {
+            return try await read(response)
+        } catch var error as LLMError {
+            // An error after 200 (in the stream, or as the body) belongs to this request too.
+            error.requestID = error.requestID ?? requestID
+            throw error
+        }
+    }
+
+    /// An error body with the key blotted out, before it is decoded (and shortened).
+    private func redacted(_ body: Data) -> Data {
+        guard let secret = secret?.secret, body.range(of: Data(secret.utf8)) != nil else { return body }
+        return Data(String(decoding: body, as: UTF8.self).replacingOccurrences(of: secret, with: "<redacted>").utf8)
+    }
+
+    /// `error` with the key blotted out of everything a server or a transport said.
+    private func redacted(_ error: LLMError) -> LLMError {
+        guard let secret = secret?.secret else { return error }
+        var error = error
+        error.message = error.message.replacingOccurrences(of: secret, with: "<redacted>")
+        error.providerType = error.providerType?.replacingOccurrences(of: secret, with: "<redacted>")
+        return error
     }
 
     /// Records a reply's tokens and cost as metrics and returns it with its cost filled in.

@@ -15,7 +15,9 @@ import SwitchyardLLM
 /// recorded (``requests``) and reported as an event (``nextRequest()``), so tests wait on
 /// requests instead of sleeping.
 public final class FakeLLMServer: Sendable {
-    /// The faults the server can inject.
+    /// The faults the server can inject. Each has a plain and a streamed form, chosen by the
+    /// request's `stream` flag; every response that has headers carries the request id
+    /// (Anthropic `request-id`, OpenAI `x-request-id`).
     public enum Fault: String, Sendable, CaseIterable, CustomStringConvertible {
         /// Never answer (the client's timeout fires).
         case noAnswer = "no_answer"
@@ -27,13 +29,16 @@ public final class FakeLLMServer: Sendable {
         case serverError = "server_error"
         /// 401 with the provider's authentication error.
         case authentication
-        /// 200 with a JSON body cut short.
+        /// 200 with a JSON body cut short; streamed, an SSE event whose JSON is cut short.
         case malformedJSON = "malformed_json"
-        /// 200 with an SSE stream that ends before its final event.
+        /// 200 with an SSE stream that ends before its final event; plain, a JSON body that ends
+        /// early (the connection closes cleanly).
         case truncatedStream = "truncated_stream"
-        /// 200, then an SSE `error` event (Anthropic `overloaded_error`; OpenAI an error chunk).
+        /// 200, then an error (Anthropic `overloaded_error`; OpenAI a `server_error` object): an
+        /// SSE `error` event after the first event, or plain, the error as the 200's body.
         case streamErrorAfter200 = "stream_error_after_200"
-        /// 200 with a `content-length` larger than what is sent before the connection closes.
+        /// 200 with a `content-length` larger than what is sent (half the JSON body, or half the
+        /// SSE stream) before the connection closes.
         case closeMidBody = "close_mid_body"
 
         public var description: String { rawValue }
@@ -47,6 +52,10 @@ public final class FakeLLMServer: Sendable {
         case fault(Fault)
         /// A successful reply computed from the request.
         case respond(@Sendable (RecordedRequest) -> String)
+        /// This response as given: `status`, `headers` (added to `content-type:
+        /// application/json` and the request id, which they may replace) and `body`. For the
+        /// error envelopes of other servers and for headers such as `x-should-retry`.
+        case raw(status: Int, headers: [String: String] = [:], body: String)
     }
 
     /// A request as the server received it.
@@ -198,11 +207,21 @@ public final class FakeLLMServer: Sendable {
         case .respond(let respond):
             return wire.success(text: respond(recorded), model: model, streaming: recorded.isStreaming, requestID: requestID)
         case .fault(let fault):
-            return try await respond(with: fault, wire: wire, model: model, requestID: requestID)
+            return try await respond(
+                with: fault, wire: wire, model: model, streaming: recorded.isStreaming, requestID: requestID)
+        case .raw(let status, let extra, let body):
+            var response = wire.response(status: status, body: body, requestID: requestID)
+            for (name, value) in extra {
+                guard let name = HTTPField.Name(name) else { preconditionFailure("Switchyard: bad header name \(name)") }
+                response.headers[name] = value
+            }
+            return response
         }
     }
 
-    private func respond(with fault: Fault, wire: any FakeWire, model: String, requestID: String) async throws -> Response {
+    private func respond(
+        with fault: Fault, wire: any FakeWire, model: String, streaming: Bool, requestID: String
+    ) async throws -> Response {
         switch fault {
         case .noAnswer:
             let never = ScriptedModel.Gate()
@@ -218,25 +237,32 @@ public final class FakeLLMServer: Sendable {
             return wire.error(status: 500, kind: .serverError, requestID: requestID)
         case .authentication:
             return wire.error(status: 401, kind: .authentication, requestID: requestID)
-        case .malformedJSON:
-            let full = wire.json(text: "this reply is cut short", model: model)
-            return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: String(full.prefix(full.count / 2)))))
-        case .truncatedStream:
+        case .malformedJSON where streaming:
+            let events = wire.events(text: "this stream holds broken JSON", model: model)
+            return wire.sse([events[0], wire.malformedEvent] + events.dropFirst(), requestID: requestID)
+        case .truncatedStream where streaming:
             let events = wire.events(text: "this stream is cut short", model: model)
-            return FakeWireSSE.response(events.dropLast(wire.finalEventCount))
+            return wire.sse(events.dropLast(wire.finalEventCount), requestID: requestID)
+        case .malformedJSON, .truncatedStream:
+            let full = wire.json(text: "this reply is cut short", model: model)
+            return wire.response(status: 200, body: String(full.prefix(full.count / 2)), requestID: requestID)
+        case .streamErrorAfter200 where streaming:
+            return wire.sse([wire.events(text: "", model: model)[0], wire.streamError()], requestID: requestID)
         case .streamErrorAfter200:
-            return FakeWireSSE.response([wire.events(text: "", model: model)[0], wire.streamError()])
+            return wire.response(status: 200, body: wire.errorAfter200, requestID: requestID)
         case .closeMidBody:
-            let full = ByteBuffer(string: wire.json(text: "this body never arrives whole", model: model))
+            let full =
+                streaming
+                ? ByteBuffer(string: wire.events(text: "this stream never arrives whole", model: model).joined())
+                : ByteBuffer(string: wire.json(text: "this body never arrives whole", model: model))
             let half = full.getSlice(at: 0, length: full.readableBytes / 2)!
-            return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: ResponseBody(contentLength: full.readableBytes) { writer in
-                    try await writer.write(half)
-                    throw FakeConnectionDropped()
-                })
+            var response = wire.response(
+                status: 200, body: "", requestID: requestID, contentType: streaming ? "text/event-stream" : "application/json")
+            response.body = ResponseBody(contentLength: full.readableBytes) { writer in
+                try await writer.write(half)
+                throw FakeConnectionDropped()
+            }
+            return response
         }
     }
 }

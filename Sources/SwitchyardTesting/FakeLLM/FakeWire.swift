@@ -11,30 +11,42 @@ enum FakeErrorKind {
 /// One protocol's wire format, as the fake server writes it.
 protocol FakeWire: Sendable {
     var overloadedStatus: Int { get }
+    /// The header carrying the request id: Anthropic's `request-id`, OpenAI's `x-request-id`.
+    var requestIDHeader: String { get }
     /// How many events at the end of ``events(text:model:)`` a complete stream needs.
     var finalEventCount: Int { get }
     func json(text: String, model: String) -> String
     func events(text: String, model: String) -> [String]
+    /// The JSON of an error reported after HTTP 200 (an SSE `error` event's data, or a plain body).
+    var errorAfter200: String { get }
+    /// An SSE event whose JSON is cut short.
+    var malformedEvent: String { get }
     func streamError() -> String
     func errorBody(_ kind: FakeErrorKind) -> String
 }
 
 extension FakeWire {
     func success(text: String, model: String, streaming: Bool, requestID: String) -> Response {
-        if streaming {
-            var response = FakeWireSSE.response(events(text: text, model: model))
-            response.headers[HTTPField.Name("request-id")!] = requestID
-            return response
-        }
-        return Response(
-            status: .ok, headers: [.contentType: "application/json", HTTPField.Name("request-id")!: requestID],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: json(text: text, model: model))))
+        if streaming { return sse(events(text: text, model: model), requestID: requestID) }
+        return response(status: 200, body: json(text: text, model: model), requestID: requestID)
     }
 
     func error(status: Int, kind: FakeErrorKind, requestID: String) -> Response {
+        response(status: status, body: errorBody(kind), requestID: requestID)
+    }
+
+    /// A JSON response (or `contentType`) with the request id header.
+    func response(status: Int, body: String, requestID: String, contentType: String = "application/json") -> Response {
         Response(
-            status: .init(code: status), headers: [.contentType: "application/json", HTTPField.Name("request-id")!: requestID],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: errorBody(kind))))
+            status: .init(code: status), headers: [.contentType: contentType, HTTPField.Name(requestIDHeader)!: requestID],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// An SSE response of `events`, with the request id header.
+    func sse<Events: Sequence<String>>(_ events: Events, requestID: String) -> Response {
+        var response = response(status: 200, body: events.joined(), requestID: requestID, contentType: "text/event-stream")
+        response.headers[.cacheControl] = "no-cache"
+        return response
     }
 
     /// `text` in three pieces, as a model streams it.
@@ -51,18 +63,10 @@ func jsonString(_ value: String) -> String {
     String(decoding: try! JSONEncoder().encode(value), as: UTF8.self)
 }
 
-enum FakeWireSSE {
-    static func response<Events: Sequence<String>>(_ events: Events) -> Response {
-        let body = events.joined()
-        return Response(
-            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
-    }
-}
-
 /// Anthropic's Messages API.
 struct AnthropicWire: FakeWire {
     let overloadedStatus = 529
+    let requestIDHeader = "request-id"
     let finalEventCount = 3  // content_block_stop, message_delta, message_stop
 
     func json(text: String, model: String) -> String {
@@ -99,9 +103,11 @@ struct AnthropicWire: FakeWire {
         return events
     }
 
-    func streamError() -> String {
-        event("error", #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#)
-    }
+    let errorAfter200 = #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#
+
+    var malformedEvent: String { event("content_block_delta", #"{"type":"content_block_delta","index":0,"delta":{"type":"te"#) }
+
+    func streamError() -> String { event("error", errorAfter200) }
 
     func errorBody(_ kind: FakeErrorKind) -> String {
         let (type, message) =
@@ -120,6 +126,7 @@ struct AnthropicWire: FakeWire {
 /// OpenAI Chat Completions.
 struct OpenAIWire: FakeWire {
     let overloadedStatus = 503
+    let requestIDHeader = "x-request-id"
     let finalEventCount = 2  // the usage chunk and [DONE]
 
     func json(text: String, model: String) -> String {
@@ -141,9 +148,11 @@ struct OpenAIWire: FakeWire {
         return events
     }
 
-    func streamError() -> String {
-        #"data: {"error":{"message":"The server had an error while processing your request","type":"server_error"}}"# + "\n\n"
-    }
+    let errorAfter200 = #"{"error":{"message":"The server had an error while processing your request","type":"server_error"}}"#
+
+    let malformedEvent = #"data: {"id":"chatcmpl-fake","object":"chat.completion.chunk","choices":[{"index":0,"del"# + "\n\n"
+
+    func streamError() -> String { "data: \(errorAfter200)\n\n" }
 
     func errorBody(_ kind: FakeErrorKind) -> String {
         switch kind {
