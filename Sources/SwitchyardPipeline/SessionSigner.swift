@@ -96,9 +96,9 @@ public struct SessionSigner: Sendable {
 
     private func verifyAfresh(_ token: some StringProtocol) throws(Rejection) -> Identity {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        // Only the one encoding `issue` writes: the decoder also takes padding, the standard
-        // alphabet and stray low bits in the last character, so the signature must encode
-        // back to exactly its text. (The claims need no such check: the MAC covers their text.)
+        // Only the one encoding `issue` writes: the decoder also takes a trailing `=` and stray
+        // low bits in the last character, so the signature must encode back to exactly its
+        // text. (The claims need no such check: the MAC covers their text.)
         guard parts.count == 3, parts[0] == Self.version,
             let mac = try? Base64.decode(string: String(parts[2]), options: [.base64UrlAlphabet, .omitPaddingCharacter]),
             mac.count == SHA256.byteCount, Base64.encodeToString(bytes: mac, options: Self.base64url).utf8.elementsEqual(parts[2].utf8)
