@@ -72,7 +72,8 @@ public struct PipelineConfiguration: Sendable, Hashable {
         public var signupsPerAddress: RateLimit
 
         public init(
-            loginsPerAddress: RateLimit = RateLimit(10, per: .seconds(60)), failedLoginsPerAccount: RateLimit = RateLimit(5, per: .seconds(900)),
+            loginsPerAddress: RateLimit = RateLimit(10, per: .seconds(60)),
+            failedLoginsPerAccount: RateLimit = RateLimit(5, per: .seconds(900)),
             signupsPerAddress: RateLimit = RateLimit(5, per: .seconds(3600))
         ) {
             self.loginsPerAddress = loginsPerAddress
@@ -84,13 +85,14 @@ public struct PipelineConfiguration: Sendable, Hashable {
 
         /// Reads `[auth]` from `root`, if there.
         fileprivate static func read(_ root: TOMLTable, _ reader: Reader) throws(ConfigurationError) -> Auth? {
-            guard let table = try reader.table(root, "auth", known: Set(keys.flatMap { [$0, "\($0)_seconds"] })) else { return nil }
+            let known = Set(keys.flatMap { [$0, "\($0)_seconds"] })
+            guard let table = try reader.table(root, "auth", known: known) else { return nil }
             var auth = Auth()
             let limits = [\Auth.loginsPerAddress, \Auth.failedLoginsPerAccount, \Auth.signupsPerAddress]
             for (key, limit) in zip(keys, limits) {
                 let count = try reader.int(table, "auth.\(key)", in: 1...1_000_000) ?? auth[keyPath: limit].count
-                let seconds = try reader.int(table, "auth.\(key)_seconds", in: 1...(7 * 86_400))
-                auth[keyPath: limit] = RateLimit(count, per: seconds.map { .seconds($0) } ?? auth[keyPath: limit].period)
+                let seconds = try reader.int(table, "auth.\(key)_seconds", in: 1...(7 * 86_400)).map { Duration.seconds($0) }
+                auth[keyPath: limit] = RateLimit(count, per: seconds ?? auth[keyPath: limit].period)
             }
             return auth
         }

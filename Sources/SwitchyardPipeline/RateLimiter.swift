@@ -71,7 +71,9 @@ public final class RateLimiter: Sendable {
             // Refused while the bucket would hold more than `period` of debt.
             let allowedAt = refilled - limit.period
             if allowedAt > now { return .limited(retryAfter: allowedAt - now) }
-            if full[hash] == nil, full.count >= capacity { Self.evict(from: &full, now: now, keeping: capacity - capacity / 8) }
+            if full[hash] == nil, full.count >= capacity {
+                Self.evict(from: &full, now: now, keeping: capacity - capacity / 8)
+            }
             full[hash] = refilled
             return .allowed
         }
@@ -144,7 +146,8 @@ public struct RateLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         self.key = key
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         try limiter.acquire(key(request, context), scope: scope)
@@ -176,7 +179,9 @@ public func clientAddressKey(_ address: SocketAddress?) -> String {
         if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF {
             return "v4:" + bytes[12...].map(String.init).joined(separator: ".")
         }
-        let groups = stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+        let groups = stride(from: 0, to: 8, by: 2).map {
+            String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16)
+        }
         return "v6:" + groups.joined(separator: ":") + "::/64"
     default:
         return "local"

@@ -3,9 +3,9 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import Synchronization
 import SwitchyardPipeline
 import SwitchyardTesting
+import Synchronization
 import Testing
 
 @Suite struct RateLimiterTests {
@@ -78,7 +78,9 @@ import Testing
         @Sendable func login(from peer: String) -> HTTPFields { [.peer: peer] }
         try await Application(router: router).test(.router) { client in
             for _ in 0..<2 {
-                try await client.execute(uri: "/login", method: .post, headers: login(from: "192.0.2.1")) { #expect($0.status == .ok) }
+                try await client.execute(uri: "/login", method: .post, headers: login(from: "192.0.2.1")) {
+                    #expect($0.status == .ok)
+                }
             }
             try await client.execute(uri: "/login", method: .post, headers: login(from: "192.0.2.1")) { response in
                 #expect(response.status == .tooManyRequests)
@@ -86,17 +88,24 @@ import Testing
                 let error = try errorBody(response)
                 #expect(error.code == "rate_limited")
                 #expect(error.route == "/login")
-                #expect(error.details == ["retry_after_seconds": "30", "scope": "address", "limit": "2", "period_seconds": "60"])
+                #expect(
+                    error.details == [
+                        "retry_after_seconds": "30", "scope": "address", "limit": "2", "period_seconds": "60",
+                    ])
             }
             // Another address is not limited; a part of a second left still means 1 s.
-            try await client.execute(uri: "/login", method: .post, headers: login(from: "198.51.100.7")) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/login", method: .post, headers: login(from: "198.51.100.7")) {
+                #expect($0.status == .ok)
+            }
             clock.advance(by: .milliseconds(29_200))
             try await client.execute(uri: "/login", method: .post, headers: login(from: "192.0.2.1")) { response in
                 #expect(response.status == .tooManyRequests)
                 #expect(response.headers[.retryAfter] == "1")
             }
             clock.advance(by: .milliseconds(800))
-            try await client.execute(uri: "/login", method: .post, headers: login(from: "192.0.2.1")) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/login", method: .post, headers: login(from: "192.0.2.1")) {
+                #expect($0.status == .ok)
+            }
         }
         // The refused requests never reached the handler.
         #expect(handled.value == 4)
@@ -168,7 +177,9 @@ struct PeerContext: RemoteAddressRequestContext {
 
 /// Takes the peer address from `X-Test-Peer`.
 struct PeerFromHeader: RouterMiddleware {
-    func handle(_ request: Request, context: PeerContext, next: (Request, PeerContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: PeerContext, next: (Request, PeerContext) async throws -> Response)
+        async throws -> Response
+    {
         var context = context
         context.remoteAddress = try request.headers[.peer].map { try SocketAddress(ipAddress: $0, port: 40_000) }
         return try await next(request, context)

@@ -15,11 +15,11 @@ import SwitchyardStore
 /// local part of 1 to 64 bytes without `"(),:;<>[\]`, leading, trailing or doubled dots; a
 /// domain of two or more dot-separated labels of 1 to 63 letters, digits or hyphens (not at
 /// either end); at most 254 bytes in all. An account is keyed (and stored) by its email
-/// normalised as NFKC, then Unicode full case folding, then NFKC again (Unicode's
-/// NFKC_Casefold, less its removal of ignorable characters, which are refused instead): so
-/// `Ada@Example.com`, `ADA@EXAMPLE.COM` and full-width `ａｄａ@example.com` are one account,
-/// and so are `STRASSE@x.de` and `straße@x.de` (`ß` folds to `ss`). The checks apply to the
-/// normalised form.
+/// normalised as NFKC, then Unicode full case folding, then NFKC again (close to Unicode's
+/// NFKC_Casefold, which also drops default-ignorable characters; the format characters among
+/// them are refused here): so `Ada@Example.com`, `ADA@EXAMPLE.COM` and full-width
+/// `ａｄａ@example.com` are one account, and so are `STRASSE@x.de` and `straße@x.de` (`ß`
+/// folds to `ss`). The checks apply to the normalised form.
 ///
 /// **Passwords** are 8 characters to 72 bytes of UTF-8, and never contain NUL. bcrypt reads
 /// a C string, and at most 72 bytes of it: a NUL would end the password there (eight NULs
@@ -97,14 +97,15 @@ public final class Accounts: Sendable {
         guard password.count >= Self.minimumPasswordLength else {
             throw APIError(
                 .unprocessableContent, code: "weak_password",
-                message: "`password` must be at least \(Self.minimumPasswordLength) characters", hint: "use a longer passphrase",
-                details: ["field": "password"])
+                message: "`password` must be at least \(Self.minimumPasswordLength) characters",
+                hint: "use a longer passphrase", details: ["field": "password"])
         }
         guard password.utf8.count <= Self.maximumPasswordBytes else {
             throw APIError(
                 .unprocessableContent, code: "password_too_long",
                 message: "`password` must be at most \(Self.maximumPasswordBytes) bytes of UTF-8 (bcrypt reads no further)",
-                hint: "use a shorter passphrase", details: ["field": "password", "max_bytes": "\(Self.maximumPasswordBytes)"])
+                hint: "use a shorter passphrase",
+                details: ["field": "password", "max_bytes": "\(Self.maximumPasswordBytes)"])
         }
         let cost = bcryptCost
         // bcrypt is deliberately slow: off the cooperative pool.
@@ -157,8 +158,8 @@ public final class Accounts: Sendable {
     static func accountKey(email raw: String) throws(APIError) -> String {
         func invalid(_ problem: String) -> APIError {
             APIError(
-                .unprocessableContent, code: "invalid_email", message: "`email` \(problem)", hint: "send an address such as ada@example.com",
-                details: ["field": "email"])
+                .unprocessableContent, code: "invalid_email", message: "`email` \(problem)",
+                hint: "send an address such as ada@example.com", details: ["field": "email"])
         }
         // Bounded before normalising, which may lengthen it.
         guard raw.utf8.count <= 254 else { throw invalid("is longer than 254 bytes") }
@@ -172,7 +173,9 @@ public final class Accounts: Sendable {
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2 else { throw invalid("must contain exactly one @") }
         let (local, domain) = (parts[0], parts[1])
-        guard !local.isEmpty, local.utf8.count <= 64 else { throw invalid("needs a local part of 1 to 64 bytes before the @") }
+        guard !local.isEmpty, local.utf8.count <= 64 else {
+            throw invalid("needs a local part of 1 to 64 bytes before the @")
+        }
         guard !local.contains(where: { #""(),:;<>[\]"#.contains($0) }) else {
             throw invalid(#"must not contain any of "(),:;<>[\] before the @"#)
         }
@@ -186,7 +189,7 @@ public final class Accounts: Sendable {
                     && label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }
             })
         else {
-            throw invalid("needs a domain such as example.com: dot-separated labels of letters, digits and inner hyphens")
+            throw invalid("needs a domain such as example.com: labels of letters, digits and inner hyphens, between dots")
         }
         return email
     }

@@ -47,7 +47,8 @@ public struct SummariesApp: Sendable {
     public init(
         configuration: PipelineConfiguration, sessionSecret: [UInt8], model: (any LanguageModel)?,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), bcryptCost: UInt8 = 10,
-        now: @escaping @Sendable () -> Date = Date.init, rateLimitClock: some Clock<Duration> = ContinuousClock(), logger: Logger
+        now: @escaping @Sendable () -> Date = Date.init, rateLimitClock: some Clock<Duration> = ContinuousClock(),
+        logger: Logger
     ) throws {
         var configuration = configuration
         if configuration.plans.isEmpty { configuration.plans = Self.defaultPlans }
@@ -85,11 +86,14 @@ public struct SummariesApp: Sendable {
             var password: String
         }
         // The per-address limits run first: a refused request costs no decoding and no hash.
-        router.group("auth/signup").add(middleware: RateLimitMiddleware(perClientAddress: signupsPerAddress)).post { request, context -> Response in
+        let auth = router.group("auth")
+        auth.group("signup").add(middleware: RateLimitMiddleware(perClientAddress: signupsPerAddress)).post {
+            request, context -> Response in
             let credentials = try await decodeJSONBody(Credentials.self, from: request, context: context)
             return try jsonResponse(try await accounts.signUp(email: credentials.email, password: credentials.password), status: .created)
         }
-        router.group("auth/login").add(middleware: RateLimitMiddleware(perClientAddress: loginsPerAddress)).post { request, context -> Response in
+        auth.group("login").add(middleware: RateLimitMiddleware(perClientAddress: loginsPerAddress)).post {
+            request, context -> Response in
             let credentials = try await decodeJSONBody(Credentials.self, from: request, context: context)
             let session = try await accounts.logIn(email: credentials.email, password: credentials.password)
             var response = try jsonResponse(session)
