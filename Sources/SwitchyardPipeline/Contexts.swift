@@ -1,10 +1,11 @@
 import Hummingbird
 import Logging
+import NIOCore
 
 /// The request context of every route: the verified identity (if any) and the request id.
 ///
 /// ``SessionMiddleware`` (the root layer) fills ``identity``; nothing else writes it.
-public struct PipelineContext: RequestContext {
+public struct PipelineContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The caller, when a valid session token came with the request; `nil` for anonymous
     /// requests.
@@ -12,7 +13,12 @@ public struct PipelineContext: RequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.channel = source.channel
     }
+
+    /// The connection's peer, read when asked (the per-address rate limits ask).
+    public var remoteAddress: SocketAddress? { channel.remoteAddress }
+    private let channel: any Channel
 }
 
 /// The context of the API route group. It exists only for an authenticated caller: building

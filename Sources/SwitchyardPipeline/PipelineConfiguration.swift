@@ -59,6 +59,44 @@ public struct PipelineConfiguration: Sendable, Hashable {
     public var workers = Workers()
     /// By name. Default: none (every API call is refused as having no active plan).
     public var plans: [String: Plan] = [:]
+    public var auth = Auth()
+
+    /// The `[auth]` table: rate limits of the sign-up and log-in routes, each a count per a
+    /// number of seconds (`logins_per_address = 10`, `logins_per_address_seconds = 60`).
+    public struct Auth: Sendable, Hashable {
+        /// Log-in attempts per client address. Default 10 a minute.
+        public var loginsPerAddress: RateLimit
+        /// Failed log-ins per account, from any address. Default 5 per 15 minutes.
+        public var failedLoginsPerAccount: RateLimit
+        /// Sign-ups per client address. Default 5 an hour.
+        public var signupsPerAddress: RateLimit
+
+        public init(
+            loginsPerAddress: RateLimit = RateLimit(10, per: .seconds(60)),
+            failedLoginsPerAccount: RateLimit = RateLimit(5, per: .seconds(900)),
+            signupsPerAddress: RateLimit = RateLimit(5, per: .seconds(3600))
+        ) {
+            self.loginsPerAddress = loginsPerAddress
+            self.failedLoginsPerAccount = failedLoginsPerAccount
+            self.signupsPerAddress = signupsPerAddress
+        }
+
+        static let keys = ["logins_per_address", "failed_logins_per_account", "signups_per_address"]
+
+        /// Reads `[auth]` from `root`, if there.
+        fileprivate static func read(_ root: TOMLTable, _ reader: Reader) throws(ConfigurationError) -> Auth? {
+            let known = Set(keys.flatMap { [$0, "\($0)_seconds"] })
+            guard let table = try reader.table(root, "auth", known: known) else { return nil }
+            var auth = Auth()
+            let limits = [\Auth.loginsPerAddress, \Auth.failedLoginsPerAccount, \Auth.signupsPerAddress]
+            for (key, limit) in zip(keys, limits) {
+                let count = try reader.int(table, "auth.\(key)", in: 1...1_000_000) ?? auth[keyPath: limit].count
+                let seconds = try reader.int(table, "auth.\(key)_seconds", in: 1...(7 * 86_400)).map { Duration.seconds($0) }
+                auth[keyPath: limit] = RateLimit(count, per: seconds ?? auth[keyPath: limit].period)
+            }
+            return auth
+        }
+    }
 
     public init() {}
 
@@ -112,6 +150,7 @@ public struct PipelineConfiguration: Sendable, Hashable {
                 configuration.workers.callTimeout = .seconds(n)
             }
         }
+        if let auth = try Auth.read(root, reader) { configuration.auth = auth }
         if let plans = try reader.table(root, "plans", known: nil) {
             for name in plans.keys.sorted() {
                 guard let plan = try reader.table(plans, "plans.\(name)", known: ["features", "limit", "period"], at: name) else { continue }

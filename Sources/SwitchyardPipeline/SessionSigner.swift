@@ -21,8 +21,10 @@ public struct Identity: Sendable, Hashable {
 /// Signed, expiring session tokens: `v1.<claims>.<HMAC-SHA256>`, base64url without padding.
 ///
 /// The claims are `<issued>:<expires>:<subject>` (Unix seconds); the signature covers
-/// `v1.<claims>` and is checked in constant time (swift-crypto) before the claims are read. The secret never
-/// appears in a description, log or error.
+/// `v1.<claims>` and is checked in constant time (swift-crypto) before the claims are read. A
+/// token is accepted only in the one encoding ``issue(subject:)`` writes: with padding, the
+/// standard alphabet or other bits in the signature's last character it is ``Rejection/malformed``.
+/// The secret never appears in a description, log or error.
 public struct SessionSigner: Sendable {
     /// HMAC state with the key already absorbed: copied for each token, so the key schedule
     /// is not redone per request.
@@ -78,6 +80,10 @@ public struct SessionSigner: Sendable {
 
     /// The identity in `token`, or why it is refused.
     public func verify(_ token: some StringProtocol) throws(Rejection) -> Identity {
+        // Tokens are ASCII. The check matters for the cache: Swift compares strings by
+        // canonical equivalence, so a copy of a cached token with, say, KELVIN SIGN for a `K`
+        // would otherwise be found in it.
+        guard token.utf8.allSatisfy({ $0 < 0x80 }) else { throw .malformed }
         let key = String(token)
         if let identity = verified.identity(for: key) {
             guard now() < identity.expiresAt else { throw .expired }
@@ -90,8 +96,12 @@ public struct SessionSigner: Sendable {
 
     private func verifyAfresh(_ token: some StringProtocol) throws(Rejection) -> Identity {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        // Only the one encoding `issue` writes: the decoder also takes a trailing `=` and stray
+        // low bits in the last character, so the signature must encode back to exactly its
+        // text. (The claims need no such check: the MAC covers their text.)
         guard parts.count == 3, parts[0] == Self.version,
-            let mac = try? Base64.decode(string: String(parts[2]), options: [.base64UrlAlphabet, .omitPaddingCharacter])
+            let mac = try? Base64.decode(string: String(parts[2]), options: [.base64UrlAlphabet, .omitPaddingCharacter]),
+            mac.count == SHA256.byteCount, Base64.encodeToString(bytes: mac, options: Self.base64url).utf8.elementsEqual(parts[2].utf8)
         else { throw .malformed }
         let signed = token[token.startIndex..<parts[1].endIndex]
         // `==` between a MAC and bytes is swift-crypto's constant-time comparison.

@@ -3,16 +3,42 @@ import GRDB
 import HTTPTypes
 import HummingbirdBcrypt
 import NIOPosix
+import Prometheus
 import SwitchyardPipeline
 import SwitchyardStore
 
 /// Sign-up and log-in: bcrypt password hashes, a `free` subscription for every new account,
 /// and a session token on success. The business rules of accounts live here, not in handlers.
+///
+/// **Emails** are taken as sent: never trimmed, so `"ada@example.com\n"` is refused. One is
+/// valid with no whitespace, line break, control or format character; exactly one `@`; a
+/// local part of 1 to 64 bytes without `"(),:;<>[\]`, leading, trailing or doubled dots; a
+/// domain of two or more dot-separated labels of 1 to 63 letters, digits or hyphens (not at
+/// either end); at most 254 bytes in all. An account is keyed (and stored) by its email
+/// normalised as NFKC, then Unicode full case folding, then NFKC again (close to Unicode's
+/// NFKC_Casefold, which also drops default-ignorable characters; the format characters among
+/// them are refused here): so `Ada@Example.com`, `ADA@EXAMPLE.COM` and full-width
+/// `ａｄａ@example.com` are one account, and so are `STRASSE@x.de` and `straße@x.de` (`ß`
+/// folds to `ss`). The checks apply to the normalised form.
+///
+/// **Passwords** are 8 characters to 72 bytes of UTF-8, and never contain NUL. bcrypt reads
+/// a C string, and at most 72 bytes of it: a NUL would end the password there (eight NULs
+/// would be the empty password), and bytes past 72 would be ignored. So a NUL is refused with
+/// 400 `invalid_password`; at sign-up a longer password is refused with 422
+/// `password_too_long` rather than cut (so every byte of a password counts), and at log-in it
+/// is simply wrong (401, no hash run: it cannot be any account's).
+///
+/// **Failed log-ins** are limited per account, whatever address they come from: each attempt
+/// takes one from the account's ``RateLimiter`` before any hash is run, and a successful one
+/// gives it back. (Per-address limits are middleware on the routes.)
 public final class Accounts: Sendable {
     let database: SQLiteDatabase
     let subscriptions: SQLiteSubscriptionStore
     let signer: SessionSigner
     let bcryptCost: UInt8
+    let failedLogins: RateLimiter
+    /// bcrypt runs (hashes and checks): where the auth routes' CPU goes.
+    let passwordHashes: Counter
 
     public static let migrations = [
         Migration(
@@ -32,13 +58,25 @@ public final class Accounts: Sendable {
         static let byEmail = "SELECT id, password_hash FROM summaries_users WHERE email = ?"
     }
 
-    /// - Parameter bcryptCost: 2^cost rounds; 10 by default (tests use less).
-    public init(database: SQLiteDatabase, subscriptions: SQLiteSubscriptionStore, signer: SessionSigner, bcryptCost: UInt8 = 10) throws {
+    /// - Parameters:
+    ///   - bcryptCost: 2^cost rounds; 10 by default (tests use less).
+    ///   - failedLogins: keyed by normalised email; by default 5 per 15 minutes.
+    ///   - metrics: gets `summaries_password_hashes_total`.
+    public init(
+        database: SQLiteDatabase, subscriptions: SQLiteSubscriptionStore, signer: SessionSigner, bcryptCost: UInt8 = 10,
+        failedLogins: RateLimiter = RateLimiter(RateLimit(5, per: .seconds(900)), clock: ContinuousClock()),
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+    ) throws {
         try database.migrate(Self.migrations)
         self.database = database
         self.subscriptions = subscriptions
         self.signer = signer
         self.bcryptCost = bcryptCost
+        self.failedLogins = failedLogins
+        self.passwordHashes = metrics.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "summaries", metricName: "password_hashes", unitName: "total",
+                helpText: "bcrypt hashes and checks run by sign-up and log-in"))
     }
 
     public struct Session: Codable, Sendable {
@@ -54,17 +92,24 @@ public final class Accounts: Sendable {
 
     /// A new account on the `free` plan.
     public func signUp(email: String, password: String) async throws -> Session {
-        let email = email.trimmingCharacters(in: .whitespaces)
-        guard email.contains("@"), email.count <= 254 else {
-            throw APIError(.unprocessableContent, code: "invalid_email", message: "that is not an email address")
-        }
-        guard password.count >= 8, password.utf8.count <= 72 else {
+        let email = try Self.accountKey(email: email)
+        try Self.checkNoNUL(password)
+        guard password.count >= Self.minimumPasswordLength else {
             throw APIError(
-                .unprocessableContent, code: "weak_password", message: "passwords are 8 to 72 characters",
-                hint: "use a longer passphrase")
+                .unprocessableContent, code: "weak_password",
+                message: "`password` must be at least \(Self.minimumPasswordLength) characters",
+                hint: "use a longer passphrase", details: ["field": "password"])
+        }
+        guard password.utf8.count <= Self.maximumPasswordBytes else {
+            throw APIError(
+                .unprocessableContent, code: "password_too_long",
+                message: "`password` must be at most \(Self.maximumPasswordBytes) bytes of UTF-8 (bcrypt reads no further)",
+                hint: "use a shorter passphrase",
+                details: ["field": "password", "max_bytes": "\(Self.maximumPasswordBytes)"])
         }
         let cost = bcryptCost
         // bcrypt is deliberately slow: off the cooperative pool.
+        passwordHashes.increment()
         let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
         let id = UUID().uuidString.lowercased()
         do {
@@ -80,15 +125,82 @@ public final class Accounts: Sendable {
 
     /// A session for the account with these credentials.
     public func logIn(email: String, password: String) async throws -> Session {
+        let email = try Self.accountKey(email: email)
+        try Self.checkNoNUL(password)
+        // Before the hash: a refused attempt costs no bcrypt.
+        try failedLogins.acquire(email, scope: "account")
+        let invalid = APIError(.unauthorized, code: "invalid_credentials", message: "wrong email or password")
+        guard password.utf8.count <= Self.maximumPasswordBytes else { throw invalid }
         let account = try await database.pool.read { db -> (id: String, hash: String)? in
-            try Row.fetchOne(db, sql: SQL.byEmail, arguments: [email.trimmingCharacters(in: .whitespaces)]).map { ($0[0], $0[1]) }
+            try Row.fetchOne(db, sql: SQL.byEmail, arguments: [email]).map { ($0[0], $0[1]) }
         }
         let hash = account?.hash ?? Self.dummyHash
+        passwordHashes.increment()
         let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
-        guard let id = account?.id, matches else {
-            throw APIError(.unauthorized, code: "invalid_credentials", message: "wrong email or password")
-        }
+        guard let id = account?.id, matches else { throw invalid }
+        failedLogins.release(email)
         return Session(userID: id, token: signer.issue(subject: id), plan: nil)
+    }
+
+    static let minimumPasswordLength = 8
+    /// bcrypt's limit.
+    static let maximumPasswordBytes = 72
+
+    private static func checkNoNUL(_ password: String) throws(APIError) {
+        guard !password.utf8.contains(0) else {
+            throw APIError(
+                .badRequest, code: "invalid_password", message: "`password` must not contain a NUL character",
+                hint: "bcrypt would end the password there", details: ["field": "password"])
+        }
+    }
+
+    /// The account key of `email` (see the type's documentation), or why it is not an email.
+    static func accountKey(email raw: String) throws(APIError) -> String {
+        func invalid(_ problem: String) -> APIError {
+            APIError(
+                .unprocessableContent, code: "invalid_email", message: "`email` \(problem)",
+                hint: "send an address such as ada@example.com", details: ["field": "email"])
+        }
+        // Bounded before normalising, which may lengthen it.
+        guard raw.utf8.count <= 254 else { throw invalid("is longer than 254 bytes") }
+        let email = raw.precomposedStringWithCompatibilityMapping.folding(options: .caseInsensitive, locale: nil)
+            .precomposedStringWithCompatibilityMapping
+        guard !email.isEmpty else { throw invalid("is empty") }
+        guard email.utf8.count <= 254 else { throw invalid("is longer than 254 bytes") }
+        guard !email.unicodeScalars.contains(where: Self.isInvisible) else {
+            throw invalid("must not contain whitespace, line breaks or control characters")
+        }
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { throw invalid("must contain exactly one @") }
+        let (local, domain) = (parts[0], parts[1])
+        guard !local.isEmpty, local.utf8.count <= 64 else {
+            throw invalid("needs a local part of 1 to 64 bytes before the @")
+        }
+        guard !local.contains(where: { #""(),:;<>[\]"#.contains($0) }) else {
+            throw invalid(#"must not contain any of "(),:;<>[\] before the @"#)
+        }
+        guard local.first != ".", local.last != ".", !local.contains("..") else {
+            throw invalid("must not start or end its local part with a dot or have two dots in a row")
+        }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2,
+            labels.allSatisfy({ label in
+                (1...63).contains(label.utf8.count) && label.first != "-" && label.last != "-"
+                    && label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }
+            })
+        else {
+            throw invalid("needs a domain such as example.com: labels of letters, digits and inner hyphens, between dots")
+        }
+        return email
+    }
+
+    /// Whitespace, line breaks, control and format characters (such as zero-width spaces).
+    private static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.properties.isWhitespace { return true }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned, .privateUse: return true
+        default: return false
+        }
     }
 
     /// Verified against when the email is unknown, so the reply takes as long as a wrong

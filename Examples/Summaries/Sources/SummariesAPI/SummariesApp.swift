@@ -11,7 +11,9 @@ import SwitchyardStore
 
 /// The summaries SaaS API: a Pipeline-track backend on one SQLite file.
 ///
-/// - `POST /auth/signup`, `POST /auth/login` — accounts (bcrypt), a session token back.
+/// - `POST /auth/signup`, `POST /auth/login` — accounts (bcrypt), a session token back; rate
+///   limited per client address (and log-in failures per account, in ``Accounts``), 429 with
+///   `Retry-After` over the `[auth]` limits.
 /// - `GET /api/me` — plan, features and usage this period.
 /// - `POST /api/summaries` — thin proxy to the durable `summarize` worker (feature `summaries`).
 /// - `GET /api/summaries/{id}` — the job's status and, when done, the summary.
@@ -27,6 +29,9 @@ public struct SummariesApp: Sendable {
     public let accounts: Accounts
     public let signer: SessionSigner
     public let metrics: PrometheusCollectorRegistry
+    /// Per client address: log-in attempts, and sign-ups (`[auth]`).
+    let loginsPerAddress: RateLimiter
+    let signupsPerAddress: RateLimiter
     public let summarizer: SummarizeWorker
     /// The proxies, exposed so tests can watch their steps.
     public var summariesProxy: ThinProxy<SummaryRequest>
@@ -42,7 +47,8 @@ public struct SummariesApp: Sendable {
     public init(
         configuration: PipelineConfiguration, sessionSecret: [UInt8], model: (any LanguageModel)?,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), bcryptCost: UInt8 = 10,
-        now: @escaping @Sendable () -> Date = Date.init, logger: Logger
+        now: @escaping @Sendable () -> Date = Date.init, rateLimitClock: some Clock<Duration> = ContinuousClock(),
+        logger: Logger
     ) throws {
         var configuration = configuration
         if configuration.plans.isEmpty { configuration.plans = Self.defaultPlans }
@@ -54,7 +60,12 @@ public struct SummariesApp: Sendable {
         self.meter = try UsageMeter(database: database, writer: writer, now: now)
         self.subscriptions = try SQLiteSubscriptionStore(database: database, now: now)
         self.signer = try SessionSigner(secret: sessionSecret, lifetime: configuration.session.lifetime, now: now)
-        self.accounts = try Accounts(database: database, subscriptions: subscriptions, signer: signer, bcryptCost: bcryptCost)
+        let auth = configuration.auth
+        self.loginsPerAddress = RateLimiter(auth.loginsPerAddress, clock: rateLimitClock)
+        self.signupsPerAddress = RateLimiter(auth.signupsPerAddress, clock: rateLimitClock)
+        self.accounts = try Accounts(
+            database: database, subscriptions: subscriptions, signer: signer, bcryptCost: bcryptCost,
+            failedLogins: RateLimiter(auth.failedLoginsPerAccount, clock: rateLimitClock), metrics: metrics)
         self.metrics = metrics
         self.summarizer = SummarizeWorker(model: model, logger: logger)
         self.summariesProxy = .enqueue(
@@ -74,11 +85,15 @@ public struct SummariesApp: Sendable {
             var email: String
             var password: String
         }
-        router.post("auth/signup") { request, context -> Response in
+        // The per-address limits run first: a refused request costs no decoding and no hash.
+        let auth = router.group("auth")
+        auth.group("signup").add(middleware: RateLimitMiddleware(perClientAddress: signupsPerAddress)).post {
+            request, context -> Response in
             let credentials = try await decodeJSONBody(Credentials.self, from: request, context: context)
             return try jsonResponse(try await accounts.signUp(email: credentials.email, password: credentials.password), status: .created)
         }
-        router.post("auth/login") { request, context -> Response in
+        auth.group("login").add(middleware: RateLimitMiddleware(perClientAddress: loginsPerAddress)).post {
+            request, context -> Response in
             let credentials = try await decodeJSONBody(Credentials.self, from: request, context: context)
             let session = try await accounts.logIn(email: credentials.email, password: credentials.password)
             var response = try jsonResponse(session)
