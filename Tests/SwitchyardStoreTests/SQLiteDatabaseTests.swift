@@ -32,8 +32,15 @@ import Testing
         #expect(try database.pool.read { try Int.fetchOne($0, sql: "PRAGMA busy_timeout") } == 1234)
     }
 
+    /// A database whose writer waits long for a lock: however loaded the machine, the test's
+    /// own pause (while it checks that the write has not ended) never outlasts it.
+    func patientDatabase(path: String? = nil) throws -> SQLiteDatabase {
+        let path = try path ?? temporaryFolder().appendingPathComponent("patient.sqlite").path
+        return try SQLiteDatabase(path: path, configuration: .init(busyTimeout: .seconds(600)))
+    }
+
     @Test func aWriteWaitsForAnotherConnectionsLockInsteadOfFailing() async throws {
-        let database = try temporaryDatabase()
+        let database = try patientDatabase()
         try await database.pool.write { try $0.execute(sql: "CREATE TABLE t (x INTEGER)") }
         let writerStatements = try statements(of: database)
         // Another connection (as another process would) holds the write lock.
@@ -72,7 +79,7 @@ import Testing
         try await first.pool.write { db in
             try db.execute(sql: "CREATE TABLE counter (value INTEGER NOT NULL); INSERT INTO counter VALUES (0)")
         }
-        let second = try SQLiteDatabase(path: first.path)
+        let second = try patientDatabase(path: first.path)
         let secondStatements = try statements(of: second)
         let (firstHasRead, firstHasReadSink) = AsyncStream<Void>.makeStream()
         let releaseFirst = DispatchSemaphore(value: 0)
