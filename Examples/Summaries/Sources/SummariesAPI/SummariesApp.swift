@@ -56,7 +56,7 @@ public struct SummariesApp: Sendable {
         self.signer = try SessionSigner(secret: sessionSecret, lifetime: configuration.session.lifetime, now: now)
         self.accounts = try Accounts(database: database, subscriptions: subscriptions, signer: signer, bcryptCost: bcryptCost)
         self.metrics = metrics
-        self.summarizer = SummarizeWorker(model: model, logger: logger)
+        self.summarizer = SummarizeWorker(model: model, modelTimeout: configuration.workers.modelTimeout, logger: logger)
         self.summariesProxy = .enqueue(
             to: summarizer.queue, jobs: jobs, meter: meter, maxAttempts: configuration.workers.maxAttempts,
             statusPath: "/api/summaries")
@@ -66,7 +66,7 @@ public struct SummariesApp: Sendable {
 
     public func router() -> Router<PipelineContext> {
         let router = Router(context: PipelineContext.self)
-        router.addRootMiddleware(sessions: signer, metrics: metrics)
+        router.addRootMiddleware(sessions: signer, metrics: metrics, bodyLimits: configuration.server.bodyLimits)
         router.addStatusRoutes(database: database, metrics: metrics)
 
         let accounts = self.accounts
@@ -109,6 +109,7 @@ public struct SummariesApp: Sendable {
         api.group("keywords")
             .add(middleware: FeatureAccessMiddleware("keywords", plans: plans))
             .post(use: keywordsProxy.handle)
+        router.addMethodNotAllowedResponses()
         return router
     }
 
