@@ -6,7 +6,9 @@ extension Router where Context == PipelineContext {
     /// The root layer, outermost first: route metrics (when `metrics` is given), the rich
     /// error envelope, each route's body limit (``BodyLimits``; default 2 MiB everywhere),
     /// then session verification.
-    public func addRootMiddleware(sessions: SessionSigner, metrics: PrometheusCollectorRegistry?, bodyLimits: BodyLimits = BodyLimits()) {
+    public func addRootMiddleware(
+        sessions: SessionSigner, metrics: PrometheusCollectorRegistry?, bodyLimits: BodyLimits = BodyLimits()
+    ) {
         if let metrics { add(middleware: RouteMetricsMiddleware(registry: metrics)) }
         add(middleware: RichErrorMiddleware())
         add(middleware: BodyLimitMiddleware(bodyLimits))
@@ -36,9 +38,10 @@ extension Router {
     /// Answers a known path requested with another method with 405 `method_not_allowed` and
     /// an `Allow` header naming the methods it has, instead of the router's 404.
     ///
-    /// Call it after the last route: it registers, for each path, a responder for each
+    /// Call it once, after the last route: it registers, for each path, a responder for each
     /// method the path lacks, behind the middleware added so far (so the 405 has the error
-    /// envelope and is counted under the route's template).
+    /// envelope and is counted under the route's template). Routes added later get 404 for
+    /// other methods.
     public func addMethodNotAllowedResponses() {
         var methods: [String: (path: RouterPath, methods: [HTTPRequest.Method])] = [:]
         for route in routes {
@@ -48,9 +51,9 @@ extension Router {
             let allow = allowed.sorted { $0.rawValue < $1.rawValue }
             for method in Self.answeredMethods where !allowed.contains(method) {
                 if method == .head && allowed.contains(.get) { continue }
-                on(path, method: method, use: { request, _ -> Response in
+                on(path, method: method) { request, _ -> Response in
                     throw APIError.methodNotAllowed(request.method, allow: allow)
-                })
+                }
             }
         }
     }
