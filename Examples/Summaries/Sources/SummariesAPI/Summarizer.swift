@@ -64,8 +64,6 @@ public struct SummarizeWorker: Worker {
                 let text = reply.text.trimmingCharacters(in: .whitespacesAndNewlines)
                 if !text.isEmpty { return Summary(summary: text, method: "model") }
             } catch {
-                // Shutting down: the job goes back to the queue rather than completing with a fallback.
-                try Task.checkCancellation()
                 logger.notice(
                     "model failed; using the extractive summary",
                     metadata: ["job.id": "\(job.id)", "error.type": "\(type(of: error))", "error.summary": "\(safeSummary(of: error))"])
