@@ -55,6 +55,34 @@ public struct APIError: Error, Sendable, Hashable {
         }
     }
 
+    /// The request body is larger than the route reads (``BodyLimits``); `limit` in bytes,
+    /// when known, is named in the message and in `details.limit_bytes`.
+    public static func payloadTooLarge(limit: Int?) -> APIError {
+        guard let limit else {
+            return APIError(
+                .contentTooLarge, code: "payload_too_large", message: "the request body is larger than this route accepts")
+        }
+        return APIError(
+            .contentTooLarge, code: "payload_too_large",
+            message: "the request body is larger than this route's limit of \(limit) bytes",
+            hint: "send at most \(limit) bytes", details: ["limit_bytes": "\(limit)"])
+    }
+
+    /// The connection closed or broke before the request body arrived in full: the client's
+    /// doing, so a 4xx (nginx's 499), never counted as a server fault. The client never reads
+    /// it; it is for logs and metrics.
+    public static let clientClosedRequest = APIError(
+        HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"), code: "client_closed_request",
+        message: "the connection closed before the request body was received in full")
+
+    /// The path exists but not with this method; `allow` becomes the `Allow` header.
+    public static func methodNotAllowed(_ method: HTTPRequest.Method, allow: [HTTPRequest.Method]) -> APIError {
+        let allowed = allow.map(\.rawValue).joined(separator: ", ")
+        return APIError(
+            .methodNotAllowed, code: "method_not_allowed", message: "this route does not answer \(method.rawValue)",
+            hint: "use \(allowed)", details: ["allow": allowed])
+    }
+
     /// The body did not decode as the route's input type.
     public static func invalidBody(_ error: any Error) -> APIError {
         var details: [String: String] = [:]

@@ -10,6 +10,12 @@ public struct PipelineContext: RequestContext, RemoteAddressRequestContext {
     /// The caller, when a valid session token came with the request; `nil` for anonymous
     /// requests.
     public var identity: Identity?
+    /// The largest request body this route reads, in bytes; ``BodyLimitMiddleware`` sets it
+    /// per route. Default 2 MiB (Hummingbird's).
+    public var maxUploadSize = BodyLimits.hummingbirdDefault
+    /// Why the session cookie was refused, when it was: routes that need no identity ignore
+    /// it; the API group answers 401 with this reason (see ``SessionMiddleware``).
+    var rejectedCookie: SessionSigner.Rejection?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -22,8 +28,9 @@ public struct PipelineContext: RequestContext, RemoteAddressRequestContext {
 }
 
 /// The context of the API route group. It exists only for an authenticated caller: building
-/// it from a ``PipelineContext`` without an identity throws ``APIError/unauthenticated``, so
-/// no API handler or middleware ever sees an anonymous request.
+/// it from a ``PipelineContext`` without an identity throws ``APIError/unauthenticated`` (or,
+/// when a session cookie came and was refused, why it was), so no API handler or middleware
+/// ever sees an anonymous request.
 ///
 /// The API layer fills it in order: ``SubscriptionMiddleware`` sets ``plan``,
 /// ``UsageLimitMiddleware`` sets ``usage`` (charged before the handler, or by the thin proxy).
@@ -36,10 +43,15 @@ public struct APIContext: ChildRequestContext {
     public var plan: Plan?
     /// What this request costs, when the route costs anything.
     public var usage: UsageCharge?
+    /// The route's body limit, from the parent context.
+    public let maxUploadSize: Int
 
     public init(context: PipelineContext) throws {
-        guard let identity = context.identity else { throw APIError.unauthenticated }
+        guard let identity = context.identity else {
+            throw context.rejectedCookie.map(APIError.invalidSession) ?? APIError.unauthenticated
+        }
         self.coreContext = context.coreContext
         self.identity = identity
+        self.maxUploadSize = context.maxUploadSize
     }
 }

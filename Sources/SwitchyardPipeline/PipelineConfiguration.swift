@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import TOMLKit
 
 /// A `switchyard.toml` (the wrangler.toml of Switchyard), read once at start.
@@ -6,7 +7,11 @@ import TOMLKit
 /// ```toml
 /// [server]
 /// host = "127.0.0.1"
-/// port = 8080
+/// port = 8080                     # 1...65535
+/// max_body_bytes = 2097152        # the body limit of every route without its own
+///
+/// [server.body_limits]            # by route template, in bytes
+/// "/auth/login" = 4096
 ///
 /// [database]
 /// path = "app.sqlite"
@@ -19,6 +24,7 @@ import TOMLKit
 /// concurrency = 4
 /// max_attempts = 5
 /// call_timeout_seconds = 10
+/// model_timeout_seconds = 30
 ///
 /// [plans.free]
 /// features = ["summaries"]
@@ -26,14 +32,17 @@ import TOMLKit
 /// period = "day"      # or "hour"
 /// ```
 ///
-/// Every key is checked: an unknown key, a wrong type or a bad value is refused with its key
-/// and line.
+/// Every table and key is checked: an unknown table or key, a wrong type or a bad value is
+/// refused with its key and line. Tables read elsewhere (`[llm]`) are named to ``parse(_:otherTables:)``.
 public struct PipelineConfiguration: Sendable, Hashable {
     public struct Server: Sendable, Hashable {
         /// Default `127.0.0.1`.
         public var host = "127.0.0.1"
-        /// Default 8080.
+        /// Default 8080. A file or command line may give 1...65535; 0 (set in code, as tests
+        /// do) asks the system for a free port.
         public var port = 8080
+        /// Request body limits, per route. Default 2 MiB everywhere.
+        public var bodyLimits = BodyLimits()
     }
 
     public struct Session: Sendable, Hashable {
@@ -50,6 +59,9 @@ public struct PipelineConfiguration: Sendable, Hashable {
         public var maxAttempts = 5
         /// How long a proxy awaits an in-process worker. Default 10 s.
         public var callTimeout: Duration = .seconds(10)
+        /// How long a durable worker awaits a language model before it uses its fallback.
+        /// Default 30 s.
+        public var modelTimeout: Duration = .seconds(30)
     }
 
     public var server = Server()
@@ -100,20 +112,46 @@ public struct PipelineConfiguration: Sendable, Hashable {
 
     public init() {}
 
-    /// Reads the file at `path`.
-    public static func load(path: String) throws(ConfigurationError) -> PipelineConfiguration {
-        let text: String
+    /// Reads the file at `path`; errors name it.
+    public static func load(path: String, otherTables: Set<String> = ["llm"]) throws(ConfigurationError) -> PipelineConfiguration {
+        let text = try read(path: path)
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            return try parse(text, otherTables: otherTables)
         } catch {
-            throw ConfigurationError(key: nil, message: "cannot read \(path): \(error.localizedDescription)")
+            var error = error
+            error.file = path
+            throw error
         }
-        return try parse(text)
     }
 
-    /// Parses the text of a `switchyard.toml`. Tables other than the ones above (such as
-    /// `[llm]`) are left to their own readers.
-    public static func parse(_ text: String) throws(ConfigurationError) -> PipelineConfiguration {
+    /// The text of the file at `path`, or an error saying plainly why it cannot be read.
+    public static func read(path: String) throws(ConfigurationError) -> String {
+        var isFolder: ObjCBool = false
+        let problem: String
+        if !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            problem = "no such file"
+        } else if isFolder.boolValue {
+            problem = "it is a folder, not a file"
+        } else if !FileManager.default.isReadableFile(atPath: path) {
+            problem = "permission denied"
+        } else if let data = FileManager.default.contents(atPath: path) {
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw ConfigurationError(file: path, key: nil, message: "cannot read the configuration: it is not UTF-8 text")
+            }
+            return text
+        } else {
+            problem = "the read failed"
+        }
+        throw ConfigurationError(file: path, key: nil, message: "cannot read the configuration file: \(problem)")
+    }
+
+    /// The tables this type reads.
+    public static let tables: Set<String> = ["server", "database", "session", "workers", "plans"]
+
+    /// Parses the text of a `switchyard.toml`. `otherTables` are the tables other readers
+    /// take from the same file (such as `[llm]`, read by `LLMSettings`); any table that is
+    /// neither one of ``tables`` nor one of those is refused, as is any top-level key.
+    public static func parse(_ text: String, otherTables: Set<String> = ["llm"]) throws(ConfigurationError) -> PipelineConfiguration {
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -125,9 +163,36 @@ public struct PipelineConfiguration: Sendable, Hashable {
         let reader = Reader(text: text)
         var configuration = PipelineConfiguration()
 
-        if let server = try reader.table(root, "server", known: ["host", "port"]) {
-            if let host = try reader.string(server, "server.host") { configuration.server.host = host }
-            if let port = try reader.int(server, "server.port", in: 0...65_535) { configuration.server.port = port }
+        let known = tables.union(otherTables)
+        for name in root.keys.sorted() where !known.contains(name) {
+            guard root[name]?.table != nil else {
+                throw reader.error(name, "unknown key outside any table; keys belong in a table such as [server]")
+            }
+            let guess = closest(to: name, in: known).map { " — did you mean [\($0)]?" } ?? ""
+            throw reader.error(name, "unknown table [\(name)]; expected one of \(known.sorted().joined(separator: ", "))\(guess)")
+        }
+
+        if let server = try reader.table(root, "server", known: ["host", "port", "max_body_bytes", "body_limits"]) {
+            if let host = try reader.string(server, "server.host") {
+                guard !host.isEmpty, !host.contains(where: \.isWhitespace) else {
+                    throw reader.error("server.host", "must be a host name or IP address, such as \"127.0.0.1\"")
+                }
+                configuration.server.host = host
+            }
+            if let port = try reader.int(server, "server.port", in: 1...65_535) { configuration.server.port = port }
+            if let bytes = try reader.int(server, "server.max_body_bytes", in: 1...maxBodyBytes) {
+                configuration.server.bodyLimits.standard = bytes
+            }
+            if let routes = try reader.table(server, "server.body_limits", known: nil, at: "body_limits") {
+                for route in routes.keys.sorted() {
+                    let key = "server.body_limits.\(route)"
+                    guard route.hasPrefix("/") else {
+                        throw reader.error(key, "must be a route template starting with /, such as \"/api/summaries\"")
+                    }
+                    guard let bytes = try reader.int(routes, key, in: 1...maxBodyBytes, at: route) else { continue }
+                    configuration.server.bodyLimits[route: route] = bytes
+                }
+            }
         }
         if let database = try reader.table(root, "database", known: ["path"]) {
             if let path = try reader.string(database, "database.path") { configuration.databasePath = path }
@@ -143,11 +208,16 @@ public struct PipelineConfiguration: Sendable, Hashable {
                 configuration.session.lifetime = .seconds(seconds)
             }
         }
-        if let workers = try reader.table(root, "workers", known: ["concurrency", "max_attempts", "call_timeout_seconds"]) {
+        if let workers = try reader.table(
+            root, "workers", known: ["concurrency", "max_attempts", "call_timeout_seconds", "model_timeout_seconds"])
+        {
             if let n = try reader.int(workers, "workers.concurrency", in: 1...1024) { configuration.workers.concurrency = n }
             if let n = try reader.int(workers, "workers.max_attempts", in: 1...100) { configuration.workers.maxAttempts = n }
             if let n = try reader.int(workers, "workers.call_timeout_seconds", in: 1...3600) {
                 configuration.workers.callTimeout = .seconds(n)
+            }
+            if let n = try reader.int(workers, "workers.model_timeout_seconds", in: 1...3600) {
+                configuration.workers.modelTimeout = .seconds(n)
             }
         }
         if let auth = try Auth.read(root, reader) { configuration.auth = auth }
@@ -174,6 +244,63 @@ public struct PipelineConfiguration: Sendable, Hashable {
         return configuration
     }
 
+    /// The largest body limit a file may set: 1 GiB.
+    static let maxBodyBytes = 1 << 30
+
+    /// Checks that every route named in ``Server/bodyLimits`` exists among `routes` (route
+    /// templates, as `Router.routes` describes them), so a misspelt route is not silently
+    /// ignored.
+    public func checkBodyLimitRoutes(_ routes: some Sequence<String>) throws(ConfigurationError) {
+        let known = Set(routes)
+        for route in server.bodyLimits.routes.keys.sorted() where !known.contains(route) {
+            let guess = Self.closest(to: route, in: known).map { " — did you mean \"\($0)\"?" } ?? ""
+            throw ConfigurationError(key: "server.body_limits.\(route)", message: "no such route\(guess)")
+        }
+    }
+
+    /// Checks that the SQLite file at ``databasePath`` can be opened or created, with an error
+    /// saying why not; `key` names where the path came from (`database.path`, `--database`).
+    public func checkDatabasePath(key: String = "database.path") throws(ConfigurationError) {
+        let path = databasePath
+        guard !path.isEmpty else { throw ConfigurationError(key: key, message: "must name a file") }
+        let manager = FileManager.default
+        var isFolder: ObjCBool = false
+        if manager.fileExists(atPath: path, isDirectory: &isFolder) {
+            if isFolder.boolValue { throw ConfigurationError(key: key, message: "\(path) is a folder; name the SQLite file in it") }
+            guard manager.isWritableFile(atPath: path) else {
+                throw ConfigurationError(key: key, message: "cannot write \(path): permission denied")
+            }
+            return
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard manager.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ConfigurationError(key: key, message: "cannot create \(path): the folder \(folder) does not exist")
+        }
+        guard manager.isWritableFile(atPath: folder) else {
+            throw ConfigurationError(key: key, message: "cannot create \(path): the folder \(folder) is not writable")
+        }
+    }
+
+    /// The name in `names` within two edits of `name`, if exactly one is closest.
+    static func closest(to name: String, in names: Set<String>) -> String? {
+        let scored = names.map { ($0, editDistance(Array(name), Array($0))) }.filter { $0.1 <= 2 }
+        guard let best = scored.map(\.1).min() else { return nil }
+        let closest = scored.filter { $0.1 == best }
+        return closest.count == 1 ? closest[0].0 : nil
+    }
+
+    private static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var current = [i + 1]
+            for (j, y) in b.enumerated() {
+                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+
     /// The session secret, from the variable named by ``Session/secretVariable``; `nil` when
     /// it is unset or empty.
     public func sessionSecret(environment: [String: String]) -> [UInt8]? {
@@ -182,14 +309,17 @@ public struct PipelineConfiguration: Sendable, Hashable {
     }
 }
 
-/// A bad configuration: the key, the line when known, and what is wrong. Never the value of
-/// a secret.
+/// A bad configuration: the file, the key, the line when known, and what is wrong. Never the
+/// value of a secret.
 public struct ConfigurationError: Error, Hashable, CustomStringConvertible {
+    /// The file read. Default `switchyard.toml`.
+    public var file: String
     public var key: String?
     public var line: Int?
     public var message: String
 
-    public init(key: String?, line: Int? = nil, message: String) {
+    public init(file: String = "switchyard.toml", key: String?, line: Int? = nil, message: String) {
+        self.file = file
         self.key = key
         self.line = line
         self.message = message
@@ -199,7 +329,7 @@ public struct ConfigurationError: Error, Hashable, CustomStringConvertible {
         var place: [String] = []
         if let line { place.append("line \(line)") }
         if let key { place.append(key) }
-        return place.isEmpty ? "switchyard.toml: \(message)" : "switchyard.toml (\(place.joined(separator: ", "))): \(message)"
+        return place.isEmpty ? "\(file): \(message)" : "\(file) (\(place.joined(separator: ", "))): \(message)"
     }
 }
 
@@ -225,7 +355,9 @@ private struct Reader {
         for (index, raw) in lines.enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("[") {
-                section = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
+                // `[a.b]  # comment`: the name between the brackets.
+                let bracketed = line.prefix { $0 != "]" }
+                section = bracketed.trimmingCharacters(in: CharacterSet(charactersIn: "[ "))
                 if section == header { return index + 1 }
                 continue
             }
@@ -257,8 +389,8 @@ private struct Reader {
         return string
     }
 
-    func int(_ table: TOMLTable, _ key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
-        guard let value = table[String(key.split(separator: ".").last!)] else { return nil }
+    func int(_ table: TOMLTable, _ key: String, in range: ClosedRange<Int>, at name: String? = nil) throws(ConfigurationError) -> Int? {
+        guard let value = table[name ?? String(key.split(separator: ".").last!)] else { return nil }
         guard let int = value.int else { throw error(key, "must be an integer") }
         guard range.contains(int) else { throw error(key, "must be between \(range.lowerBound) and \(range.upperBound), not \(int)") }
         return int

@@ -1,12 +1,17 @@
+import HTTPTypes
 import Hummingbird
 import Prometheus
 
 extension Router where Context == PipelineContext {
     /// The root layer, outermost first: route metrics (when `metrics` is given), the rich
-    /// error envelope, then session verification.
-    public func addRootMiddleware(sessions: SessionSigner, metrics: PrometheusCollectorRegistry?) {
+    /// error envelope, each route's body limit (``BodyLimits``; default 2 MiB everywhere),
+    /// then session verification.
+    public func addRootMiddleware(
+        sessions: SessionSigner, metrics: PrometheusCollectorRegistry?, bodyLimits: BodyLimits = BodyLimits()
+    ) {
         if let metrics { add(middleware: RouteMetricsMiddleware(registry: metrics)) }
         add(middleware: RichErrorMiddleware())
+        add(middleware: BodyLimitMiddleware(bodyLimits))
         add(middleware: SessionMiddleware(signer: sessions))
     }
 
@@ -22,5 +27,34 @@ extension Router where Context == PipelineContext {
         group(path, context: APIContext.self)
             .add(middleware: SubscriptionMiddleware(subscriptions: subscriptions, plans: plans))
             .add(middleware: UsageLimitMiddleware(meter: meter, cost: cost, charging: charging))
+    }
+}
+
+extension Router {
+    /// The methods answered with 405 on a path that exists under other methods. (HEAD on a
+    /// GET route is left to the router; CONNECT and TRACE, and unknown methods, stay 404.)
+    static var answeredMethods: [HTTPRequest.Method] { [.get, .head, .post, .put, .patch, .delete, .options] }
+
+    /// Answers a known path requested with another method with 405 `method_not_allowed` and
+    /// an `Allow` header naming the methods it has, instead of the router's 404.
+    ///
+    /// Call it once, after the last route: it registers, for each path, a responder for each
+    /// method the path lacks, behind the middleware added so far (so the 405 has the error
+    /// envelope and is counted under the route's template). Routes added later get 404 for
+    /// other methods.
+    public func addMethodNotAllowedResponses() {
+        var methods: [String: (path: RouterPath, methods: [HTTPRequest.Method])] = [:]
+        for route in routes {
+            methods[route.path.description, default: (route.path, [])].methods.append(route.method)
+        }
+        for (path, allowed) in methods.values {
+            let allow = allowed.sorted { $0.rawValue < $1.rawValue }
+            for method in Self.answeredMethods where !allowed.contains(method) {
+                if method == .head && allowed.contains(.get) { continue }
+                on(path, method: method) { request, _ -> Response in
+                    throw APIError.methodNotAllowed(request.method, allow: allow)
+                }
+            }
+        }
     }
 }

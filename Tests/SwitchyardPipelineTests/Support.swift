@@ -53,9 +53,11 @@ struct TestPipeline {
         func handle(_ input: EchoInput) async throws -> EchoInput { EchoInput(text: input.text.uppercased()) }
     }
 
-    func router(plans: [String: Plan] = testPlans, charging: UsageLimitMiddleware.Charging = .beforeHandler) -> Router<PipelineContext> {
+    func router(
+        plans: [String: Plan] = testPlans, charging: UsageLimitMiddleware.Charging = .beforeHandler, bodyLimits: BodyLimits = BodyLimits()
+    ) -> Router<PipelineContext> {
         let router = Router(context: PipelineContext.self)
-        router.addRootMiddleware(sessions: signer, metrics: nil)
+        router.addRootMiddleware(sessions: signer, metrics: nil, bodyLimits: bodyLimits)
         router.get("whoami") { _, context in context.identity?.subject ?? "anonymous" }
         router.get("boom") { _, _ -> String in throw SecretLeak() }
         let api = router.apiGroup(subscriptions: subscriptions, plans: plans, meter: meter, charging: charging)

@@ -67,7 +67,7 @@ public struct SummariesApp: Sendable {
             database: database, subscriptions: subscriptions, signer: signer, bcryptCost: bcryptCost,
             failedLogins: RateLimiter(auth.failedLoginsPerAccount, clock: rateLimitClock), metrics: metrics)
         self.metrics = metrics
-        self.summarizer = SummarizeWorker(model: model, logger: logger)
+        self.summarizer = SummarizeWorker(model: model, modelTimeout: configuration.workers.modelTimeout, logger: logger)
         self.summariesProxy = .enqueue(
             to: summarizer.queue, jobs: jobs, meter: meter, maxAttempts: configuration.workers.maxAttempts,
             statusPath: "/api/summaries")
@@ -77,7 +77,7 @@ public struct SummariesApp: Sendable {
 
     public func router() -> Router<PipelineContext> {
         let router = Router(context: PipelineContext.self)
-        router.addRootMiddleware(sessions: signer, metrics: metrics)
+        router.addRootMiddleware(sessions: signer, metrics: metrics, bodyLimits: configuration.server.bodyLimits)
         router.addStatusRoutes(database: database, metrics: metrics)
 
         let accounts = self.accounts
@@ -124,6 +124,7 @@ public struct SummariesApp: Sendable {
         api.group("keywords")
             .add(middleware: FeatureAccessMiddleware("keywords", plans: plans))
             .post(use: keywordsProxy.handle)
+        router.addMethodNotAllowedResponses()
         return router
     }
 

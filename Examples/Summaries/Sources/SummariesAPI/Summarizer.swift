@@ -29,31 +29,44 @@ public struct Summary: Codable, Sendable, Hashable {
 }
 
 /// The durable `summarize` worker: a language model when one is configured, else (and
-/// whenever the model fails) an extractive summary — the sentences richest in the text's
-/// most frequent words, in their original order.
+/// whenever the model fails, or has not answered within ``modelTimeout``) an extractive
+/// summary — the sentences richest in the text's most frequent words, in their original order.
 public struct SummarizeWorker: Worker {
     public let queue = "summarize"
     let model: (any LanguageModel)?
+    /// How long a model call may take before the extractive summary is used instead.
+    public let modelTimeout: Duration
+    /// Runs a model call under ``modelTimeout`` on the injected clock.
+    private let bounded: @Sendable (@escaping @Sendable () async throws -> ModelReply) async throws -> ModelReply
     let logger: Logger
 
-    public init(model: (any LanguageModel)?, logger: Logger) {
+    /// - Parameters:
+    ///   - modelTimeout: the bound on each model call. Default 30 s
+    ///     (`[workers] model_timeout_seconds`).
+    ///   - clock: measures `modelTimeout`. Default the continuous clock.
+    public init<C: Clock>(
+        model: (any LanguageModel)?, modelTimeout: Duration = .seconds(30), clock: C = ContinuousClock(), logger: Logger
+    ) where C.Duration == Duration {
         self.model = model
+        self.modelTimeout = modelTimeout
+        self.bounded = { call in try await withTimeout(modelTimeout, clock: clock, operation: call) }
         self.logger = logger
     }
 
     public func process(_ request: SummaryRequest, job: Job) async throws -> Summary {
         let count = min(max(request.sentences ?? 3, 1), 20)
         if let model {
+            let prompt = ModelRequest.user(
+                "Summarize the following text in at most \(count) sentences. Reply with the summary only.\n\n\(request.text)",
+                maxTokens: 400)
             do {
-                let reply = try await model.complete(
-                    .user(
-                        "Summarize the following text in at most \(count) sentences. Reply with the summary only.\n\n\(request.text)",
-                        maxTokens: 400))
+                let reply = try await bounded { try await model.complete(prompt) }
                 let text = reply.text.trimmingCharacters(in: .whitespacesAndNewlines)
                 if !text.isEmpty { return Summary(summary: text, method: "model") }
             } catch {
                 logger.notice(
-                    "model failed; using the extractive summary", metadata: ["job.id": "\(job.id)", "error": "\(error)"])
+                    "model failed; using the extractive summary",
+                    metadata: ["job.id": "\(job.id)", "error.type": "\(type(of: error))", "error.summary": "\(safeSummary(of: error))"])
             }
         }
         return Summary(summary: Self.extractive(request.text, sentences: count), method: "extractive")

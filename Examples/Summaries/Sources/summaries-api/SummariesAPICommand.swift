@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import NIOCore
 import Prometheus
 import ServiceLifecycle
 import UnixSignals
@@ -20,7 +21,7 @@ struct SummariesAPICommand: AsyncParsableCommand {
     @Option(help: "The switchyard.toml to read (default: ./switchyard.toml when present, else built-in defaults).")
     var config: String?
 
-    @Option(help: "Overrides server.port.")
+    @Option(help: "Overrides server.port (1...65535).")
     var port: Int?
 
     @Option(help: "Overrides database.path.")
@@ -35,22 +36,40 @@ struct SummariesAPICommand: AsyncParsableCommand {
     @Flag(help: "Run the workers only, no HTTP server.")
     var workersOnly = false
 
+    func validate() throws {
+        if let port, !(1...65_535).contains(port) {
+            throw ValidationError("--port must be between 1 and 65535, not \(port)")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical, not \(logLevel)")
+        }
+    }
+
     func run() async throws {
         var logger = Logger(label: "summaries")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let path = config ?? (FileManager.default.fileExists(atPath: "switchyard.toml") ? "switchyard.toml" : nil)
         var settings = PipelineConfiguration()
         var text = ""
-        do {
-            if let path {
-                text = try String(contentsOfFile: path, encoding: .utf8)
+        if let path {
+            do {
+                text = try PipelineConfiguration.read(path: path)
                 settings = try PipelineConfiguration.parse(text)
+            } catch {
+                var error = error
+                error.file = path
+                throw error
             }
-        } catch {
-            throw ValidationError("\(error)")
         }
         if let port { settings.server.port = port }
         if let database { settings.databasePath = database }
+        do {
+            try settings.checkDatabasePath(key: database == nil ? "database.path" : "--database")
+        } catch {
+            var error = error
+            error.file = database == nil ? path ?? "defaults" : "command line"
+            throw error
+        }
 
         let environment = ProcessInfo.processInfo.environment
         let secret: [UInt8]
@@ -68,14 +87,42 @@ struct SummariesAPICommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let app = try SummariesApp(
             configuration: settings, sessionSecret: secret, model: model, metrics: registry, logger: logger)
-        logger.notice(
-            "summaries API on http://\(settings.server.host):\(settings.server.port), database \(settings.databasePath), plans \(app.configuration.plans.keys.sorted().joined(separator: ", "))")
+        do {
+            try settings.checkBodyLimitRoutes(app.router().routes.map(\.path.description))
+        } catch {
+            var error = error
+            error.file = path ?? "defaults"
+            throw error
+        }
         if workersOnly {
+            logger.notice("summaries workers starting, database \(settings.databasePath)")
             try await ServiceGroup(
                 configuration: .init(services: [app.workerPool()], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             ).run()
-        } else {
+            return
+        }
+        let (host, port) = (settings.server.host, settings.server.port)
+        logger.notice(
+            "summaries API starting on http://\(host):\(port), database \(settings.databasePath), plans \(app.configuration.plans.keys.sorted().joined(separator: ", "))"
+        )
+        do {
             try await app.application(workers: !noWorkers).runService()
+        } catch let error as IOError where [EADDRINUSE, EACCES, EADDRNOTAVAIL].contains(error.errnoCode) {
+            let reason =
+                switch error.errnoCode {
+                case EADDRINUSE: "the port is in use (is another server running?); choose another with --port or server.port"
+                case EACCES: "permission denied (ports below 1024 need privileges); choose another with --port or server.port"
+                default: "the address is not one of this machine's; set server.host"
+                }
+            throw StartupError(message: "cannot listen on \(host):\(port): \(reason)")
+        } catch is SocketAddressError {
+            throw StartupError(message: "cannot listen on \(host):\(port): the host name \(host) does not resolve; set server.host")
         }
     }
+}
+
+/// A start-up failure, said plainly.
+struct StartupError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }
