@@ -162,7 +162,7 @@ public struct UsageLimitMiddleware: RouterMiddleware {
             // Retries with the key get 409 until it expires, never a second execution.
             context.logger.error(
                 "keeping the response for idempotent retries failed",
-                metadata: ["usage.ledger_id": "\(ticket.ledgerID)", "error": "\(error)"])
+                metadata: safeMetadata(of: error).merging(["usage.ledger_id": "\(ticket.ledgerID)"]) { $1 })
         }
         return Response(status: response.status, headers: response.headers, body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
     }
@@ -178,7 +178,7 @@ extension UsageLimitMiddleware {
         } catch {
             context.logger.error(
                 "refunding usage failed; the request stays counted",
-                metadata: ["usage.ledger_id": "\(ticket.ledgerID)", "error": "\(error)"])
+                metadata: safeMetadata(of: error).merging(["usage.ledger_id": "\(ticket.ledgerID)"]) { $1 })
         }
     }
 }

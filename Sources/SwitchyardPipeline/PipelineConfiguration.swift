@@ -146,7 +146,7 @@ public struct PipelineConfiguration: Sendable, Hashable {
     }
 
     /// The tables this type reads.
-    public static let tables: Set<String> = ["server", "database", "session", "workers", "plans"]
+    public static let tables: Set<String> = ["server", "database", "session", "workers", "auth", "plans"]
 
     /// Parses the text of a `switchyard.toml`. `otherTables` are the tables other readers
     /// take from the same file (such as `[llm]`, read by `LLMSettings`); any table that is

@@ -200,11 +200,7 @@ public struct RichErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if apiError.status.code >= 500 {
                 // Never the error's own description: it may hold SQL, a prompt or a key.
                 context.logger.error(
-                    "request failed",
-                    metadata: [
-                        "error.type": "\(errorTypeName(error))", "error.summary": "\(safeSummary(of: error))",
-                        "http.route": "\(route(request, context))",
-                    ])
+                    "request failed", metadata: safeMetadata(of: error).merging(["http.route": "\(route(request, context))"]) { $1 })
             }
             return apiError.response(requestID: context.id, route: route(request, context))
         }
@@ -273,6 +269,12 @@ extension APIError: HTTPResponseError {
 /// The error's type, fully qualified (`GRDB.DatabaseError`).
 func errorTypeName(_ error: any Error) -> String {
     String(reflecting: type(of: error))
+}
+
+/// The error's type and ``safeSummary(of:)``, as log metadata (`error.type`, `error.summary`):
+/// what every log line about an error carries, never its description.
+public func safeMetadata(of error: any Error) -> Logger.Metadata {
+    ["error.type": "\(errorTypeName(error))", "error.summary": "\(safeSummary(of: error))"]
 }
 
 /// What can be logged of an error without risking a secret: our own caller-facing code and

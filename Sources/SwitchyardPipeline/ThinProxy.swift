@@ -186,7 +186,7 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
             error.worker = error.worker ?? worker
             throw error
         } catch {
-            context.logger.error("forwarding failed", metadata: ["worker": "\(worker)", "error": "\(String(reflecting: error))"])
+            context.logger.error("forwarding failed", metadata: safeMetadata(of: error).merging(["worker": "\(worker)"]) { $1 })
             throw APIError(
                 .internalServerError, code: "worker_failed", message: "the \(worker) worker could not take the request",
                 hint: "retry later; quote the request id if it keeps failing", worker: worker)

@@ -15,7 +15,7 @@ import Testing
 
     @Test func everyTableIsCheckedAndAMisspeltOneIsNamed() throws {
         let misspelt = try #require(refusal("[sever]\nport = 9000\n"))
-        #expect(misspelt.description == "switchyard.toml (line 1, sever): unknown table [sever]; expected one of database, llm, plans, server, session, workers — did you mean [server]?")
+        #expect(misspelt.description == "switchyard.toml (line 1, sever): unknown table [sever]; expected one of auth, database, llm, plans, server, session, workers — did you mean [server]?")
         #expect(refusal("[database]\npath = \"a\"\n\n[pipeline]\nx = 1\n")?.line == 4)
         let loose = try #require(refusal("port = 9000\n[server]\n"))
         #expect(loose.key == "port" && loose.line == 1 && loose.message.contains("outside any table"))

@@ -206,7 +206,7 @@ func runSummariesAPI(_ arguments: [String], in folder: URL) async throws -> (sta
             (["--config", "absent.toml"], 1, "Error: absent.toml: cannot read the configuration file: no such file"),
             (
                 ["--config", misspelt.path], 1,
-                "Error: \(misspelt.path) (line 1, sever): unknown table [sever]; expected one of database, llm, plans, server, session, workers — did you mean [server]?"
+                "Error: \(misspelt.path) (line 1, sever): unknown table [sever]; expected one of auth, database, llm, plans, server, session, workers — did you mean [server]?"
             ),
             (
                 ["--database", "\(folder.path)/absent/app.sqlite"], 1,
