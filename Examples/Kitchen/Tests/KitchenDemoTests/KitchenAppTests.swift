@@ -67,6 +67,21 @@ import Testing
         #expect(restocked > 0)
     }
 
+    /// The lines `swift run switchyard demo` prints without a model; the README's sample is
+    /// tick 2's. Deterministic: guest demand depends only on the tick and the prices.
+    @Test func theDemoPrintsTheREADMEsLines() async throws {
+        var lines: [String] = []
+        try await runKitchen(model: nil, ticks: 4) { _, directive, _ in lines.append(directive.summary) }
+        let heard = "heard: demand_forecaster, pricing_advisor (fallback), stock_watcher"
+        #expect(
+            lines == [
+                "tick 1  fallback  \(heard)  price caesar +5%",
+                "tick 2  fallback  \(heard)  restock egg+36 guanciale+15 mozzarella+20  price margherita +5% tiramisu -5%",
+                "tick 3  fallback  \(heard)  restock dough+20 mascarpone+12  price caesar +5% carbonara -5%",
+                "tick 4  fallback  \(heard)  restock mascarpone+12 tomato+20  price caesar -5% margherita +5% tiramisu +5%",
+            ])
+    }
+
     @Test func aSilentModelLeavesTimeForThePricingFallbackAndTheDirectiveFollowsPromptly() async throws {
         let clock = MockClock()
         let model = ScriptedModel(otherwise: .hang)
