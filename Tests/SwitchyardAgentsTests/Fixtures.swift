@@ -64,29 +64,3 @@ final class EventLog: Sendable {
     }
 }
 
-/// Collects log messages by level.
-final class CapturedLogs: Sendable {
-    private let lines = Mutex<[(Logger.Level, String)]>([])
-
-    func handler(label: String) -> any LogHandler { Handler(logs: self) }
-
-    /// The messages logged at exactly `level`, in order.
-    func messages(at level: Logger.Level) -> [String] {
-        lines.withLock { $0.filter { $0.0 == level }.map(\.1) }
-    }
-
-    struct Handler: LogHandler {
-        let logs: CapturedLogs
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            logs.lines.withLock { $0.append((event.level, "\(event.message)")) }
-        }
-    }
-}

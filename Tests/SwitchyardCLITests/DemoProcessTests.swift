@@ -3,26 +3,6 @@ import SwitchyardLLM
 import SwitchyardTesting
 import Testing
 
-/// The built `switchyard` executable, next to this test binary.
-func switchyardURL() throws -> URL {
-    let candidates = [
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-        Bundle.main.bundleURL.deletingLastPathComponent(),
-        Bundle.main.bundleURL,
-        URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug"),
-    ]
-    for folder in candidates {
-        let url = folder.appendingPathComponent("switchyard")
-        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-    }
-    throw DemoProcessError("switchyard not found next to the tests (build with `swift build --build-tests`)")
-}
-
-struct DemoProcessError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// A `switchyard` child process whose output lines (standard output and error, merged) and
 /// exit arrive as streams.
 ///
@@ -34,7 +14,7 @@ struct ChildProcess {
     let exited: AsyncStream<Process.TerminationReason>
 
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = try switchyardURL()
+        process.executableURL = try builtExecutable("switchyard")
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()

@@ -7,21 +7,6 @@ import Testing
 
 struct Noop: Codable, Sendable { var n: Int }
 
-/// The built `jobs-crash-worker` executable, next to this test binary.
-func crashWorkerURL() throws -> URL {
-    let candidates = [
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-        Bundle.main.bundleURL.deletingLastPathComponent(),
-        Bundle.main.bundleURL,
-        URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug"),
-    ]
-    for folder in candidates {
-        let url = folder.appendingPathComponent("jobs-crash-worker")
-        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-    }
-    throw StoreError(message: "jobs-crash-worker not found next to the tests (build with `swift build --build-tests`)")
-}
-
 /// A worker process whose output lines arrive as a stream.
 ///
 /// Its output is read by a thread of its own with blocking reads (a read of 0 bytes is the
@@ -76,7 +61,7 @@ struct WorkerProcess {
             try db.execute(sql: "CREATE TABLE completions (job_id INTEGER NOT NULL)")
             for n in 0..<jobs { _ = try store.enqueue(try NewJob(queue: "crash", payload: Noop(n: n)), in: db) }
         }
-        let executable = try crashWorkerURL()
+        let executable = try builtExecutable("jobs-crash-worker")
 
         // Several workers, each killed with SIGKILL after a random number of handled jobs.
         var kills = 0

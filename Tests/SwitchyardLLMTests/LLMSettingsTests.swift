@@ -1,6 +1,7 @@
 import Logging
 import Synchronization
 import SwitchyardLLM
+import SwitchyardTesting
 import Testing
 
 @Suite struct LLMSettingsTests {
@@ -62,7 +63,7 @@ import Testing
                 try LLMSettings(provider: provider, apiKeyVariable: pasted).makeModel(environment: [:], logger: logger)
             } throws: { ($0 as? LLMConfigurationError)?.description.contains(secret) == false }
         }
-        #expect(!logs.lines.withLock { $0 }.contains { $0.contains(secret) })
+        #expect(!logs.lines.contains { $0.contains(secret) })
         #expect(try LLMSettings.toml("[llm]\napi_key_env = \"MY_LLM_KEY_2\"").apiKeyVariable == "MY_LLM_KEY_2")
     }
 
@@ -70,7 +71,7 @@ import Testing
         #expect(try LLMSettings().makeModel(environment: [:], logger: logger).map(\.name) == nil)
         #expect(try LLMSettings(provider: .anthropic).makeModel(environment: [:], logger: logger).map(\.name) == nil)
         #expect(try LLMSettings(provider: .openai).makeModel(environment: [:], logger: logger).map(\.name) == nil)
-        let lines = logs.lines.withLock { $0 }
+        let lines = logs.lines
         #expect(lines.count == 3)
         #expect(lines.allSatisfy { $0.contains("fallbacks") })
     }
@@ -85,6 +86,6 @@ import Testing
         #expect {
             try LLMSettings(provider: .openai, baseURL: "http://localhost:11434/v1").makeModel(environment: [:], logger: logger)
         } throws: { ($0 as? LLMConfigurationError)?.key == "llm.model" }
-        #expect(!logs.lines.withLock { $0 }.contains { $0.contains(secret) })
+        #expect(!logs.lines.contains { $0.contains(secret) })
     }
 }

@@ -217,29 +217,6 @@ func expected(_ fault: FakeLLMServer.Fault, wire: Wire, streaming: Bool) -> Expe
     }
 }
 
-/// Collects every log message and metadata value.
-final class CapturedLogs: Sendable {
-    let lines = Mutex<[String]>([])
-
-    func handler(label: String) -> any LogHandler { Handler(logs: self) }
-
-    struct Handler: LogHandler {
-        let logs: CapturedLogs
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            logs.lines.withLock { $0.append("\(event.message) \(all)") }
-        }
-    }
-}
-
 @Suite struct SecretRedactionTests {
     @Test func keysNeverAppearInDescriptionsErrorsOrLogs() async throws {
         #expect(!"\(APIKey(secret))".contains(secret))
@@ -269,8 +246,8 @@ final class CapturedLogs: Sendable {
                 try await group.waitForAll()
             }
         }
-        #expect(!logs.lines.withLock { $0 }.isEmpty)
-        #expect(!logs.lines.withLock { $0 }.contains { $0.contains(secret) })
+        #expect(!logs.lines.isEmpty)
+        #expect(!logs.lines.contains { $0.contains(secret) })
     }
 }
 
@@ -307,8 +284,8 @@ extension SecretRedactionTests {
             #expect(!"\(error)".contains(secret))
         }
         #expect(server.requests.count == 3)
-        #expect(logs.lines.withLock { $0 }.contains { $0.contains("retrying") })
-        #expect(!logs.lines.withLock { $0 }.contains { $0.contains(secret) })
+        #expect(logs.lines.contains { $0.contains("retrying") })
+        #expect(!logs.lines.contains { $0.contains(secret) })
     }
 }
 

@@ -200,30 +200,6 @@ func bytes(_ count: Int) -> ByteBuffer {
     }
 }
 
-/// Every log record, rendered with its metadata.
-final class CapturedLogs: Sendable {
-    let records = Mutex<[String]>([])
-
-    var logger: Logger { Logger(label: "test") { _ in Handler(logs: self) } }
-    var all: [String] { records.withLock { $0 } }
-
-    struct Handler: LogHandler {
-        let logs: CapturedLogs
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            logs.records.withLock { $0.append("\(event.level) \(event.message) \(all)") }
-        }
-    }
-}
-
 @Suite struct ServerFaultLogTests {
     @Test func aServerFaultLogsItsTypeAndASafeSummaryNeverItsDescription() async throws {
         let pipeline = try TestPipeline()
@@ -234,15 +210,15 @@ final class CapturedLogs: Sendable {
                 sql: "INSERT INTO users (email, password) VALUES ('ada@example.com', 'hunter2')")
         }
         let logs = CapturedLogs()
-        try await Application(router: router, logger: logs.logger).test(.router) { client in
+        try await Application(router: router, logger: logs.logger()).test(.router) { client in
             for uri in ["/boom", "/db"] {
                 try await client.execute(uri: uri, method: .get) { #expect($0.status == .internalServerError) }
             }
         }
-        let failures = logs.all.filter { $0.contains("request failed") }
+        let failures = logs.lines.filter { $0.contains("request failed") }
         #expect(failures.count == 2)
         #expect(failures.allSatisfy { $0.hasPrefix("error ") })
-        #expect(!logs.all.contains { $0.contains("hunter2") || $0.contains("INSERT") || $0.contains("SELECT") })
+        #expect(!logs.lines.contains { $0.contains("hunter2") || $0.contains("INSERT") || $0.contains("SELECT") })
         #expect(failures[0].contains("SwitchyardPipelineTests.SecretLeak"))
         #expect(failures[1].contains("GRDB.DatabaseError") && failures[1].contains("SQLite error 19"))
     }

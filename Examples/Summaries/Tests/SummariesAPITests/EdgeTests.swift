@@ -158,26 +158,11 @@ struct EnvelopeError: Decodable {
     }
 }
 
-/// The built `summaries-api` executable, next to this test binary.
-func summariesAPIExecutable() throws -> URL {
-    let candidates = [
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-        Bundle.main.bundleURL.deletingLastPathComponent(),
-        Bundle.main.bundleURL,
-        URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug"),
-    ]
-    for folder in candidates {
-        let url = folder.appendingPathComponent("summaries-api")
-        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-    }
-    throw ConfigurationError(key: nil, message: "summaries-api not found next to the tests (build with `swift build --build-tests`)")
-}
-
 /// Runs `summaries-api` with `arguments` in `folder` until it exits; its exit code and the
 /// lines it wrote to standard error.
 func runSummariesAPI(_ arguments: [String], in folder: URL) async throws -> (status: Int32, errors: [String]) {
     let process = Process()
-    process.executableURL = try summariesAPIExecutable()
+    process.executableURL = try builtExecutable("summaries-api")
     process.arguments = arguments
     process.currentDirectoryURL = folder
     var environment = ProcessInfo.processInfo.environment
