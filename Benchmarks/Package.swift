@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -22,6 +23,17 @@ let package = Package(
             name: "pubsub-fanout",
             dependencies: [.product(name: "SwitchyardAgents", package: "Switchyard")],
             path: "Sources/pubsub-fanout"
+        ),
+        // Memory per started, supervised idle agent, one measurement per process:
+        // `swift run -c release idle-agents 100000` (run it a few times).
+        .executableTarget(
+            name: "idle-agents",
+            dependencies: [
+                .product(name: "SwitchyardAgents", package: "Switchyard"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/idle-agents"
         ),
         // Job-queue burn-down on SQLite: `swift run -c release jobs-burndown 20000 1 4 16`.
         .executableTarget(
