@@ -29,11 +29,13 @@ public protocol LLMAgent: Sendable {
 
 /// How an ``LLMAgentService`` calls its model.
 public struct LLMAgentOptions: Sendable {
-    /// How long one model call may take before the fallback is used. Default 10 s.
+    /// How long one model call may take before the fallback is used. Default 600 ms: three
+    /// quarters of a ``Coordinator``'s default window (800 ms), so the fallback still lands in
+    /// the window that needs it.
     ///
-    /// When a ``Coordinator`` collects this agent's observations, keep it shorter than the
-    /// coordinator's window: a fallback that arrives after the window closed is late and
-    /// counts for nothing.
+    /// When a coordinator collects this agent's observations, keep it shorter than the
+    /// coordinator's window (widen both for a hosted model): a fallback that arrives after the
+    /// window closed is late and counts for nothing.
     public var timeout: Duration
     /// The most model calls in flight at once; a trigger beyond that is answered by the
     /// fallback at once (reason `busy`) rather than queued behind a slow model. Default 4.
@@ -42,11 +44,12 @@ public struct LLMAgentOptions: Sendable {
     public var triggerBuffer: SubscriptionOptions
 
     public init(
-        timeout: Duration = .seconds(10),
+        timeout: Duration = .milliseconds(600),
         maxInFlight: Int = 4,
         triggerBuffer: SubscriptionOptions = .init(capacity: 64, overflow: .dropOldest)
     ) {
         precondition(maxInFlight >= 1, "Switchyard: maxInFlight must be at least 1 (got \(maxInFlight))")
+        precondition(timeout > .zero, "Switchyard: the model timeout must be positive (got \(timeout))")
         self.timeout = timeout
         self.maxInFlight = maxInFlight
         self.triggerBuffer = triggerBuffer

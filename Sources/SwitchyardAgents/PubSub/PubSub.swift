@@ -21,7 +21,8 @@ import Synchronization
 /// - ``subscribe(_:options:as:)`` returns a ``Subscription``, an `AsyncSequence` for a task
 ///   of your own (`for await message in subscription`).
 /// - ``subscribe(_:options:as:handler:)`` runs a handler on the bus's runner tasks: no task
-///   per subscriber, which is how thousands of idle agents stay cheap. These handlers run
+///   per subscriber (an agent supervised as a child still has the supervisor's task for
+///   it: about 30 KB an idle agent in all, `Benchmarks/ idle-agents`). These handlers run
 ///   only while the bus's ``run()`` is running (it is the supervisor tree's infrastructure
 ///   child); they should not await long work.
 public final class PubSub: Service, Sendable {
