@@ -133,10 +133,7 @@ public struct LLMSettings: Sendable, Hashable {
     /// where its variable's name belongs, so the error names the setting but never repeats it.
     private static func checkedVariable(_ name: String?, key: String) throws(LLMConfigurationError) -> String? {
         guard let name else { return nil }
-        let isName =
-            name.first.map { $0 == "_" || ("A"..."Z").contains($0) } == true
-            && name.allSatisfy { $0 == "_" || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
-        guard isName else {
+        guard isEnvironmentVariableName(name) else {
             throw LLMConfigurationError(
                 key: key, line: nil,
                 message: "must name the environment variable that holds the key (upper-case letters, digits and _, "
@@ -206,4 +203,13 @@ public struct LLMConfigurationError: Error, Hashable, CustomStringConvertible {
         if let key { where_ += where_.isEmpty ? key : ", \(key)" }
         return where_.isEmpty ? "configuration: \(message)" : "configuration (\(where_)): \(message)"
     }
+}
+
+/// Whether `name` can be the name of an environment variable holding a secret (upper-case
+/// letters, digits and `_`, not starting with a digit): anything else in a setting such as
+/// `api_key_env` may be the secret itself, pasted where its variable's name belongs, and is
+/// refused without being repeated.
+public func isEnvironmentVariableName(_ name: String) -> Bool {
+    name.first.map { $0 == "_" || ("A"..."Z").contains($0) } == true
+        && name.allSatisfy { $0 == "_" || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SwitchyardLLM
 import TOMLKit
 
 /// A `switchyard.toml` (the wrangler.toml of Switchyard), read once at start.
@@ -78,7 +79,8 @@ public struct PipelineConfiguration: Sendable, Hashable {
     public struct Auth: Sendable, Hashable {
         /// Log-in attempts per client address. Default 10 a minute.
         public var loginsPerAddress: RateLimit
-        /// Failed log-ins per account, from any address. Default 5 per 15 minutes.
+        /// Failed log-ins per account from each client address (so nobody can lock an account
+        /// out for others). Default 5 per 15 minutes.
         public var failedLoginsPerAccount: RateLimit
         /// Sign-ups per client address. Default 5 an hour.
         public var signupsPerAddress: RateLimit
@@ -203,7 +205,16 @@ public struct PipelineConfiguration: Sendable, Hashable {
                     "session.secret",
                     "secrets do not belong in files; name the environment variable that holds it with secret_env")
             }
-            if let variable = try reader.string(session, "session.secret_env") { configuration.session.secretVariable = variable }
+            if let variable = try reader.string(session, "session.secret_env") {
+                // A secret pasted here would be logged as the variable that is not set.
+                guard isEnvironmentVariableName(variable) else {
+                    throw reader.error(
+                        "session.secret_env",
+                        "must name the environment variable that holds the secret (upper-case letters, digits and _, "
+                            + "such as SWITCHYARD_SESSION_SECRET), not the secret itself; the value is not repeated here")
+                }
+                configuration.session.secretVariable = variable
+            }
             if let seconds = try reader.int(session, "session.lifetime_seconds", in: 60...(366 * 86_400)) {
                 configuration.session.lifetime = .seconds(seconds)
             }

@@ -64,4 +64,18 @@ public enum PipelineSchema {
                 DROP INDEX switchyard_usage_ledger_job;
                 """),
     ]
+
+    /// Jobs enqueued before a job recorded its owner (`switchyard_jobs_002`) get it from the
+    /// usage ledger: the newest ledger row naming a job's id is the request that made the job
+    /// now under that id (an older one named a job pruned since). Applied by
+    /// ``UsageMeter/init(database:writer:now:)`` once the job table has its `owner` column.
+    static let jobOwnersBackfill = Migration(
+        name: "switchyard_pipeline_job_owners",
+        sql: """
+            CREATE INDEX switchyard_backfill_ledger_job ON switchyard_usage_ledger (job_id, id) WHERE job_id IS NOT NULL;
+            UPDATE switchyard_jobs SET owner = (
+                SELECT subject FROM switchyard_usage_ledger WHERE job_id = switchyard_jobs.id ORDER BY id DESC LIMIT 1)
+            WHERE owner IS NULL;
+            DROP INDEX switchyard_backfill_ledger_job;
+            """)
 }

@@ -59,10 +59,17 @@ public struct SessionMiddleware: RouterMiddleware {
             context.rejectedCookie = error
         }
         guard context.rejectedCookie != nil else { return try await next(request, context) }
-        var response = try await next(request, context)
+        let clearing = Cookie(name: cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            // An error answer (a wrong password, a 404) clears it too.
+            throw ErrorWithHeaders(error, headers: [.setCookie: clearing.description])
+        }
         let prefix = "\(cookieName)="
         if !response.headers[values: .setCookie].contains(where: { $0.hasPrefix(prefix) }) {
-            response.setCookie(Cookie(name: cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
+            response.setCookie(clearing)
         }
         return response
     }
@@ -196,14 +203,31 @@ public struct RichErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             response.headers[.requestID] = context.id
             return response
         } catch {
+            var extraHeaders: HTTPFields = [:]
+            var error = error
+            if let wrapped = error as? ErrorWithHeaders { (error, extraHeaders) = (wrapped.error, wrapped.headers) }
             let apiError = APIError(describing: error)
             if apiError.status.code >= 500 {
                 // Never the error's own description: it may hold SQL, a prompt or a key.
                 context.logger.error(
                     "request failed", metadata: safeMetadata(of: error).merging(["http.route": "\(route(request, context))"]) { $1 })
             }
-            return apiError.response(requestID: context.id, route: route(request, context))
+            var response = apiError.response(requestID: context.id, route: route(request, context))
+            response.headers.append(contentsOf: extraHeaders)
+            return response
         }
+    }
+}
+
+/// An error with headers its response must carry (such as a `Set-Cookie` clearing a bad
+/// session cookie); ``RichErrorMiddleware`` answers for `error` and adds them.
+struct ErrorWithHeaders: Error {
+    var error: any Error
+    var headers: HTTPFields
+
+    init(_ error: any Error, headers: HTTPFields) {
+        self.error = error
+        self.headers = headers
     }
 }
 

@@ -91,6 +91,10 @@ public final class UsageMeter: Sendable {
 
     public init(database: SQLiteDatabase, writer: GroupCommit, now: @escaping @Sendable () -> Date = Date.init) throws {
         try database.migrate(PipelineSchema.migrations)
+        let jobsRecordOwners = try database.pool.read { db in
+            try db.tableExists("switchyard_jobs") && db.columns(in: "switchyard_jobs").contains { $0.name == "owner" }
+        }
+        if jobsRecordOwners { try database.migrate([PipelineSchema.jobOwnersBackfill]) }
         self.writer = writer
         self.now = now
     }

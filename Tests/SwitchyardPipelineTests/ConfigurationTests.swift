@@ -24,6 +24,14 @@ import Testing
         #expect(refusal("[llm]\nprovider = \"anthropic\"\n", otherTables: [])?.key == "llm")
     }
 
+    @Test func aSecretPastedWhereItsVariableBelongsIsRefusedWithoutBeingRepeated() throws {
+        let pasted = "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWo="
+        let error = try #require(refusal("[session]\nsecret_env = \"\(pasted)\"\n"))
+        #expect(error.key == "session.secret_env" && error.line == 2)
+        #expect(!error.description.contains(pasted) && !error.description.contains("Zm9v"))
+        #expect(refusal("[session]\nsecret_env = \"MY_APP_SECRET_2\"\n") == nil)
+    }
+
     @Test func thePortIsOneTo65535() {
         for port in [0, 65_536, 70_000, -1] {
             let error = refusal("[server]\nport = \(port)\n")

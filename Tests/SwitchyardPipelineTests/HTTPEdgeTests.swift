@@ -127,6 +127,14 @@ func bytes(_ count: Int) -> ByteBuffer {
                 try await client.execute(uri: "/notes", method: .post, headers: [.cookie: cookie], body: body(#"{"text":"hi"}"#)) {
                     #expect($0.status == .created)
                 }
+                // An error answer clears it too: a refused body, a failure.
+                for (uri, status) in [("/notes", HTTPResponse.Status.badRequest), ("/boom", .internalServerError)] {
+                    try await client.execute(uri: uri, method: uri == "/boom" ? .get : .post, headers: [.cookie: cookie], body: body("{")) {
+                        response in
+                        #expect(response.status == status)
+                        #expect(response.headers[values: .setCookie].first?.hasPrefix("session=;") == true, "\(uri)")
+                    }
+                }
                 // Logging in again: the new cookie, and no clearing that would delete it.
                 try await client.execute(uri: "/login", method: .post, headers: [.cookie: cookie]) { response in
                     #expect(response.status == .ok)

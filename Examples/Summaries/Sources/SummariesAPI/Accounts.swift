@@ -28,9 +28,12 @@ import SwitchyardStore
 /// `password_too_long` rather than cut (so every byte of a password counts), and at log-in it
 /// is simply wrong (401, no hash run: it cannot be any account's).
 ///
-/// **Failed log-ins** are limited per account, whatever address they come from: each attempt
-/// takes one from the account's ``RateLimiter`` before any hash is run, and a successful one
-/// gives it back. (Per-address limits are middleware on the routes.)
+/// **Failed log-ins** are limited per account and client address: each attempt takes one
+/// from the ``RateLimiter`` of that account at that address before any hash is run, and a
+/// successful one gives it back. Keyed by the account alone, the limit would let anyone lock
+/// an account out — a wrong password every few minutes and its owner's right one is refused
+/// too; keyed with the address, a guesser is held back at each address it uses, and the
+/// per-address limit (middleware on the routes) bounds how many accounts it tries.
 public final class Accounts: Sendable {
     let database: SQLiteDatabase
     let subscriptions: SQLiteSubscriptionStore
@@ -60,7 +63,7 @@ public final class Accounts: Sendable {
 
     /// - Parameters:
     ///   - bcryptCost: 2^cost rounds; 10 by default (tests use less).
-    ///   - failedLogins: keyed by normalised email; by default 5 per 15 minutes.
+    ///   - failedLogins: keyed by normalised email and client address; by default 5 per 15 minutes.
     ///   - metrics: gets `summaries_password_hashes_total`.
     public init(
         database: SQLiteDatabase, subscriptions: SQLiteSubscriptionStore, signer: SessionSigner, bcryptCost: UInt8 = 10,
@@ -124,11 +127,14 @@ public final class Accounts: Sendable {
     }
 
     /// A session for the account with these credentials.
-    public func logIn(email: String, password: String) async throws -> Session {
+    /// - Parameter clientAddress: where the attempt comes from (``clientAddressKey(_:)``), for
+    ///   the failed log-in limit.
+    public func logIn(email: String, password: String, clientAddress: String = "local") async throws -> Session {
         let email = try Self.accountKey(email: email)
         try Self.checkNoNUL(password)
         // Before the hash: a refused attempt costs no bcrypt.
-        try failedLogins.acquire(email, scope: "account")
+        let attempts = email + " " + clientAddress
+        try failedLogins.acquire(attempts, scope: "account")
         let invalid = APIError(.unauthorized, code: "invalid_credentials", message: "wrong email or password")
         guard password.utf8.count <= Self.maximumPasswordBytes else { throw invalid }
         let account = try await database.pool.read { db -> (id: String, hash: String)? in
@@ -138,7 +144,7 @@ public final class Accounts: Sendable {
         passwordHashes.increment()
         let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
         guard let id = account?.id, matches else { throw invalid }
-        failedLogins.release(email)
+        failedLogins.release(attempts)
         return Session(userID: id, token: signer.issue(subject: id), plan: nil)
     }
 

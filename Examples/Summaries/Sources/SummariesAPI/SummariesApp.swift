@@ -95,7 +95,8 @@ public struct SummariesApp: Sendable {
         auth.group("login").add(middleware: RateLimitMiddleware(perClientAddress: loginsPerAddress)).post {
             request, context -> Response in
             let credentials = try await decodeJSONBody(Credentials.self, from: request, context: context)
-            let session = try await accounts.logIn(email: credentials.email, password: credentials.password)
+            let session = try await accounts.logIn(
+                email: credentials.email, password: credentials.password, clientAddress: clientAddressKey(context.remoteAddress))
             var response = try jsonResponse(session)
             response.setCookie(.init(name: "session", value: session.token, maxAge: 7 * 86_400, path: "/", secure: false, httpOnly: true, sameSite: .lax))
             return response

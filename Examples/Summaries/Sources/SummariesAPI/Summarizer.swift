@@ -66,7 +66,7 @@ public struct SummarizeWorker: Worker {
             } catch {
                 logger.notice(
                     "model failed; using the extractive summary",
-                    metadata: ["job.id": "\(job.id)", "error.type": "\(type(of: error))", "error.summary": "\(safeSummary(of: error))"])
+                    metadata: safeMetadata(of: error).merging(["job.id": "\(job.id)"]) { $1 })
             }
         }
         return Summary(summary: Self.extractive(request.text, sentences: count), method: "extractive")

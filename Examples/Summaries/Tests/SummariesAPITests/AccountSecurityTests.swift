@@ -240,7 +240,7 @@ private let unlimited = PipelineConfiguration.Auth(
 
     /// Over loopback on both IPv4 and IPv6 (a dual-stack socket on `::`), so the requests
     /// come from two addresses.
-    @Test func failedLoginsArePerAccountAcrossAddressesAndAFloodLeavesOtherAddressesAlone() async throws {
+    @Test func failedLoginsAreLimitedPerAccountAndAddressSoNobodyLocksAnAccountOut() async throws {
         let auth = PipelineConfiguration.Auth(
             loginsPerAddress: RateLimit(8, per: .seconds(60)), failedLoginsPerAccount: RateLimit(5, per: .seconds(900)),
             signupsPerAddress: RateLimit(10, per: .seconds(3600)))
@@ -266,24 +266,24 @@ private let unlimited = PipelineConfiguration.Auth(
                             try await v4.post("/auth/signup", body: credentials(email, "correct horse")).status
                                 == .created)
                     }
-                    // Five failures for ada, from two addresses, use up her account's limit.
-                    for client in [v4, v4, v4, v6, v6] {
-                        #expect(try await login(client, "ada@example.com", "wrong horse").status == .unauthorized)
+                    // Five failures for ada from the IPv4 address use up its tries at her account…
+                    for _ in 0..<5 {
+                        #expect(try await login(v4, "ada@example.com", "wrong horse").status == .unauthorized)
                     }
-                    for client in [v4, v6] {
-                        let refused = try await login(client, "ada@example.com", "correct horse")
-                        #expect(refused.status == .tooManyRequests)
-                        #expect(refused.headers[.retryAfter] == "180")
-                        let error = try JSONDecoder().decode(
-                            ErrorBody.self, from: Data(try #require(refused.body).readableBytesView)
-                        ).error
-                        #expect(error.details?["scope"] == "account")
-                    }
+                    let refused = try await login(v4, "ada@example.com", "correct horse")
+                    #expect(refused.status == .tooManyRequests)
+                    #expect(refused.headers[.retryAfter] == "180")
+                    let error = try JSONDecoder().decode(
+                        ErrorBody.self, from: Data(try #require(refused.body).readableBytesView)
+                    ).error
+                    #expect(error.details?["scope"] == "account")
+                    // …but do not lock her out: from another address her password works.
+                    #expect(try await login(v6, "ada@example.com", "correct horse").status == .ok)
                     // Bob is another account.
                     #expect(try await login(v6, "bob@example.com", "correct horse").status == .ok)
                     // A flood from the IPv4 address uses up its 8 attempts a minute; IPv6 can
                     // still log in.
-                    for _ in 0..<4 {
+                    for _ in 0..<2 {
                         #expect(try await login(v4, "nobody@example.com", "wrong horse").status == .unauthorized)
                     }
                     let flooded = try await login(v4, "bob@example.com", "correct horse")
@@ -295,10 +295,10 @@ private let unlimited = PipelineConfiguration.Auth(
                     #expect(try await login(v6, "bob@example.com", "correct horse").status == .ok)
                     // One failure refills in 180 s; a success gives its attempt back.
                     clock.advance(by: .seconds(180))
-                    #expect(try await login(v6, "ada@example.com", "correct horse").status == .ok)
-                    #expect(try await login(v6, "ada@example.com", "correct horse").status == .ok)
-                    #expect(try await login(v6, "ada@example.com", "wrong horse").status == .unauthorized)
-                    #expect(try await login(v6, "ada@example.com", "correct horse").status == .tooManyRequests)
+                    #expect(try await login(v4, "ada@example.com", "correct horse").status == .ok)
+                    #expect(try await login(v4, "ada@example.com", "correct horse").status == .ok)
+                    #expect(try await login(v4, "ada@example.com", "wrong horse").status == .unauthorized)
+                    #expect(try await login(v4, "ada@example.com", "correct horse").status == .tooManyRequests)
                 }
             }
             group.cancelAll()
