@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GRDB
 import Hummingbird
 import Logging
 import Metrics
@@ -74,19 +75,35 @@ struct SummariesAPICommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let secret: [UInt8]
         if let configured = settings.sessionSecret(environment: environment) {
+            guard configured.count >= 32 else {
+                throw ConfigurationError(
+                    file: "environment", key: settings.session.secretVariable,
+                    message: "the session secret must be at least 32 bytes (it is \(configured.count)); the value is not shown")
+            }
             secret = configured
         } else {
             logger.warning(
                 "\(settings.session.secretVariable) is not set: using a random session secret, so sessions end when the server stops")
             secret = (0..<32).map { _ in UInt8.random(in: .min ... .max) }
         }
-        let model = try LLMSettings.toml(text).overridden(by: LLMSettings.environment(environment))
-            .makeModel(environment: environment, logger: logger)
+        let model: (any LanguageModel)?
+        do {
+            model = try LLMSettings.toml(text).overridden(by: LLMSettings.environment(environment))
+                .makeModel(environment: environment, logger: logger)
+        } catch {
+            throw StartupError(message: "\(path ?? "environment"): \(error)")
+        }
 
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let app = try SummariesApp(
-            configuration: settings, sessionSecret: secret, model: model, metrics: registry, logger: logger)
+        let app: SummariesApp
+        do {
+            app = try SummariesApp(configuration: settings, sessionSecret: secret, model: model, metrics: registry, logger: logger)
+        } catch let error as DatabaseError {
+            // The message is SQLite's own ("file is not a database"), never a statement's arguments.
+            throw StartupError(
+                message: "cannot open the database \(settings.databasePath): \(error.message ?? "SQLite error \(error.resultCode.rawValue)")")
+        }
         do {
             try settings.checkBodyLimitRoutes(app.router().routes.map(\.path.description))
         } catch {
@@ -115,7 +132,7 @@ struct SummariesAPICommand: AsyncParsableCommand {
                 default: "the address is not one of this machine's; set server.host"
                 }
             throw StartupError(message: "cannot listen on \(host):\(port): \(reason)")
-        } catch is SocketAddressError {
+        } catch let error where error is SocketAddressError || error is SocketAddressError.UnknownHost {
             throw StartupError(message: "cannot listen on \(host):\(port): the host name \(host) does not resolve; set server.host")
         }
     }

@@ -204,6 +204,15 @@ func runSummariesAPI(_ arguments: [String], in folder: URL) async throws -> (sta
             #expect(run.status == status, "\(arguments)")
             #expect(run.errors.contains(line), "\(arguments): \(run.errors)")
         }
+        // A file that is not SQLite, and a misspelt [llm] key: each named with its file.
+        let notSQLite = folder.appendingPathComponent("notes.txt")
+        try "not a database, just some text".write(to: notSQLite, atomically: true, encoding: .utf8)
+        let run = try await runSummariesAPI(["--database", notSQLite.path], in: folder)
+        #expect(run.status == 1 && run.errors.contains("Error: cannot open the database \(notSQLite.path): file is not a database"), "\(run.errors)")
+        let llmTypo = folder.appendingPathComponent("llm.toml")
+        try "[llm]\nmodle = \"x\"\n".write(to: llmTypo, atomically: true, encoding: .utf8)
+        let typo = try await runSummariesAPI(["--config", llmTypo.path, "--database", database], in: folder)
+        #expect(typo.status == 1 && typo.errors.contains { $0.hasPrefix("Error: \(llmTypo.path): configuration (") && $0.contains("llm.modle") }, "\(typo.errors)")
     }
 
     @Test func aPortInUseIsNamedWithItsHostAndPort() async throws {
