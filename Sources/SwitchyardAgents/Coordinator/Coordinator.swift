@@ -152,7 +152,11 @@ public final class Coordinator<Logic: CoordinatorLogic, C: Clock>: Service, Send
                                 .increment()
                             decisions.addTask { await self.decide(window, reason: reason, sequence: sequence) }
                         case .drop(let sequence):
-                            logger.debug("window dropped: its trigger never arrived")
+                            // A trigger the coordinator's subscription dropped (a full buffer), or an
+                            // observation for a trigger long forgotten: no directive for it.
+                            Counter(label: "switchyard_coordinator_windows_closed_total", dimensions: [("reason", "orphaned")])
+                                .increment()
+                            logger.warning("window dropped without a directive: its trigger never reached the coordinator")
                             decisions.addTask { await self.publishInOrder(nil, sequence: sequence) }
                         }
                     }
