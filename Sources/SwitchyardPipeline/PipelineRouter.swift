@@ -32,7 +32,8 @@ extension Router where Context == PipelineContext {
 
 extension Router {
     /// The methods answered with 405 on a path that exists under other methods. (HEAD on a
-    /// GET route is left to the router; CONNECT and TRACE, and unknown methods, stay 404.)
+    /// GET route is left to the router: make it with `options: .autoGenerateHeadEndpoints`;
+    /// CONNECT and TRACE, and unknown methods, stay 404.)
     static var answeredMethods: [HTTPRequest.Method] { [.get, .head, .post, .put, .patch, .delete, .options] }
 
     /// Answers a known path requested with another method with 405 `method_not_allowed` and

@@ -76,7 +76,8 @@ public struct SummariesApp: Sendable {
     }
 
     public func router() -> Router<PipelineContext> {
-        let router = Router(context: PipelineContext.self)
+        // HEAD on every GET route (as GET, without the body); other methods on a known path: 405.
+        let router = Router(context: PipelineContext.self, options: .autoGenerateHeadEndpoints)
         router.addRootMiddleware(sessions: signer, metrics: metrics, bodyLimits: configuration.server.bodyLimits)
         router.addStatusRoutes(database: database, metrics: metrics)
 

@@ -87,6 +87,10 @@ struct EnvelopeError: Decodable {
                     #expect(response.headers[.allow] == allow)
                 }
             }
+            // HEAD is GET without the body.
+            try await client.execute(uri: "/health", method: .head) { response in
+                #expect(response.status == .ok && response.body.readableBytes == 0)
+            }
         }
     }
 
