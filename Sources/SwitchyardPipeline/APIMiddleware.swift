@@ -129,6 +129,11 @@ public struct UsageLimitMiddleware: RouterMiddleware {
             meter: meter, subject: context.identity.subject, units: units, plan: plan, requestID: context.id,
             route: route(request, context), idempotencyKey: key, requestHash: requestHash)
         if charging == .beforeHandler, let replay = try await charge.charge() { return replay }
+        // Left to the proxy, a retry is still answered from its key before the handler runs
+        // again (a handler that is not a proxy would otherwise repeat its work).
+        if charging == .byProxy, let key, let earlier = try await meter.earlierUse(of: key, for: charge.usage, requestHash: requestHash) {
+            return try charge.settle(earlier)!  // never granted: a replay, or a refusal thrown
+        }
         var context = context
         context.usage = charge
         let response: Response

@@ -188,19 +188,10 @@ public final class UsageMeter: Sendable {
     ) throws -> Reservation {
         let (subject, units, limit, route) = (usage.subject, usage.units, usage.limit, usage.route)
         let period = limit.period.start(of: t)
-        if let key = idempotencyKey {
-            if let row = try Row.fetchOne(db.cachedStatement(sql: SQL.findKey), arguments: [subject, key]) {
-                let firstRoute: String = row[4]
-                guard firstRoute == route else { return .keyReused(route: firstRoute) }
-                // Keys kept before bodies were hashed have none: they match any body.
-                if let firstHash = row[5] as Data?, let requestHash, firstHash != Data(requestHash) {
-                    return .keyReusedWithAnotherBody
-                }
-                guard (row[0] as String) == "completed" else { return .inProgress }
-                return .replay(
-                    StoredResponse(
-                        status: row[1], contentType: row[2], location: row[6], body: (row[3] as Data?).map { Array($0) } ?? []))
-            }
+        if let key = idempotencyKey,
+            let earlier = try Self.earlierUse(of: key, subject: subject, route: route, requestHash: requestHash, in: db)
+        {
+            return earlier
         }
         guard try count(units, subject: subject, period: period, limit: limit, in: db) else {
             return try overLimit(subject: subject, period: period, limit: limit, at: t, in: db)
@@ -222,6 +213,32 @@ public final class UsageMeter: Sendable {
             UsageTicket(
                 ledgerID: ledgerID, subject: subject, periodStart: period, units: units, idempotencyKey: idempotencyKey,
                 responseStored: idempotencyKey != nil && forwarded.response != nil))
+    }
+
+    /// What an earlier request with idempotency key `key` left (its response to replay, or
+    /// why this one is refused), or `nil` when the key is new.
+    private static func earlierUse(of key: String, subject: String, route: String, requestHash: [UInt8]?, in db: Database) throws
+        -> Reservation?
+    {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: SQL.findKey), arguments: [subject, key]) else { return nil }
+        let firstRoute: String = row[4]
+        guard firstRoute == route else { return .keyReused(route: firstRoute) }
+        // Keys kept before bodies were hashed have none: they match any body.
+        if let firstHash = row[5] as Data?, let requestHash, firstHash != Data(requestHash) {
+            return .keyReusedWithAnotherBody
+        }
+        guard (row[0] as String) == "completed" else { return .inProgress }
+        return .replay(
+            StoredResponse(status: row[1], contentType: row[2], location: row[6], body: (row[3] as Data?).map { Array($0) } ?? []))
+    }
+
+    /// What an earlier request with `usage`'s caller and idempotency key `key` left, read
+    /// without writing: a retry is answered before its handler runs again. (The count that
+    /// follows checks the key again, in its transaction.)
+    public func earlierUse(of key: String, for usage: Usage, requestHash: [UInt8]?) async throws -> Reservation? {
+        try await writer.database.pool.read { db in
+            try Self.earlierUse(of: key, subject: usage.subject, route: usage.route, requestHash: requestHash, in: db)
+        }
     }
 
     /// Counts many requests, none with an idempotency key, inside `db`'s transaction, as

@@ -184,6 +184,35 @@ final class HoldThenRefuse: RouterMiddleware, Sendable {
     }
 }
 
+extension DefaultChargingTests {
+    /// A handler that is not a proxy, under the default charging, is counted after it answers:
+    /// a retry with the same key is answered from the key, without running it again.
+    @Test func aRetryOfAHandlerThatIsNotAProxyIsReplayedWithoutRunningItAgain() async throws {
+        let pipeline = try TestPipeline()
+        let runs = Mutex(0)
+        let router = pipeline.usageGateRouter(plan: Plan(name: "p", features: [], limit: UsageLimit(units: 5)), charging: .byProxy) {
+            _, _ in
+            let run = runs.withLock { runs in
+                runs += 1
+                return runs
+            }
+            return Response(status: .created, headers: [.location: "/things/\(run)"], body: .init(byteBuffer: ByteBuffer(string: "run \(run)")))
+        }
+        try await Application(router: router).test(.router) { client in
+            for _ in 0..<3 {
+                try await client.execute(
+                    uri: "/api/work", method: .post, headers: pipeline.bearer("ada", idempotencyKey: "k-7"), body: body("{}")
+                ) { response in
+                    #expect(response.status == .created)
+                    #expect(String(buffer: response.body) == "run 1" && response.headers[.location] == "/things/1")
+                }
+            }
+        }
+        #expect(runs.withLock { $0 } == 1)
+        #expect(try await pipeline.meter.usage(subject: "ada", period: .day, at: pipeline.time.now).counter == 1)
+    }
+}
+
 /// Every statement the database's writer runs, as `VERB table` (reads of the next id as
 /// `NEXT_ID table`); transaction control is left out.
 final class WriteTrace: Sendable {
