@@ -68,8 +68,8 @@ public struct WorkerPoolConfiguration: Sendable {
     }
 }
 
-/// Runs a ``Worker`` over a ``JobStore`` as a swift-service-lifecycle service: the seed's
-/// worker state machine.
+/// Runs a ``Worker`` over a ``JobStore`` as a swift-service-lifecycle service: each job
+/// checked and claimed, marked processing, run, then marked completed or failed.
 ///
 /// - A claimer keeps a buffer of claimed jobs (``WorkerPoolConfiguration/prefetch``), one
 ///   claim statement per refill; it sleeps until an in-process enqueue wakes it, the next

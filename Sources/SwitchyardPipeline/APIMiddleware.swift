@@ -5,7 +5,7 @@ import Hummingbird
 import Logging
 import NIOCore
 
-// The API layer (the seed's `functions/api/_middleware.js`): three separate gates on the
+// The API layer (`functions/api/_middleware.js` in a Cloudflare Pages app): three separate gates on the
 // authenticated ``APIContext`` — subscription, usage limits, feature access — each doing one
 // thing. No session logic (the root layer did it) and no business logic (workers do it).
 
@@ -71,7 +71,7 @@ public struct UsageLimitMiddleware: RouterMiddleware {
         /// (an enqueue: the count, the job and an idempotent request's answer commit together,
         /// in one durable write instead of two or three), or just before it awaits an
         /// in-process worker. For API groups whose costed
-        /// routes are all thin proxies, as the seed's are. A request refused before it is
+        /// routes are all thin proxies, as a Pipeline app's are. A request refused before it is
         /// forwarded (a later gate, a bad body) is never counted, so it cannot take the place
         /// of a valid one. A handler of your own counts first
         /// with `if let replay = try await context.usage?.charge() { return replay }`; one that

@@ -6,7 +6,7 @@ import Logging
 import NIOCore
 import SwitchyardLLM
 
-// The root layer (the seed's `functions/_middleware.js`): session verification and context
+// The root layer (the outer `functions/_middleware.js` of a Cloudflare Pages app): session verification and context
 // enrichment, and the error envelope every response shares. No plan, usage or feature logic.
 
 extension HTTPField.Name {

@@ -50,10 +50,15 @@ public final class SQLiteDatabase: Sendable {
             // GRDB gives the pool's readers a busy timeout of its own (10 s): give them ours.
             if db.configuration.readonly { try db.execute(sql: "PRAGMA busy_timeout = \(busyMilliseconds)") }  // an Int
         }
-        self.pool = try DatabasePool(path: path, configuration: grdb)
-        // GRDB turns the writer to `synchronous = NORMAL` when it enables WAL, after
-        // `prepareDatabase`: set it again on the writer, the connection that commits.
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+        do {
+            self.pool = try DatabasePool(path: path, configuration: grdb)
+            // GRDB turns the writer to `synchronous = NORMAL` when it enables WAL, after
+            // `prepareDatabase`: set it again on the writer, the connection that commits.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+        } catch let error as DatabaseError {
+            // SQLite's own words ("file is not a database"), never a statement's arguments.
+            throw StoreError(message: "cannot open the database \(path): \(error.message ?? "SQLite error \(error.resultCode.rawValue)")")
+        }
         self.path = path
         self.configuration = configuration
     }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import Hummingbird
 import Logging
 import Metrics
@@ -96,14 +95,8 @@ struct SummariesAPICommand: AsyncParsableCommand {
 
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let app: SummariesApp
-        do {
-            app = try SummariesApp(configuration: settings, sessionSecret: secret, model: model, metrics: registry, logger: logger)
-        } catch let error as DatabaseError {
-            // The message is SQLite's own ("file is not a database"), never a statement's arguments.
-            throw StartupError(
-                message: "cannot open the database \(settings.databasePath): \(error.message ?? "SQLite error \(error.resultCode.rawValue)")")
-        }
+        let app = try SummariesApp(
+            configuration: settings, sessionSecret: secret, model: model, metrics: registry, logger: logger)
         do {
             try settings.checkBodyLimitRoutes(app.router().routes.map(\.path.description))
         } catch {
