@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import Synchronization
 import SwitchyardStore
+import Synchronization
 
 /// The job table on SQLite (GRDB, WAL): every transition one atomic, fenced statement.
 public final class SQLiteJobStore: JobStore {
@@ -168,7 +168,8 @@ public final class SQLiteJobStore: JobStore {
     /// Every query the store runs, for ``SQLiteDatabase/auditIndexes(_:)``.
     public static let auditedQueries: [AuditedQuery] = [
         AuditedQuery(name: "jobs.insert", sql: SQL.insert, arguments: ["q", "{}", "5", "0", "k", "o", "0", "0"]),
-        AuditedQuery(name: "jobs.insert_many", sql: SQL.insertMany.sql(rows: 4), arguments: Array(repeating: "0", count: 4 * 8)),
+        AuditedQuery(
+            name: "jobs.insert_many", sql: SQL.insertMany.sql(rows: 4), arguments: Array(repeating: "0", count: 4 * 8)),
         AuditedQuery(name: "jobs.next_id", sql: SQL.insertMany.nextIDSQL),
         AuditedQuery(name: "jobs.find_live", sql: SQL.findLive, arguments: ["q", "k"]),
         AuditedQuery(name: "jobs.claim", sql: SQL.claim, arguments: ["w", "0", "0", "q", "0", "10"]),
@@ -227,7 +228,8 @@ public final class SQLiteJobStore: JobStore {
         // rows; the row is then copied and decoded), and every column but the id is known.
         try db.cachedStatement(sql: SQL.insert).execute(
             arguments: [
-                job.queue, job.payload, job.maxAttempts, job.runAfter?.timeIntervalSince1970 ?? t, job.uniqueKey, job.owner, t, t,
+                job.queue, job.payload, job.maxAttempts, job.runAfter?.timeIntervalSince1970 ?? t, job.uniqueKey,
+                job.owner, t, t,
             ])
         wakeWorkersAfterCommit(of: db)
         return EnqueueResult(job: Job(inserted: job, id: db.lastInsertedRowID, at: now), inserted: true)
@@ -251,12 +253,14 @@ public final class SQLiteJobStore: JobStore {
             try SQL.insertMany.execute(count: plain.count, in: db) { row, values in
                 let job = jobs[plain[row]]
                 values += [
-                    firstID + Int64(row), job.queue, job.payload, job.maxAttempts, job.runAfter?.timeIntervalSince1970 ?? t, job.owner, t, t,
+                    firstID + Int64(row), job.queue, job.payload, job.maxAttempts,
+                    job.runAfter?.timeIntervalSince1970 ?? t, job.owner, t, t,
                 ]
             }
             wakeWorkersAfterCommit(of: db)
             for (row, index) in plain.enumerated() {
-                results[index] = EnqueueResult(job: Job(inserted: jobs[index], id: firstID + Int64(row), at: now), inserted: true)
+                results[index] = EnqueueResult(
+                    job: Job(inserted: jobs[index], id: firstID + Int64(row), at: now), inserted: true)
             }
         }
         return results.map { $0! }
@@ -284,7 +288,9 @@ public final class SQLiteJobStore: JobStore {
         guard limit > 0 else { return [] }
         let t = now().timeIntervalSince1970
         return try await database.pool.write { db in
-            try Array(Row.fetchCursor(db.cachedStatement(sql: SQL.claim), arguments: [owner, t + lease, t, queue, t, limit]).map(Job.init(row:)))
+            try Array(
+                Row.fetchCursor(db.cachedStatement(sql: SQL.claim), arguments: [owner, t + lease, t, queue, t, limit])
+                    .map(Job.init(row:)))
         }.sorted { ($0.runAfter, $0.id) < ($1.runAfter, $1.id) }
     }
 
@@ -294,7 +300,8 @@ public final class SQLiteJobStore: JobStore {
         return try await database.pool.write { db in
             try db.execute(
                 sql: SQL.heartbeat(count: ids.count),
-                arguments: StatementArguments([t + lease, t, owner] as [any DatabaseValueConvertible]) + StatementArguments(ids))
+                arguments: StatementArguments([t + lease, t, owner] as [any DatabaseValueConvertible])
+                    + StatementArguments(ids))
             return db.changesCount
         }
     }
@@ -363,7 +370,9 @@ public final class SQLiteJobStore: JobStore {
     // MARK: Status
 
     public func job(id: Int64) async throws -> Job? {
-        try await database.pool.read { db in try Row.fetchOne(db.cachedStatement(sql: SQL.byID), arguments: [id]).map(Job.init(row:)) }
+        try await database.pool.read { db in
+            try Row.fetchOne(db.cachedStatement(sql: SQL.byID), arguments: [id]).map(Job.init(row:))
+        }
     }
 
     public func counts() async throws -> [JobCount] {
@@ -394,7 +403,8 @@ extension Job {
     fileprivate init(inserted job: NewJob, id: Int64, at now: Date) {
         self.init(
             id: id, queue: job.queue, payload: job.payload, status: .pending, attempt: 0, maxAttempts: job.maxAttempts,
-            runAfter: job.runAfter.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970) } ?? now, uniqueKey: job.uniqueKey,
+            runAfter: job.runAfter.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970) } ?? now,
+            uniqueKey: job.uniqueKey,
             owner: job.owner, createdAt: now, updatedAt: now)
     }
 
@@ -405,6 +415,7 @@ extension Job {
         self.init(
             id: row[0], queue: row[1], payload: row[2], status: JobStatus(rawValue: row[3]) ?? .stuck, attempt: row[4],
             maxAttempts: row[5], runAfter: date(6)!, leaseOwner: row[7], leaseExpiresAt: date(8), lastError: row[9],
-            result: row[10], uniqueKey: row[11], owner: row[15], createdAt: date(12)!, updatedAt: date(13)!, finishedAt: date(14))
+            result: row[10], uniqueKey: row[11], owner: row[15], createdAt: date(12)!, updatedAt: date(13)!,
+            finishedAt: date(14))
     }
 }

@@ -3,8 +3,8 @@ import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
-import Synchronization
 import SwitchyardStore
+import Synchronization
 
 /// The code that runs one queue's jobs.
 ///
@@ -47,7 +47,8 @@ public struct WorkerPoolConfiguration: Sendable {
     public var owner: String
 
     public init(
-        concurrency: Int = 4, prefetch: Int? = nil, lease: Duration = .seconds(30), heartbeatInterval: Duration = .seconds(10),
+        concurrency: Int = 4, prefetch: Int? = nil, lease: Duration = .seconds(30),
+        heartbeatInterval: Duration = .seconds(10),
         pollInterval: Duration = .seconds(1), rescueInterval: Duration = .seconds(15), backoff: Backoff = .init(),
         retention: Duration? = .seconds(7 * 24 * 3600),
         owner: String =
@@ -111,7 +112,8 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
 
     public init(
         _ worker: W, store: any JobStore, configuration: WorkerPoolConfiguration = .init(), clock: C,
-        now: @escaping @Sendable () -> Date = Date.init, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        now: @escaping @Sendable () -> Date = Date.init,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         logger: Logger = Logger(label: "switchyard.jobs")
     ) {
         self.worker = worker
@@ -188,7 +190,8 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
             let jobs: [Job]
             do {
                 jobs = try await store.claim(
-                    queue: worker.queue, limit: room, owner: configuration.owner, lease: configuration.lease.timeInterval)
+                    queue: worker.queue, limit: room, owner: configuration.owner,
+                    lease: configuration.lease.timeInterval)
             } catch {
                 logger.error("claiming failed", metadata: ["error": "\(error)"])
                 await sleepOrWake(seen: enqueued, until: clock.now.advanced(by: configuration.pollInterval))
@@ -203,7 +206,8 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
                 await sleepOrWake(seen: enqueued, until: deadline)
                 continue
             }
-            Counter(label: "switchyard_jobs_claimed_total", dimensions: [("queue", worker.queue)]).increment(by: Int64(jobs.count))
+            Counter(label: "switchyard_jobs_claimed_total", dimensions: [("queue", worker.queue)]).increment(
+                by: Int64(jobs.count))
             state.withLock { state in
                 state.ready.append(contentsOf: jobs)
                 state.held.formUnion(jobs.map(\.id))
@@ -247,7 +251,9 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
             _ = try? await store.release(id: job.id, owner: configuration.owner)
             state.withLock { _ = $0.held.remove(job.id) }
         }
-        if !unstarted.isEmpty { logger.debug("released unstarted jobs", metadata: ["jobs.released": "\(unstarted.count)"]) }
+        if !unstarted.isEmpty {
+            logger.debug("released unstarted jobs", metadata: ["jobs.released": "\(unstarted.count)"])
+        }
     }
 
     /// Sleeps until `deadline`, an in-process enqueue, or shutdown.
@@ -281,7 +287,8 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
             completions.add(job, result: result)
         } catch {
             let outcome = JobStateMachine.afterFailure(
-                attempt: job.attempt, maxAttempts: job.maxAttempts, now: now(), backoff: configuration.backoff, random: random())
+                attempt: job.attempt, maxAttempts: job.maxAttempts, now: now(), backoff: configuration.backoff,
+                random: random())
             let retryAt: Date? = if case .retry(let at) = outcome { at } else { nil }
             await recordFailure(job, error: "\(error)", retryAt: retryAt)
         }
@@ -305,7 +312,9 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
                 logger.notice("job failed; \(retryAt == nil ? "stuck" : "will retry")", metadata: ["error": "\(error)"])
             }
         } catch {
-            logger.error("recording a failure failed; the lease will expire and the rescuer will retry", metadata: ["error": "\(error)"])
+            logger.error(
+                "recording a failure failed; the lease will expire and the rescuer will retry",
+                metadata: ["error": "\(error)"])
         }
         state.withLock { _ = $0.held.remove(job.id) }
     }
@@ -336,7 +345,8 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
                     .recordSeconds(finished.timeIntervalSince(item.job.createdAt))
             }
             let completed = applied.filter { $0 }.count
-            Counter(label: "switchyard_jobs_completed_total", dimensions: [("queue", worker.queue)]).increment(by: Int64(completed))
+            Counter(label: "switchyard_jobs_completed_total", dimensions: [("queue", worker.queue)]).increment(
+                by: Int64(completed))
             if completed < batch.count {
                 logger.warning(
                     "completions refused: jobs no longer leased to this worker (rescued or cancelled)",
@@ -354,10 +364,13 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
     private func rescue() async throws {
         let (requeued, stuck) = try await store.rescueExpired()
         if requeued + stuck > 0 {
-            logger.notice("rescued jobs with expired leases", metadata: ["jobs.requeued": "\(requeued)", "jobs.stuck": "\(stuck)"])
+            logger.notice(
+                "rescued jobs with expired leases",
+                metadata: ["jobs.requeued": "\(requeued)", "jobs.stuck": "\(stuck)"])
         }
         if let retention = configuration.retention {
-            let pruned = try await store.pruneCompleted(finishedBefore: now().addingTimeInterval(-retention.timeInterval))
+            let pruned = try await store.pruneCompleted(
+                finishedBefore: now().addingTimeInterval(-retention.timeInterval))
             if pruned > 0 { logger.debug("pruned completed jobs", metadata: ["jobs.pruned": "\(pruned)"]) }
         }
     }
@@ -370,7 +383,9 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
             } catch {
                 return
             }
-            do { try await body() } catch { logger.error("periodic job-store task failed", metadata: ["error": "\(error)"]) }
+            do { try await body() } catch {
+                logger.error("periodic job-store task failed", metadata: ["error": "\(error)"])
+            }
         }
     }
 }

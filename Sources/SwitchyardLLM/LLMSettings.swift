@@ -63,7 +63,8 @@ public struct LLMSettings: Sendable, Hashable {
         settings.model = environment["SWITCHYARD_LLM_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
         settings.baseURL = environment["SWITCHYARD_LLM_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         settings.apiKeyVariable = try checkedVariable(
-            environment["SWITCHYARD_LLM_API_KEY_ENV"].flatMap { $0.isEmpty ? nil : $0 }, key: "SWITCHYARD_LLM_API_KEY_ENV")
+            environment["SWITCHYARD_LLM_API_KEY_ENV"].flatMap { $0.isEmpty ? nil : $0 },
+            key: "SWITCHYARD_LLM_API_KEY_ENV")
         if let stream = environment["SWITCHYARD_LLM_STREAM"] {
             settings.streaming = ["1", "true", "yes"].contains(stream.lowercased())
         }
@@ -89,7 +90,9 @@ public struct LLMSettings: Sendable, Hashable {
         for key in table.keys where !known.contains(key) {
             throw LLMConfigurationError(
                 key: "llm.\(key)", line: nil,
-                message: "unknown key; expected one of provider, model, base_url, api_key_env, stream, request_timeout_seconds")
+                message:
+                    "unknown key; expected one of provider, model, base_url, api_key_env, stream, request_timeout_seconds"
+            )
         }
         if table["api_key"] != nil {
             throw LLMConfigurationError(
@@ -103,7 +106,9 @@ public struct LLMSettings: Sendable, Hashable {
             }
             return string
         }
-        if let provider = try string("provider") { settings.provider = try parseProvider(provider, key: "llm.provider") }
+        if let provider = try string("provider") {
+            settings.provider = try parseProvider(provider, key: "llm.provider")
+        }
         settings.model = try string("model")
         settings.baseURL = try string("base_url")
         settings.apiKeyVariable = try checkedVariable(try string("api_key_env"), key: "llm.api_key_env")
@@ -115,7 +120,8 @@ public struct LLMSettings: Sendable, Hashable {
         }
         if let timeout = table["request_timeout_seconds"] {
             guard let seconds = timeout.int, seconds > 0 else {
-                throw LLMConfigurationError(key: "llm.request_timeout_seconds", line: nil, message: "must be a positive integer")
+                throw LLMConfigurationError(
+                    key: "llm.request_timeout_seconds", line: nil, message: "must be a positive integer")
             }
             settings.requestTimeout = .seconds(seconds)
         }
@@ -124,7 +130,8 @@ public struct LLMSettings: Sendable, Hashable {
 
     private static func parseProvider(_ text: String, key: String) throws(LLMConfigurationError) -> Provider {
         guard let provider = Provider(rawValue: text.lowercased()) else {
-            throw LLMConfigurationError(key: key, line: nil, message: "unknown provider \"\(text)\"; expected anthropic or openai")
+            throw LLMConfigurationError(
+                key: key, line: nil, message: "unknown provider \"\(text)\"; expected anthropic or openai")
         }
         return provider
     }
@@ -147,7 +154,8 @@ public struct LLMSettings: Sendable, Hashable {
     public func makeModel(
         environment: [String: String], httpClient: HTTPClient = .shared, logger: Logger
     ) throws(LLMConfigurationError) -> (any LanguageModel)? {
-        let provider = self.provider ?? (environment["ANTHROPIC_API_KEY"].map { !$0.isEmpty } == true ? .anthropic : nil)
+        let provider =
+            self.provider ?? (environment["ANTHROPIC_API_KEY"].map { !$0.isEmpty } == true ? .anthropic : nil)
         // The variable's name goes into the log below: make sure it is a name, not a key.
         let apiKeyVariable = try Self.checkedVariable(apiKeyVariable, key: "llm.api_key_env")
         var transport = TransportOptions()
@@ -163,7 +171,8 @@ public struct LLMSettings: Sendable, Hashable {
             // The hosted API needs a key; a local stand-in (the fake server) may not.
             if key == nil && base.contains("api.anthropic.com") {
                 logger.notice(
-                    "anthropic is configured but \(variable) is not set; LLM agents and coordinators run on their fallbacks")
+                    "anthropic is configured but \(variable) is not set; LLM agents and coordinators run on their fallbacks"
+                )
                 return nil
             }
             return AnthropicModel(
@@ -176,16 +185,20 @@ public struct LLMSettings: Sendable, Hashable {
             let key = environment[variable].flatMap { $0.isEmpty ? nil : APIKey($0) }
             let base = baseURL ?? "https://api.openai.com/v1"
             if key == nil && base.contains("api.openai.com") {
-                logger.notice("openai is configured but \(variable) is not set; LLM agents and coordinators run on their fallbacks")
+                logger.notice(
+                    "openai is configured but \(variable) is not set; LLM agents and coordinators run on their fallbacks"
+                )
                 return nil
             }
             guard let model = model ?? (base.contains("api.openai.com") ? "gpt-4o-mini" : nil) else {
                 throw LLMConfigurationError(
                     key: "llm.model", line: nil,
-                    message: "an OpenAI-compatible server at \(base) needs a model name (llm.model or SWITCHYARD_LLM_MODEL)")
+                    message:
+                        "an OpenAI-compatible server at \(base) needs a model name (llm.model or SWITCHYARD_LLM_MODEL)")
             }
             return OpenAICompatibleModel(
-                configuration: .init(model: model, apiKey: key, baseURL: base, streaming: streaming ?? false, transport: transport),
+                configuration: .init(
+                    model: model, apiKey: key, baseURL: base, streaming: streaming ?? false, transport: transport),
                 httpClient: httpClient, logger: logger)
         }
     }

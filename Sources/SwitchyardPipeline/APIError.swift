@@ -47,7 +47,8 @@ public struct APIError: Error, Sendable, Hashable {
     static func invalidSession(_ rejection: SessionSigner.Rejection) -> APIError {
         switch rejection {
         case .expired:
-            APIError(.unauthorized, code: "session_expired", message: "the session token has expired", hint: "sign in again")
+            APIError(
+                .unauthorized, code: "session_expired", message: "the session token has expired", hint: "sign in again")
         case .malformed, .badSignature:
             APIError(
                 .unauthorized, code: "invalid_session", message: "the session token is not valid",
@@ -60,7 +61,8 @@ public struct APIError: Error, Sendable, Hashable {
     public static func payloadTooLarge(limit: Int?) -> APIError {
         guard let limit else {
             return APIError(
-                .contentTooLarge, code: "payload_too_large", message: "the request body is larger than this route accepts")
+                .contentTooLarge, code: "payload_too_large",
+                message: "the request body is larger than this route accepts")
         }
         return APIError(
             .contentTooLarge, code: "payload_too_large",

@@ -22,7 +22,8 @@ public struct SubscriptionMiddleware: RouterMiddleware {
         self.plans = plans
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         guard let subscription = try await subscriptions.subscription(for: context.identity.subject) else {
@@ -32,13 +33,15 @@ public struct SubscriptionMiddleware: RouterMiddleware {
         }
         guard subscription.status == .active else {
             throw APIError(
-                .paymentRequired, code: "subscription_inactive", message: "the subscription is \(subscription.status.rawValue)",
+                .paymentRequired, code: "subscription_inactive",
+                message: "the subscription is \(subscription.status.rawValue)",
                 hint: "update the payment method to reactivate it", details: ["plan": subscription.plan])
         }
         guard let plan = plans[subscription.plan] else {
             // Our data names a plan our configuration lacks: a server fault, not the caller's.
             throw APIError(
-                .internalServerError, code: "plan_not_configured", message: "the account's plan is not configured on this server",
+                .internalServerError, code: "plan_not_configured",
+                message: "the account's plan is not configured on this server",
                 details: ["plan": subscription.plan])
         }
         var context = context
@@ -105,13 +108,16 @@ public struct UsageLimitMiddleware: RouterMiddleware {
     /// Idempotency keys longer than this are refused.
     static let maximumKeyLength = 255
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         let units = cost(request)
         guard units > 0 else { return try await next(request, context) }
         guard let plan = context.plan else {
-            throw APIError(.internalServerError, code: "middleware_order", message: "usage limits need the subscription gate first")
+            throw APIError(
+                .internalServerError, code: "middleware_order", message: "usage limits need the subscription gate first"
+            )
         }
         let key = request.headers[.idempotencyKey]
         if let key, key.isEmpty || key.utf8.count > Self.maximumKeyLength {
@@ -123,7 +129,8 @@ public struct UsageLimitMiddleware: RouterMiddleware {
         var request = request
         var requestHash: [UInt8]?
         if key != nil {
-            requestHash = Array(SHA256.hash(data: try await request.collectBody(upTo: context.maxUploadSize).readableBytesView))
+            requestHash = Array(
+                SHA256.hash(data: try await request.collectBody(upTo: context.maxUploadSize).readableBytesView))
         }
         let charge = UsageCharge(
             meter: meter, subject: context.identity.subject, units: units, plan: plan, requestID: context.id,
@@ -131,7 +138,9 @@ public struct UsageLimitMiddleware: RouterMiddleware {
         if charging == .beforeHandler, let replay = try await charge.charge() { return replay }
         // Left to the proxy, a retry is still answered from its key before the handler runs
         // again (a handler that is not a proxy would otherwise repeat its work).
-        if charging == .byProxy, let key, let earlier = try await meter.earlierUse(of: key, for: charge.usage, requestHash: requestHash) {
+        if charging == .byProxy, let key,
+            let earlier = try await meter.earlierUse(of: key, for: charge.usage, requestHash: requestHash)
+        {
             return try charge.settle(earlier)!  // never granted: a replay, or a refusal thrown
         }
         var context = context
@@ -158,7 +167,8 @@ public struct UsageLimitMiddleware: RouterMiddleware {
         let collected = CollectingWriter.Bytes()
         try await response.body.write(CollectingWriter(into: collected))
         let stored = StoredResponse(
-            status: response.status.code, contentType: response.headers[.contentType], location: response.headers[.location],
+            status: response.status.code, contentType: response.headers[.contentType],
+            location: response.headers[.location],
             body: collected.bytes)
         do {
             try await meter.store(stored, for: ticket)
@@ -169,7 +179,8 @@ public struct UsageLimitMiddleware: RouterMiddleware {
                 "keeping the response for idempotent retries failed",
                 metadata: safeMetadata(of: error).merging(["usage.ledger_id": "\(ticket.ledgerID)"]) { $1 })
         }
-        return Response(status: response.status, headers: response.headers, body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
+        return Response(
+            status: response.status, headers: response.headers, body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
     }
 }
 
@@ -202,11 +213,14 @@ public struct FeatureAccessMiddleware: RouterMiddleware {
         self.plans = plans
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         guard let plan = context.plan else {
-            throw APIError(.internalServerError, code: "middleware_order", message: "feature access needs the subscription gate first")
+            throw APIError(
+                .internalServerError, code: "middleware_order",
+                message: "feature access needs the subscription gate first")
         }
         guard plan.features.contains(feature) else {
             let offering = plans.values.filter { $0.features.contains(feature) }.map(\.name).sorted()

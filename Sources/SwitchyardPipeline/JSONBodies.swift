@@ -17,12 +17,16 @@ public func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = 
 {
     var headers = headers
     headers[.contentType] = "application/json"
-    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try pipelineJSONEncoder().encode(value))))
+    return Response(
+        status: status, headers: headers,
+        body: .init(byteBuffer: ByteBuffer(bytes: try pipelineJSONEncoder().encode(value))))
 }
 
 /// The request body decoded as `T`; a body that does not decode is a 400 naming the field
 /// (``APIError/invalidBody(_:)``).
-public func decodeJSONBody<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+public func decodeJSONBody<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext)
+    async throws -> T
+{
     try await readJSONBody(type, from: request, context: context).value
 }
 

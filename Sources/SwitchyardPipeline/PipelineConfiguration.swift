@@ -105,7 +105,9 @@ public struct PipelineConfiguration: Sendable, Hashable {
             let limits = [\Auth.loginsPerAddress, \Auth.failedLoginsPerAccount, \Auth.signupsPerAddress]
             for (key, limit) in zip(keys, limits) {
                 let count = try reader.int(table, "auth.\(key)", in: 1...1_000_000) ?? auth[keyPath: limit].count
-                let seconds = try reader.int(table, "auth.\(key)_seconds", in: 1...(7 * 86_400)).map { Duration.seconds($0) }
+                let seconds = try reader.int(table, "auth.\(key)_seconds", in: 1...(7 * 86_400)).map {
+                    Duration.seconds($0)
+                }
                 auth[keyPath: limit] = RateLimit(count, per: seconds ?? auth[keyPath: limit].period)
             }
             return auth
@@ -115,7 +117,9 @@ public struct PipelineConfiguration: Sendable, Hashable {
     public init() {}
 
     /// Reads the file at `path`; errors name it.
-    public static func load(path: String, otherTables: Set<String> = ["llm"]) throws(ConfigurationError) -> PipelineConfiguration {
+    public static func load(path: String, otherTables: Set<String> = ["llm"]) throws(ConfigurationError)
+        -> PipelineConfiguration
+    {
         let text = try read(path: path)
         do {
             return try parse(text, otherTables: otherTables)
@@ -138,7 +142,8 @@ public struct PipelineConfiguration: Sendable, Hashable {
             problem = "permission denied"
         } else if let data = FileManager.default.contents(atPath: path) {
             guard let text = String(data: data, encoding: .utf8) else {
-                throw ConfigurationError(file: path, key: nil, message: "cannot read the configuration: it is not UTF-8 text")
+                throw ConfigurationError(
+                    file: path, key: nil, message: "cannot read the configuration: it is not UTF-8 text")
             }
             return text
         } else {
@@ -153,7 +158,9 @@ public struct PipelineConfiguration: Sendable, Hashable {
     /// Parses the text of a `switchyard.toml`. `otherTables` are the tables other readers
     /// take from the same file (such as `[llm]`, read by `LLMSettings`); any table that is
     /// neither one of ``tables`` nor one of those is refused, as is any top-level key.
-    public static func parse(_ text: String, otherTables: Set<String> = ["llm"]) throws(ConfigurationError) -> PipelineConfiguration {
+    public static func parse(_ text: String, otherTables: Set<String> = ["llm"]) throws(ConfigurationError)
+        -> PipelineConfiguration
+    {
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -171,7 +178,8 @@ public struct PipelineConfiguration: Sendable, Hashable {
                 throw reader.error(name, "unknown key outside any table; keys belong in a table such as [server]")
             }
             let guess = closest(to: name, in: known).map { " — did you mean [\($0)]?" } ?? ""
-            throw reader.error(name, "unknown table [\(name)]; expected one of \(known.sorted().joined(separator: ", "))\(guess)")
+            throw reader.error(
+                name, "unknown table [\(name)]; expected one of \(known.sorted().joined(separator: ", "))\(guess)")
         }
 
         if let server = try reader.table(root, "server", known: ["host", "port", "max_body_bytes", "body_limits"]) {
@@ -211,7 +219,8 @@ public struct PipelineConfiguration: Sendable, Hashable {
                     throw reader.error(
                         "session.secret_env",
                         "must name the environment variable that holds the secret (upper-case letters, digits and _, "
-                            + "such as SWITCHYARD_SESSION_SECRET), not the secret itself; the value is not repeated here")
+                            + "such as SWITCHYARD_SESSION_SECRET), not the secret itself; the value is not repeated here"
+                    )
                 }
                 configuration.session.secretVariable = variable
             }
@@ -222,8 +231,12 @@ public struct PipelineConfiguration: Sendable, Hashable {
         if let workers = try reader.table(
             root, "workers", known: ["concurrency", "max_attempts", "call_timeout_seconds", "model_timeout_seconds"])
         {
-            if let n = try reader.int(workers, "workers.concurrency", in: 1...1024) { configuration.workers.concurrency = n }
-            if let n = try reader.int(workers, "workers.max_attempts", in: 1...100) { configuration.workers.maxAttempts = n }
+            if let n = try reader.int(workers, "workers.concurrency", in: 1...1024) {
+                configuration.workers.concurrency = n
+            }
+            if let n = try reader.int(workers, "workers.max_attempts", in: 1...100) {
+                configuration.workers.maxAttempts = n
+            }
             if let n = try reader.int(workers, "workers.call_timeout_seconds", in: 1...3600) {
                 configuration.workers.callTimeout = .seconds(n)
             }
@@ -234,10 +247,16 @@ public struct PipelineConfiguration: Sendable, Hashable {
         if let auth = try Auth.read(root, reader) { configuration.auth = auth }
         if let plans = try reader.table(root, "plans", known: nil) {
             for name in plans.keys.sorted() {
-                guard let plan = try reader.table(plans, "plans.\(name)", known: ["features", "limit", "period"], at: name) else { continue }
+                guard
+                    let plan = try reader.table(
+                        plans, "plans.\(name)", known: ["features", "limit", "period"], at: name)
+                else { continue }
                 let key = "plans.\(name)"
-                guard let features = plan["features"] else { throw reader.error(key, "a plan needs features = [\"...\"]") }
-                guard let array = features.array, let names = Optional(array.compactMap(\.string)), names.count == array.count
+                guard let features = plan["features"] else {
+                    throw reader.error(key, "a plan needs features = [\"...\"]")
+                }
+                guard let array = features.array, let names = Optional(array.compactMap(\.string)),
+                    names.count == array.count
                 else { throw reader.error("\(key).features", "must be an array of strings") }
                 guard let units = try reader.int(plan, "\(key).limit", in: 0...Int(Int32.max)) else {
                     throw reader.error(key, "a plan needs limit = <units per period>")
@@ -249,7 +268,8 @@ public struct PipelineConfiguration: Sendable, Hashable {
                     }
                     period = parsed
                 }
-                configuration.plans[name] = Plan(name: name, features: Set(names), limit: UsageLimit(units: units, period: period))
+                configuration.plans[name] = Plan(
+                    name: name, features: Set(names), limit: UsageLimit(units: units, period: period))
             }
         }
         return configuration
@@ -277,7 +297,9 @@ public struct PipelineConfiguration: Sendable, Hashable {
         let manager = FileManager.default
         var isFolder: ObjCBool = false
         if manager.fileExists(atPath: path, isDirectory: &isFolder) {
-            if isFolder.boolValue { throw ConfigurationError(key: key, message: "\(path) is a folder; name the SQLite file in it") }
+            if isFolder.boolValue {
+                throw ConfigurationError(key: key, message: "\(path) is a folder; name the SQLite file in it")
+            }
             guard manager.isWritableFile(atPath: path) else {
                 throw ConfigurationError(key: key, message: "cannot write \(path): permission denied")
             }
@@ -373,7 +395,8 @@ private struct Reader {
                 continue
             }
             if section == table, let equals = line.firstIndex(of: "="),
-                line[..<equals].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) == leaf
+                line[..<equals].trimmingCharacters(in: .whitespaces).trimmingCharacters(
+                    in: CharacterSet(charactersIn: "\"")) == leaf
             {
                 return index + 1
             }
@@ -381,14 +404,17 @@ private struct Reader {
         return nil
     }
 
-    func table(_ parent: TOMLTable, _ key: String, known: Set<String>?, at name: String? = nil) throws(ConfigurationError)
+    func table(_ parent: TOMLTable, _ key: String, known: Set<String>?, at name: String? = nil)
+        throws(ConfigurationError)
         -> TOMLTable?
     {
         guard let value = parent[name ?? key] else { return nil }
         guard let table = value.table else { throw error(key, "must be a table ([\(key)])") }
         if let known {
             for child in table.keys.sorted() where !known.contains(child) {
-                throw error("\(key).\(child)", "unknown key; expected one of \(known.filter { $0 != "secret" }.sorted().joined(separator: ", "))")
+                throw error(
+                    "\(key).\(child)",
+                    "unknown key; expected one of \(known.filter { $0 != "secret" }.sorted().joined(separator: ", "))")
             }
         }
         return table
@@ -400,10 +426,14 @@ private struct Reader {
         return string
     }
 
-    func int(_ table: TOMLTable, _ key: String, in range: ClosedRange<Int>, at name: String? = nil) throws(ConfigurationError) -> Int? {
+    func int(_ table: TOMLTable, _ key: String, in range: ClosedRange<Int>, at name: String? = nil)
+        throws(ConfigurationError) -> Int?
+    {
         guard let value = table[name ?? String(key.split(separator: ".").last!)] else { return nil }
         guard let int = value.int else { throw error(key, "must be an integer") }
-        guard range.contains(int) else { throw error(key, "must be between \(range.lowerBound) and \(range.upperBound), not \(int)") }
+        guard range.contains(int) else {
+            throw error(key, "must be between \(range.lowerBound) and \(range.upperBound), not \(int)")
+        }
         return int
     }
 }

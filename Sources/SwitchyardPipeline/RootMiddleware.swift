@@ -40,7 +40,8 @@ public struct SessionMiddleware: RouterMiddleware {
         self.cookieName = cookieName
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         var context = context
@@ -138,7 +139,8 @@ public struct BodyLimitMiddleware: RouterMiddleware {
         self.limits = limits
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         var context = context
@@ -195,7 +197,8 @@ struct LimitedRequestBody: AsyncSequence, Sendable {
 public struct RichErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         do {
@@ -210,7 +213,8 @@ public struct RichErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if apiError.status.code >= 500 {
                 // Never the error's own description: it may hold SQL, a prompt or a key.
                 context.logger.error(
-                    "request failed", metadata: safeMetadata(of: error).merging(["http.route": "\(route(request, context))"]) { $1 })
+                    "request failed",
+                    metadata: safeMetadata(of: error).merging(["http.route": "\(route(request, context))"]) { $1 })
             }
             var response = apiError.response(requestID: context.id, route: route(request, context))
             response.headers.append(contentsOf: extraHeaders)
@@ -274,8 +278,8 @@ extension APIError {
                 code: error.code, message: error.message, requestID: requestID, route: route,
                 hint: error.hint, worker: error.worker, jobID: error.jobID, jobStatus: error.jobStatus,
                 details: error.details.isEmpty ? nil : error.details))
-        // Strings and integers only: encoding cannot fail.
-        let body = try! pipelineJSONEncoder().encode(envelope)
+        // Strings and integers only: encoding cannot fail, so the fallback is never sent.
+        let body = (try? pipelineJSONEncoder().encode(envelope)) ?? Data(#"{"error":{"code":"internal"}}"#.utf8)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .requestID: requestID]
         if error.status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         if let retryAfter = error.details["retry_after_seconds"] { headers[.retryAfter] = retryAfter }

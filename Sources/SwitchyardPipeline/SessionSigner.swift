@@ -1,8 +1,8 @@
 import Crypto
 import ExtrasBase64
 import Foundation
-import Synchronization
 import SwitchyardStore
+import Synchronization
 
 /// Who a verified session token says the caller is.
 public struct Identity: Sendable, Hashable {
@@ -48,11 +48,15 @@ public struct SessionSigner: Sendable {
 
     /// - Parameter secret: at least 32 bytes of random data, e.g. from
     ///   `SWITCHYARD_SESSION_SECRET`.
-    public init(secret: some DataProtocol, lifetime: Duration = .seconds(7 * 24 * 3600), now: @escaping @Sendable () -> Date = Date.init)
+    public init(
+        secret: some DataProtocol, lifetime: Duration = .seconds(7 * 24 * 3600),
+        now: @escaping @Sendable () -> Date = Date.init
+    )
         throws(ConfigurationError)
     {
         guard secret.count >= 32 else {
-            throw ConfigurationError(key: "session.secret", message: "the session secret must be at least 32 bytes (it is \(secret.count))")
+            throw ConfigurationError(
+                key: "session.secret", message: "the session secret must be at least 32 bytes (it is \(secret.count))")
         }
         self.keyed = HMAC<SHA256>(key: SymmetricKey(data: Array(secret)))
         self.lifetime = lifetime
@@ -100,21 +104,26 @@ public struct SessionSigner: Sendable {
         // low bits in the last character, so the signature must encode back to exactly its
         // text. (The claims need no such check: the MAC covers their text.)
         guard parts.count == 3, parts[0] == Self.version,
-            let mac = try? Base64.decode(string: String(parts[2]), options: [.base64UrlAlphabet, .omitPaddingCharacter]),
-            mac.count == SHA256.byteCount, Base64.encodeToString(bytes: mac, options: Self.base64url).utf8.elementsEqual(parts[2].utf8)
+            let mac = try? Base64.decode(
+                string: String(parts[2]), options: [.base64UrlAlphabet, .omitPaddingCharacter]),
+            mac.count == SHA256.byteCount,
+            Base64.encodeToString(bytes: mac, options: Self.base64url).utf8.elementsEqual(parts[2].utf8)
         else { throw .malformed }
         let signed = token[token.startIndex..<parts[1].endIndex]
         // `==` between a MAC and bytes is swift-crypto's constant-time comparison.
         guard signature(of: signed) == mac else {
             throw .badSignature
         }
-        guard let bytes = try? Base64.decode(string: String(parts[1]), options: [.base64UrlAlphabet, .omitPaddingCharacter]),
+        guard
+            let bytes = try? Base64.decode(
+                string: String(parts[1]), options: [.base64UrlAlphabet, .omitPaddingCharacter]),
             case let claims = String(decoding: bytes, as: UTF8.self).split(separator: ":", maxSplits: 2),
             claims.count == 3, let issued = Int64(claims[0]), let expiry = Int64(claims[1]), !claims[2].isEmpty
         else { throw .malformed }
         let expires = Date(timeIntervalSince1970: TimeInterval(expiry))
         guard now() < expires else { throw .expired }
-        return Identity(subject: String(claims[2]), issuedAt: Date(timeIntervalSince1970: TimeInterval(issued)), expiresAt: expires)
+        return Identity(
+            subject: String(claims[2]), issuedAt: Date(timeIntervalSince1970: TimeInterval(issued)), expiresAt: expires)
     }
 }
 

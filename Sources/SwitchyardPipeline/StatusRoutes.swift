@@ -48,7 +48,8 @@ public struct JobStatusLookup<Output: Codable & Sendable>: Sendable {
 
     public func handle(_ request: Request, context: APIContext) async throws -> Response {
         let text = context.parameters.get("id") ?? ""
-        guard let id = Int64(text), let job = try await jobs.job(id: id), job.queue == queue, job.owner == context.identity.subject
+        guard let id = Int64(text), let job = try await jobs.job(id: id), job.queue == queue,
+            job.owner == context.identity.subject
         else {
             throw APIError(
                 .notFound, code: "unknown_job", message: "no \(queue) job \(text) belongs to this account",
@@ -65,11 +66,13 @@ public struct JobStatusLookup<Output: Codable & Sendable>: Sendable {
             result = try job.decodeResult(as: Output.self)
         } catch {
             throw APIError(
-                .internalServerError, code: "unreadable_result", message: "the job's result could not be read", worker: queue,
+                .internalServerError, code: "unreadable_result", message: "the job's result could not be read",
+                worker: queue,
                 jobID: job.id, jobStatus: job.status.rawValue)
         }
         let body = Body(
-            jobID: job.id, worker: queue, status: job.status.rawValue, attempt: job.attempt, maxAttempts: job.maxAttempts,
+            jobID: job.id, worker: queue, status: job.status.rawValue, attempt: job.attempt,
+            maxAttempts: job.maxAttempts,
             createdAt: job.createdAt, finishedAt: job.finishedAt, result: result, error: failure)
         return try jsonResponse(body)
     }
@@ -86,10 +89,14 @@ public struct RouteMetricsMiddleware<Context: RequestContext>: RouterMiddleware 
     }
 
     static var buckets: [Duration] {
-        [.microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2)]
+        [
+            .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100),
+            .milliseconds(500), .seconds(2),
+        ]
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         let start = ContinuousClock.now
@@ -99,7 +106,8 @@ public struct RouteMetricsMiddleware<Context: RequestContext>: RouterMiddleware 
             response = try await next(request, context)
             status = response.status.code
         } catch {
-            record(request, context: context, status: (error as? any HTTPResponseError)?.status.code ?? 500, since: start)
+            record(
+                request, context: context, status: (error as? any HTTPResponseError)?.status.code ?? 500, since: start)
             throw error
         }
         record(request, context: context, status: status, since: start)
@@ -107,16 +115,19 @@ public struct RouteMetricsMiddleware<Context: RequestContext>: RouterMiddleware 
     }
 
     private func record(_ request: Request, context: Context, status: Int, since start: ContinuousClock.Instant) {
-        let key = MetricsCache.Key(route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: status)
+        let key = MetricsCache.Key(
+            route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: status)
         let (counter, histogram) = cache.metrics(for: key) { key in
             let route = ("route", key.route), method = ("method", key.method)
             return (
                 registry.makeCounter(
-                    descriptor: MetricNameDescriptor(metricName: "http_requests", unitName: "total", helpText: "Requests per route"),
+                    descriptor: MetricNameDescriptor(
+                        metricName: "http_requests", unitName: "total", helpText: "Requests per route"),
                     labels: [route, method, ("status", "\(key.status)")]),
                 registry.makeDurationHistogram(
                     descriptor: MetricNameDescriptor(
-                        metricName: "http_request_duration", unitName: "seconds", helpText: "Time to the response head, per route"),
+                        metricName: "http_request_duration", unitName: "seconds",
+                        helpText: "Time to the response head, per route"),
                     labels: [route, method], buckets: Self.buckets)
             )
         }
@@ -135,7 +146,9 @@ final class MetricsCache: Sendable {
 
     private let metrics = Mutex<[Key: (Prometheus.Counter, DurationHistogram)]>([:])
 
-    func metrics(for key: Key, make: (Key) -> (Prometheus.Counter, DurationHistogram)) -> (Prometheus.Counter, DurationHistogram) {
+    func metrics(for key: Key, make: (Key) -> (Prometheus.Counter, DurationHistogram)) -> (
+        Prometheus.Counter, DurationHistogram
+    ) {
         if let found = metrics.withLock({ $0[key] }) { return found }
         let made = make(key)
         metrics.withLock { $0[key] = made }
@@ -149,7 +162,8 @@ extension Router {
     public func addStatusRoutes(database: SQLiteDatabase, metrics: PrometheusCollectorRegistry) {
         get("health") { _, _ -> Response in
             let healthy = (try? await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
-            let body = healthy ? #"{"status":"ok","database":"ok"}"# : #"{"status":"degraded","database":"unavailable"}"#
+            let body =
+                healthy ? #"{"status":"ok","database":"ok"}"# : #"{"status":"degraded","database":"unavailable"}"#
             return Response(
                 status: healthy ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: body)))

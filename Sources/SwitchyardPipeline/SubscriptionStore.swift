@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import Synchronization
 import SwitchyardStore
+import Synchronization
 
 /// A caller's subscription: its plan's name and whether it is paid up.
 public struct Subscription: Sendable, Hashable {
@@ -37,7 +37,9 @@ public final class SQLiteSubscriptionStore: SubscriptionStore {
     private let cache = Mutex<[String: (subscription: Subscription?, until: Date)]>([:])
     private static let maximumCached = 100_000
 
-    public init(database: SQLiteDatabase, cacheLifetime: Duration = .seconds(5), now: @escaping @Sendable () -> Date = Date.init) throws {
+    public init(
+        database: SQLiteDatabase, cacheLifetime: Duration = .seconds(5), now: @escaping @Sendable () -> Date = Date.init
+    ) throws {
         try database.migrate(PipelineSchema.migrations)
         self.database = database
         self.cacheLifetime = cacheLifetime

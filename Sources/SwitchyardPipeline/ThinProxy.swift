@@ -65,7 +65,8 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
     /// Whether a usage charge left to the proxy is made in the forwarding transaction (an
     /// enqueue) rather than before forwarding (an in-process call).
     private let chargesWhileForwarding: Bool
-    private let forwardAndLog: @Sendable (Extracted, APIContext, _ step: @escaping @Sendable (Step) -> Void) async throws -> Forwarded
+    private let forwardAndLog:
+        @Sendable (Extracted, APIContext, _ step: @escaping @Sendable (Step) -> Void) async throws -> Forwarded
     /// Observes each step as it starts (tests; tracing).
     public var onStep: @Sendable (Step) -> Void = { _ in }
 
@@ -73,7 +74,8 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
     /// - Parameter statusPath: where the job's status is read, e.g. `/api/summaries`
     ///   (the job id is appended).
     public static func enqueue(
-        _ input: Input.Type = Input.self, to queue: String, jobs: SQLiteJobStore, meter: UsageMeter, maxAttempts: Int = 5,
+        _ input: Input.Type = Input.self, to queue: String, jobs: SQLiteJobStore, meter: UsageMeter,
+        maxAttempts: Int = 5,
         statusPath: String
     ) -> ThinProxy {
         // Charged enqueues (the common case: no idempotency key) from concurrent requests are
@@ -94,13 +96,15 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
         return ThinProxy(worker: queue, chargesWhileForwarding: true) { extracted, context, step in
             // The body decoded as the worker's payload type: it is the job's payload as sent.
             // The job is the caller's: its status route shows it to them alone.
-            let job = NewJob(queue: queue, payloadJSON: extracted.json, maxAttempts: maxAttempts, owner: context.identity.subject)
+            let job = NewJob(
+                queue: queue, payloadJSON: extracted.json, maxAttempts: maxAttempts, owner: context.identity.subject)
             let statusURL: @Sendable (Job) -> String = { job in "\(statusPath)/\(job.id)" }
             step(.forward)
             let charge = context.usage
             let (reservation, enqueued): (UsageMeter.Reservation?, Job?)
             if let charge, charge.state == .pending, charge.idempotencyKey == nil {
-                (reservation, enqueued) = try await batch.write(ChargedEnqueue(usage: charge.usage, job: job, step: step))
+                (reservation, enqueued) = try await batch.write(
+                    ChargedEnqueue(usage: charge.usage, job: job, step: step))
             } else {
                 (reservation, enqueued) = try await meter.writer.write { db -> (UsageMeter.Reservation?, Job?) in
                     if let charge, charge.state == .pending {
@@ -122,7 +126,9 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
                     }
                     let enqueued = try jobs.enqueue(job, in: db).job
                     step(.logUsage)
-                    if let ticket = charge?.ticket { try meter.logUsage(ticket, worker: queue, jobID: enqueued.id, in: db) }
+                    if let ticket = charge?.ticket {
+                        try meter.logUsage(ticket, worker: queue, jobID: enqueued.id, in: db)
+                    }
                     return (nil, enqueued)
                 }
             }
@@ -145,12 +151,14 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
                 output = try await withTimeout(timeout, clock: clock) { try await worker.handle(input) }
             } catch is TimeoutError {
                 throw APIError(
-                    .gatewayTimeout, code: "worker_timeout", message: "the \(worker.name) worker did not answer within \(timeout)",
+                    .gatewayTimeout, code: "worker_timeout",
+                    message: "the \(worker.name) worker did not answer within \(timeout)",
                     hint: "retry; nothing was counted", worker: worker.name)
             }
             step(.logUsage)
             if let ticket = context.usage?.ticket {
-                try await meter.writer.write { db in try meter.logUsage(ticket, worker: worker.name, jobID: nil, in: db) }
+                try await meter.writer.write { db in try meter.logUsage(ticket, worker: worker.name, jobID: nil, in: db)
+                }
             }
             return .answered(try jsonResponse(output))
         }
@@ -158,7 +166,9 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
 
     private init(
         worker: String, chargesWhileForwarding: Bool,
-        forwardAndLog: @escaping @Sendable (Extracted, APIContext, _ step: @escaping @Sendable (Step) -> Void) async throws -> Forwarded
+        forwardAndLog:
+            @escaping @Sendable (Extracted, APIContext, _ step: @escaping @Sendable (Step) -> Void) async throws ->
+            Forwarded
     ) {
         self.worker = worker
         self.chargesWhileForwarding = chargesWhileForwarding
@@ -186,7 +196,8 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
             error.worker = error.worker ?? worker
             throw error
         } catch {
-            context.logger.error("forwarding failed", metadata: safeMetadata(of: error).merging(["worker": "\(worker)"]) { $1 })
+            context.logger.error(
+                "forwarding failed", metadata: safeMetadata(of: error).merging(["worker": "\(worker)"]) { $1 })
             throw APIError(
                 .internalServerError, code: "worker_failed", message: "the \(worker) worker could not take the request",
                 hint: "retry later; quote the request id if it keeps failing", worker: worker)

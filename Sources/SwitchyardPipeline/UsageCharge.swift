@@ -33,7 +33,8 @@ public final class UsageCharge: Sendable {
     private let current = Mutex(State.pending)
 
     init(
-        meter: UsageMeter, subject: String, units: Int, plan: Plan, requestID: String, route: String, idempotencyKey: String?,
+        meter: UsageMeter, subject: String, units: Int, plan: Plan, requestID: String, route: String,
+        idempotencyKey: String?,
         requestHash: [UInt8]?
     ) {
         self.meter = meter
@@ -94,7 +95,8 @@ public final class UsageCharge: Sendable {
             if let type = stored.contentType { headers[.contentType] = type }
             if let location = stored.location { headers[.location] = location }
             return Response(
-                status: .init(code: stored.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
+                status: .init(code: stored.status), headers: headers,
+                body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
         case .overLimit(let used, let resetAt):
             throw APIError(
                 .tooManyRequests, code: "over_limit",
@@ -107,7 +109,8 @@ public final class UsageCharge: Sendable {
                 ])
         case .inProgress:
             throw APIError(
-                .conflict, code: "idempotency_key_in_use", message: "a request with this Idempotency-Key is still running",
+                .conflict, code: "idempotency_key_in_use",
+                message: "a request with this Idempotency-Key is still running",
                 hint: "retry after it finishes to get its response")
         case .keyReused(let route):
             throw APIError(
@@ -117,7 +120,8 @@ public final class UsageCharge: Sendable {
         case .keyReusedWithAnotherBody:
             throw APIError(
                 .unprocessableContent, code: "idempotency_key_reused",
-                message: "this Idempotency-Key was used with another request body", hint: "use a fresh key per logical request")
+                message: "this Idempotency-Key was used with another request body",
+                hint: "use a fresh key per logical request")
         }
     }
 }

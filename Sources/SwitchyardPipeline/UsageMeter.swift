@@ -110,7 +110,8 @@ public final class UsageMeter: Sendable {
             WHERE used + excluded.used <= ?
             """
         static let insertLedgerMany = MultiRowInsert(
-            into: "switchyard_usage_ledger", columns: "id, subject, period_start, units, request_id, route, worker, job_id, created_at",
+            into: "switchyard_usage_ledger",
+            columns: "id, subject, period_start, units, request_id, route, worker, job_id, created_at",
             row: "(?, ?, ?, ?, ?, ?, ?, ?, ?)")
         static let used = "SELECT used FROM switchyard_usage_counters WHERE subject = ? AND period_start = ?"
         static let insertLedger = """
@@ -145,14 +146,20 @@ public final class UsageMeter: Sendable {
         AuditedQuery(name: "usage.find_key", sql: SQL.findKey, arguments: ["s", "k"]),
         AuditedQuery(name: "usage.count", sql: SQL.count, arguments: ["s", "0", "1", "10"]),
         AuditedQuery(name: "usage.used", sql: SQL.used, arguments: ["s", "0"]),
-        AuditedQuery(name: "usage.insert_ledger", sql: SQL.insertLedger, arguments: ["s", "0", "1", "r", "/", "w", "1", "0"]),
-        AuditedQuery(name: "usage.insert_ledger_many", sql: SQL.insertLedgerMany.sql(rows: 4), arguments: Array(repeating: "0", count: 4 * 9)),
+        AuditedQuery(
+            name: "usage.insert_ledger", sql: SQL.insertLedger, arguments: ["s", "0", "1", "r", "/", "w", "1", "0"]),
+        AuditedQuery(
+            name: "usage.insert_ledger_many", sql: SQL.insertLedgerMany.sql(rows: 4),
+            arguments: Array(repeating: "0", count: 4 * 9)),
         AuditedQuery(name: "usage.next_ledger_id", sql: SQL.insertLedgerMany.nextIDSQL),
-        AuditedQuery(name: "usage.insert_key", sql: SQL.insertKey, arguments: ["s", "k", "/", "h", "in_progress", "0", "t", "l", "b", "0"]),
+        AuditedQuery(
+            name: "usage.insert_key", sql: SQL.insertKey,
+            arguments: ["s", "k", "/", "h", "in_progress", "0", "t", "l", "b", "0"]),
         AuditedQuery(name: "usage.refund", sql: SQL.refund, arguments: ["1", "s", "0"]),
         AuditedQuery(name: "usage.delete_ledger", sql: SQL.deleteLedger, arguments: ["1"]),
         AuditedQuery(name: "usage.delete_key", sql: SQL.deleteKey, arguments: ["s", "k"]),
-        AuditedQuery(name: "usage.store_response", sql: SQL.storeResponse, arguments: ["200", "t", "l", "b", "s", "k"]),
+        AuditedQuery(
+            name: "usage.store_response", sql: SQL.storeResponse, arguments: ["200", "t", "l", "b", "s", "k"]),
         AuditedQuery(name: "usage.log", sql: SQL.logUsage, arguments: ["w", "1", "1"]),
         AuditedQuery(name: "usage.ledger_sum", sql: SQL.ledgerSum, arguments: ["s", "0"]),
         AuditedQuery(name: "usage.prune_keys", sql: SQL.pruneKeys, arguments: ["0"]),
@@ -163,7 +170,9 @@ public final class UsageMeter: Sendable {
     /// in a durable write of its own.
     /// - Parameter requestHash: a digest of the request body, stored with `idempotencyKey`: a
     ///   retry whose body differs is refused (``Reservation/keyReusedWithAnotherBody``).
-    public func reserve(_ usage: Usage, idempotencyKey: String?, requestHash: [UInt8]? = nil) async throws -> Reservation {
+    public func reserve(_ usage: Usage, idempotencyKey: String?, requestHash: [UInt8]? = nil) async throws
+        -> Reservation
+    {
         let t = now()
         return try await writer.write { db in
             try self.reserve(usage, idempotencyKey: idempotencyKey, requestHash: requestHash, at: t, in: db)
@@ -179,7 +188,8 @@ public final class UsageMeter: Sendable {
         _ usage: Usage, idempotencyKey: String?, requestHash: [UInt8]? = nil, in db: Database,
         forward: (Database) throws -> Forwarding
     ) throws -> Reservation {
-        try reserve(usage, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now(), in: db, forward: forward)
+        try reserve(
+            usage, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now(), in: db, forward: forward)
     }
 
     private func reserve(
@@ -198,13 +208,17 @@ public final class UsageMeter: Sendable {
         }
         let forwarded = try forward(db)
         try db.cachedStatement(sql: SQL.insertLedger).execute(
-            arguments: [subject, period, units, usage.requestID, route, forwarded.worker, forwarded.jobID, t.timeIntervalSince1970])
+            arguments: [
+                subject, period, units, usage.requestID, route, forwarded.worker, forwarded.jobID,
+                t.timeIntervalSince1970,
+            ])
         let ledgerID = db.lastInsertedRowID
         if let key = idempotencyKey {
             let response = forwarded.response
             try db.cachedStatement(sql: SQL.insertKey).execute(
                 arguments: [
-                    subject, key, route, requestHash.map { Data($0) }, response == nil ? "in_progress" : "completed", response?.status,
+                    subject, key, route, requestHash.map { Data($0) }, response == nil ? "in_progress" : "completed",
+                    response?.status,
                     response?.contentType, response?.location,
                     response.map { Data($0.body) }, t.timeIntervalSince1970,
                 ])
@@ -217,10 +231,14 @@ public final class UsageMeter: Sendable {
 
     /// What an earlier request with idempotency key `key` left (its response to replay, or
     /// why this one is refused), or `nil` when the key is new.
-    private static func earlierUse(of key: String, subject: String, route: String, requestHash: [UInt8]?, in db: Database) throws
+    private static func earlierUse(
+        of key: String, subject: String, route: String, requestHash: [UInt8]?, in db: Database
+    ) throws
         -> Reservation?
     {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: SQL.findKey), arguments: [subject, key]) else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: SQL.findKey), arguments: [subject, key]) else {
+            return nil
+        }
         let firstRoute: String = row[4]
         guard firstRoute == route else { return .keyReused(route: firstRoute) }
         // Keys kept before bodies were hashed have none: they match any body.
@@ -229,7 +247,8 @@ public final class UsageMeter: Sendable {
         }
         guard (row[0] as String) == "completed" else { return .inProgress }
         return .replay(
-            StoredResponse(status: row[1], contentType: row[2], location: row[6], body: (row[3] as Data?).map { Array($0) } ?? []))
+            StoredResponse(
+                status: row[1], contentType: row[2], location: row[6], body: (row[3] as Data?).map { Array($0) } ?? []))
     }
 
     /// What an earlier request with `usage`'s caller and idempotency key `key` left, read
@@ -275,7 +294,9 @@ public final class UsageMeter: Sendable {
                 continue
             }
             for index in indices {
-                if try count(usages[index].units, subject: counter.subject, period: counter.period, limit: counter.limit, in: db) {
+                if try count(
+                    usages[index].units, subject: counter.subject, period: counter.period, limit: counter.limit, in: db)
+                {
                     granted.append(index)
                 } else {
                     reservations[index] = try overLimit(
@@ -292,7 +313,8 @@ public final class UsageMeter: Sendable {
             let index = granted[row]
             let usage = usages[index]
             values += [
-                firstID + Int64(row), usage.subject, periods[index], usage.units, usage.requestID, usage.route, forwarded[row].worker,
+                firstID + Int64(row), usage.subject, periods[index], usage.units, usage.requestID, usage.route,
+                forwarded[row].worker,
                 forwarded[row].jobID, t.timeIntervalSince1970,
             ]
         }
@@ -300,7 +322,8 @@ public final class UsageMeter: Sendable {
             let usage = usages[index]
             reservations[index] = .granted(
                 UsageTicket(
-                    ledgerID: firstID + Int64(row), subject: usage.subject, periodStart: periods[index], units: usage.units,
+                    ledgerID: firstID + Int64(row), subject: usage.subject, periodStart: periods[index],
+                    units: usage.units,
                     idempotencyKey: nil))
         }
         return reservations.map { $0! }
@@ -308,14 +331,17 @@ public final class UsageMeter: Sendable {
 
     /// Adds `units` to the caller's counter for `period` if that keeps it within `limit`: one
     /// conditional upsert. Returns whether it did.
-    private func count(_ units: Int, subject: String, period: Int64, limit: UsageLimit, in db: Database) throws -> Bool {
+    private func count(_ units: Int, subject: String, period: Int64, limit: UsageLimit, in db: Database) throws -> Bool
+    {
         // A first request of the period is an insert, which the upsert's condition does not cover.
         guard units <= limit.units else { return false }
         try db.cachedStatement(sql: SQL.count).execute(arguments: [subject, period, units, limit.units])
         return db.changesCount == 1
     }
 
-    private func overLimit(subject: String, period: Int64, limit: UsageLimit, at t: Date, in db: Database) throws -> Reservation {
+    private func overLimit(subject: String, period: Int64, limit: UsageLimit, at t: Date, in db: Database) throws
+        -> Reservation
+    {
         let used = try Int.fetchOne(db.cachedStatement(sql: SQL.used), arguments: [subject, period]) ?? 0
         return .overLimit(used: used, resetAt: limit.period.reset(after: t))
     }
@@ -324,7 +350,9 @@ public final class UsageMeter: Sendable {
     /// key go away, as if the request had never come.
     public func refund(_ ticket: UsageTicket) async throws {
         try await writer.write { db in
-            try db.cachedStatement(sql: SQL.refund).execute(arguments: [ticket.units, ticket.subject, ticket.periodStart])
+            try db.cachedStatement(sql: SQL.refund).execute(arguments: [
+                ticket.units, ticket.subject, ticket.periodStart,
+            ])
             try db.cachedStatement(sql: SQL.deleteLedger).execute(arguments: [ticket.ledgerID])
             if let key = ticket.idempotencyKey {
                 try db.cachedStatement(sql: SQL.deleteKey).execute(arguments: [ticket.subject, key])
@@ -337,7 +365,9 @@ public final class UsageMeter: Sendable {
         guard let key = ticket.idempotencyKey else { return }
         try await writer.write { db in
             try db.cachedStatement(sql: SQL.storeResponse).execute(
-                arguments: [response.status, response.contentType, response.location, Data(response.body), ticket.subject, key])
+                arguments: [
+                    response.status, response.contentType, response.location, Data(response.body), ticket.subject, key,
+                ])
         }
     }
 
@@ -381,7 +411,9 @@ public struct IdempotencyKeyPruner<C: Clock>: Service where C.Duration == Durati
     /// - Parameters:
     ///   - keep: how long a key is honoured. Default a day.
     ///   - interval: how often expired keys are deleted. Default an hour.
-    public init(meter: UsageMeter, keep: Duration = .seconds(86_400), every interval: Duration = .seconds(3600), clock: C) {
+    public init(
+        meter: UsageMeter, keep: Duration = .seconds(86_400), every interval: Duration = .seconds(3600), clock: C
+    ) {
         self.meter = meter
         self.keep = keep
         self.interval = interval

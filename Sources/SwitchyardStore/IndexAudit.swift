@@ -35,7 +35,9 @@ extension SQLiteDatabase {
                     db, sql: "EXPLAIN QUERY PLAN " + query.sql, arguments: StatementArguments(query.arguments))
                 for row in rows {
                     let detail: String = row["detail"]
-                    if Self.isUnindexedScan(detail) { findings.append(IndexAuditFinding(query: query.name, detail: detail)) }
+                    if Self.isUnindexedScan(detail) {
+                        findings.append(IndexAuditFinding(query: query.name, detail: detail))
+                    }
                 }
             }
             return findings
@@ -46,7 +48,8 @@ extension SQLiteDatabase {
     /// and `SCAN 4 CONSTANT ROWS` reads a multi-row `VALUES` list. `sqlite_sequence` is
     /// SQLite's own table of one row per `AUTOINCREMENT` table.
     static func isUnindexedScan(_ detail: String) -> Bool {
-        detail.hasPrefix("SCAN ") && detail != "SCAN sqlite_sequence" && !detail.contains("USING INDEX") && !detail.contains("USING COVERING INDEX")
+        detail.hasPrefix("SCAN ") && detail != "SCAN sqlite_sequence" && !detail.contains("USING INDEX")
+            && !detail.contains("USING COVERING INDEX")
             && !detail.contains("USING INTEGER PRIMARY KEY") && !detail.contains("CONSTANT ROW")
     }
 }

@@ -43,7 +43,8 @@ public struct MultiRowInsert: Sendable {
     /// Inserts `count` rows in `db`'s transaction; `append(i, &values)` appends row `i`'s
     /// values, in the order of `row`'s placeholders.
     public func execute(
-        count: Int, in db: Database, values append: (_ row: Int, _ values: inout [(any DatabaseValueConvertible)?]) -> Void
+        count: Int, in db: Database,
+        values append: (_ row: Int, _ values: inout [(any DatabaseValueConvertible)?]) -> Void
     ) throws {
         var start = 0
         while start < count {

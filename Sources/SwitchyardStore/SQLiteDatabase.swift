@@ -57,7 +57,9 @@ public final class SQLiteDatabase: Sendable {
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         } catch let error as DatabaseError {
             // SQLite's own words ("file is not a database"), never a statement's arguments.
-            throw StoreError(message: "cannot open the database \(path): \(error.message ?? "SQLite error \(error.resultCode.rawValue)")")
+            throw StoreError(
+                message:
+                    "cannot open the database \(path): \(error.message ?? "SQLite error \(error.resultCode.rawValue)")")
         }
         self.path = path
         self.configuration = configuration

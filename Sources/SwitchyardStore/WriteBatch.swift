@@ -68,7 +68,8 @@ public final class WriteBatch<Write: Sendable, Output: Sendable>: Sendable {
             batch.outcomes = outputs.map { .success($0) }
             return
         }
-        batch.outcomes = writes.map { write in Result { try db.savepoint { try self.outputs(of: [write], in: db)[0] } } }
+        batch.outcomes = writes.map { write in Result { try db.savepoint { try self.outputs(of: [write], in: db)[0] } }
+        }
     }
 
     private func outputs(of writes: [Write], in db: Database) throws -> [Output] {

@@ -45,7 +45,9 @@ public final class CapturedLogs: Sendable {
         }
 
         func log(event: LogEvent) {
-            let record = Record(level: event.level, message: "\(event.message)", metadata: metadata.merging(event.metadata ?? [:]) { $1 })
+            let record = Record(
+                level: event.level, message: "\(event.message)",
+                metadata: metadata.merging(event.metadata ?? [:]) { $1 })
             logs.stored.withLock { $0.append(record) }
         }
     }

@@ -17,7 +17,9 @@ public struct ChildProcess {
     public let exited: AsyncStream<(reason: Process.TerminationReason, status: Int32)>
 
     /// Starts `executable`. `environment` adds to (or replaces entries of) this process's own.
-    public init(_ executable: URL, arguments: [String], environment: [String: String] = [:], mergingStandardError: Bool = true)
+    public init(
+        _ executable: URL, arguments: [String], environment: [String: String] = [:], mergingStandardError: Bool = true
+    )
         throws
     {
         process.executableURL = executable
@@ -60,7 +62,9 @@ public struct ChildProcess {
     /// The first line satisfying `condition`, waiting at most `limit` (`nil` if the output
     /// ended first).
     /// - Throws: `TimeoutError` when `limit` passes first.
-    public func line(within limit: Duration, where condition: @escaping @Sendable (String) -> Bool) async throws -> String? {
+    public func line(within limit: Duration, where condition: @escaping @Sendable (String) -> Bool) async throws
+        -> String?
+    {
         let lines = self.lines
         return try await withTimeout(limit, clock: ContinuousClock()) {
             for await line in lines where condition(line) { return line }

@@ -1,6 +1,6 @@
 import DequeModule
-import Synchronization
 import SwitchyardLLM
+import Synchronization
 
 /// A ``LanguageModel`` that answers from a script: for tests, and for demos without a key.
 ///
@@ -110,7 +110,11 @@ public final class ScriptedModel: LanguageModel, Sendable {
             throw error
         case .hang:
             let cancelled = Gate()
-            await withTaskCancellationHandler { await cancelled.wait() } onCancel: { cancelled.open() }
+            await withTaskCancellationHandler {
+                await cancelled.wait()
+            } onCancel: {
+                cancelled.open()
+            }
             throw CancellationError()
         case .gated(let gate, let then):
             await gate.wait()

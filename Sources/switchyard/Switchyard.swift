@@ -74,7 +74,8 @@ extension Switchyard {
             return try faults.split(separator: ",").map { name in
                 guard let fault = FakeLLMServer.Fault(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
                     throw ValidationError(
-                        "unknown fault \"\(name)\"; known: \(FakeLLMServer.Fault.allCases.map(\.rawValue).joined(separator: ", "))")
+                        "unknown fault \"\(name)\"; known: \(FakeLLMServer.Fault.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
                 }
                 return fault
             }
@@ -84,7 +85,9 @@ extension Switchyard {
             let server = FakeLLMServer(
                 otherwise: .respond(FakeLLMServer.echoFirstJSON), faults: try parsedFaults(), faultEvery: faultEvery)
             try await server.run(host: host, port: port) { port in
-                print("fake LLM server on http://\(host):\(port)  (Anthropic: /v1/messages, OpenAI: /v1/chat/completions)")
+                print(
+                    "fake LLM server on http://\(host):\(port)  (Anthropic: /v1/messages, OpenAI: /v1/chat/completions)"
+                )
                 print("try: swift run switchyard demo --llm-provider anthropic --llm-base-url http://\(host):\(port)")
                 print("stop it with Ctrl-C (or `kill %1` if you started it in the background with &)")
             }

@@ -1,10 +1,10 @@
 import Logging
 import ServiceLifecycle
 import SwitchyardLLM
+import SwitchyardTesting
 import Testing
 
 @testable import SwitchyardAgents
-import SwitchyardTesting
 
 @Suite struct LLMAgentTests {
     let triggers = Topic<Trigger>("test:trigger")
@@ -14,7 +14,8 @@ import SwitchyardTesting
     func withAgent(
         model: (any LanguageModel)?,
         options: LLMAgentOptions = .init(timeout: .seconds(2)),
-        _ body: (PubSub, MockClock, Subscription<Observation<Int>>, LLMAgentService<NumberAgent, MockClock>) async throws -> Void
+        _ body: (PubSub, MockClock, Subscription<Observation<Int>>, LLMAgentService<NumberAgent, MockClock>)
+            async throws -> Void
     ) async throws {
         let bus = PubSub()
         let clock = MockClock()

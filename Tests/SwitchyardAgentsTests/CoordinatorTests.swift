@@ -1,9 +1,9 @@
 import Logging
 import SwitchyardLLM
+import SwitchyardTesting
 import Testing
 
 @testable import SwitchyardAgents
-import SwitchyardTesting
 
 /// Sums the values it heard; asks the model for a word when `usesModel`.
 struct SumLogic: CoordinatorLogic {
@@ -36,7 +36,8 @@ struct SumLogic: CoordinatorLogic {
     func withCoordinator(
         _ logic: SumLogic = SumLogic(),
         model: (any LanguageModel)? = nil,
-        _ body: (PubSub, MockClock, Subscription<Directive<String>>, Coordinator<SumLogic, MockClock>) async throws -> Void
+        _ body: (PubSub, MockClock, Subscription<Directive<String>>, Coordinator<SumLogic, MockClock>) async throws ->
+            Void
     ) async throws {
         let bus = PubSub()
         let clock = MockClock()

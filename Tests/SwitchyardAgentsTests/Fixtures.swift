@@ -1,8 +1,8 @@
-import Logging
-import Synchronization
 import DequeModule
+import Logging
 import SwitchyardAgents
 import SwitchyardLLM
+import Synchronization
 
 struct Trigger: TriggerMessage, Equatable {
     var n: Int
@@ -63,4 +63,3 @@ final class EventLog: Sendable {
         }
     }
 }
-

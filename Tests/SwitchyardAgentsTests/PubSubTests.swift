@@ -1,8 +1,8 @@
+import SwitchyardTesting
 import Synchronization
 import Testing
 
 @testable import SwitchyardAgents
-import SwitchyardTesting
 
 @Suite struct PubSubTests {
     let topic = Topic<Int>("test:numbers")
@@ -151,7 +151,10 @@ import SwitchyardTesting
         let subscription = bus.subscribe(topic)
         await withDiscardingTaskGroup { group in
             group.addTask { #expect(await subscription.collected().isEmpty) }
-            #expect(await eventually { if case .waiting = subscription.mailbox.state.withLock({ $0.consumer }) { true } else { false } })
+            #expect(
+                await eventually {
+                    if case .waiting = subscription.mailbox.state.withLock({ $0.consumer }) { true } else { false }
+                })
             subscription.cancel()
         }
     }
@@ -186,7 +189,9 @@ import SwitchyardTesting
         let (done, doneContinuation) = AsyncStream<[Int]>.makeStream()
         let received = Mutex<[Int]>([])
         let handle = bus.subscribe(topic) { n in
-            let all = received.withLock { $0.append(n); return $0 }
+            let all = received.withLock {
+                $0.append(n); return $0
+            }
             if all.count == 500 { doneContinuation.yield(all) }
         }
         try await withThrowingDiscardingTaskGroup { group in

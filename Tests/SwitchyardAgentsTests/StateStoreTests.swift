@@ -1,10 +1,10 @@
 import Logging
 import ServiceLifecycle
+import SwitchyardTesting
 import Synchronization
 import Testing
 
 @testable import SwitchyardAgents
-import SwitchyardTesting
 
 @Suite struct StateStoreTests {
     let topic = Topic<StateChange<Int>>("test:state_changed")
@@ -23,7 +23,11 @@ import SwitchyardTesting
         let changes = bus.subscribe(topic)
         let store = StateStore(initial: 0, changes: topic, bus: bus)
         try await whileRunning(store) {
-            await #expect(throws: Boom.self) { try await store.update { state in state = 99; throw Boom() } }
+            await #expect(throws: Boom.self) {
+                try await store.update { state in
+                    state = 99; throw Boom()
+                }
+            }
             #expect(store.version == 0)
             #expect(store.snapshot == 0)
             try await store.update { $0 = 1 }
@@ -89,7 +93,7 @@ import SwitchyardTesting
             try await whileRunning(store) {
                 #expect(await eventually { store.version == 2 })
                 #expect(store.snapshot == 2)
-            // One run loop at a time.
+                // One run loop at a time.
                 await #expect(throws: StateStoreAlreadyRunning.self) { try await store.run() }
             }
         }

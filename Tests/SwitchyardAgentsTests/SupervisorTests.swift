@@ -1,11 +1,11 @@
 import DequeModule
 import Logging
 import ServiceLifecycle
+import SwitchyardTesting
 import Synchronization
 import Testing
 
 @testable import SwitchyardAgents
-import SwitchyardTesting
 
 /// Commands for the test children, one mailbox per child name.
 final class ChildControls: Sendable {
@@ -61,7 +61,11 @@ struct TestChild: Service {
 
 final class Generations: Sendable {
     private let counts = Mutex<[String: Int]>([:])
-    func next(_ name: String) -> Int { counts.withLock { $0[name, default: 0] += 1; return $0[name]! } }
+    func next(_ name: String) -> Int {
+        counts.withLock {
+            $0[name, default: 0] += 1; return $0[name]!
+        }
+    }
 }
 
 @Suite struct SupervisorTests {
@@ -206,7 +210,9 @@ final class Generations: Sendable {
     typealias Machine = SupervisorStateMachine<MockClock.Instant>
     let t0 = MockClock.Instant(offset: .zero)
 
-    func machine(_ strategy: RestartStrategy, _ types: [RestartType] = [.permanent, .permanent, .permanent, .permanent])
+    func machine(
+        _ strategy: RestartStrategy, _ types: [RestartType] = [.permanent, .permanent, .permanent, .permanent]
+    )
         -> Machine
     {
         var machine = Machine(restartTypes: types, strategy: strategy, maxRestarts: 3, period: .seconds(5))
@@ -260,7 +266,11 @@ final class Generations: Sendable {
             #expect(published.map(\.version) == [1, 2, 3, 4, 5, 6])
             #expect(published.last?.state == [1, 2, 3, 4, 5])
             // A throwing update changes nothing.
-            await #expect(throws: Boom.self) { try await store.update { state in state.append(99); throw Boom() } }
+            await #expect(throws: Boom.self) {
+                try await store.update { state in
+                    state.append(99); throw Boom()
+                }
+            }
             #expect(store.snapshot == [1, 2, 3, 4, 5])
             group.cancelAll()
         }

@@ -49,7 +49,9 @@ struct Noop: Codable, Sendable { var n: Int }
         let (recorded, twice) = try await database.pool.read { db in
             (
                 try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT job_id) FROM completions")!,
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT job_id FROM completions GROUP BY job_id HAVING COUNT(*) > 1)")!
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM (SELECT job_id FROM completions GROUP BY job_id HAVING COUNT(*) > 1)"
+                )!
             )
         }
         #expect(recorded == jobs)

@@ -13,7 +13,8 @@ import Testing
         let store = try SQLiteJobStore(database: try temporaryDatabase(), now: time.closure)
         let single = try await store.enqueue(NewJob(queue: "q", payloadJSON: "{}")).job.id
         let bulk = try await store.database.pool.write { db in
-            try store.enqueue([NewJob(queue: "q", payloadJSON: "{}"), NewJob(queue: "q", payloadJSON: "{}")], in: db).map(\.job.id)
+            try store.enqueue([NewJob(queue: "q", payloadJSON: "{}"), NewJob(queue: "q", payloadJSON: "{}")], in: db)
+                .map(\.job.id)
         }
         #expect([single] + bulk == [1, 2, 3])
         for job in try await store.claim(queue: "q", limit: 10, owner: "w", lease: 60) {
@@ -32,13 +33,15 @@ import Testing
         let store = try SQLiteJobStore(database: try temporaryDatabase(), now: time.closure)
         let one = try await store.enqueue(NewJob(queue: "q", payloadJSON: "{}", owner: "ada")).job
         let many = try await store.database.pool.write { db in
-            try store.enqueue([NewJob(queue: "q", payloadJSON: "{}", owner: "grace"), NewJob(queue: "q", payloadJSON: "{}")], in: db)
+            try store.enqueue(
+                [NewJob(queue: "q", payloadJSON: "{}", owner: "grace"), NewJob(queue: "q", payloadJSON: "{}")], in: db)
         }
         #expect(one.owner == "ada" && many.map(\.job.owner) == ["grace", nil])
         #expect(try await store.job(id: 1)?.owner == "ada")
         #expect(try await store.job(id: 2)?.owner == "grace")
         #expect(try await store.job(id: 3)?.owner == nil)
-        #expect(try await store.claim(queue: "q", limit: 10, owner: "w", lease: 60).map(\.owner) == ["ada", "grace", nil])
+        #expect(
+            try await store.claim(queue: "q", limit: 10, owner: "w", lease: 60).map(\.owner) == ["ada", "grace", nil])
     }
 
     @Test func theTableOfAnEarlierVersionIsMigratedWithItsJobsAndTheirIDs() async throws {
@@ -56,8 +59,12 @@ import Testing
         }
         let store = try SQLiteJobStore(database: database, now: time.closure)
         let kept = try #require(try await store.job(id: 7))
-        #expect(kept.status == .completed && kept.payload == #"{"n":1}"# && kept.result == #""done""# && kept.uniqueKey == "k")
-        #expect(kept.createdAt.timeIntervalSince1970 == 10 && kept.finishedAt?.timeIntervalSince1970 == 30 && kept.owner == nil)
+        #expect(
+            kept.status == .completed && kept.payload == #"{"n":1}"# && kept.result == #""done""#
+                && kept.uniqueKey == "k")
+        #expect(
+            kept.createdAt.timeIntervalSince1970 == 10 && kept.finishedAt?.timeIntervalSince1970 == 30
+                && kept.owner == nil)
         #expect(try await store.job(id: 9)?.status == .pending)
         #expect(try await store.enqueue(NewJob(queue: "q", payloadJSON: "{}")).job.id == 10)
         #expect(try database.auditIndexes(SQLiteJobStore.auditedQueries) == [])

@@ -129,7 +129,9 @@ import Testing
         time.advance(10)
         let attempt2 = try await store.claim(queue: "email", limit: 1, owner: "w", lease: 30)[0]
         #expect(attempt2.attempt == 2)
-        #expect(JobStateMachine.afterFailure(attempt: 2, maxAttempts: 2, now: time.now, backoff: backoff, random: 0) == .stuck)
+        #expect(
+            JobStateMachine.afterFailure(attempt: 2, maxAttempts: 2, now: time.now, backoff: backoff, random: 0)
+                == .stuck)
         #expect(try await store.fail(id: id, owner: "w", error: "smtp still down", retryAt: nil))
         let stuck = try #require(try await store.job(id: id))
         #expect(stuck.status == .stuck)
@@ -201,10 +203,12 @@ import Testing
         let claimed = try await store.claim(queue: "email", limit: 2, owner: "w", lease: 30)
         #expect(try await store.complete(id: claimed[0].id, owner: "w", result: nil))
         let counts = Set(try await store.counts())
-        #expect(counts == [
-            JobCount(queue: "email", status: .completed, count: 1), JobCount(queue: "email", status: .processing, count: 1),
-            JobCount(queue: "email", status: .pending, count: 1),
-        ])
+        #expect(
+            counts == [
+                JobCount(queue: "email", status: .completed, count: 1),
+                JobCount(queue: "email", status: .processing, count: 1),
+                JobCount(queue: "email", status: .pending, count: 1),
+            ])
         time.advance(3600)
         #expect(try await store.pruneCompleted(finishedBefore: time.now.addingTimeInterval(-60)) == 1)
         #expect(try await store.job(id: claimed[0].id) == nil)
@@ -230,7 +234,8 @@ import Testing
             _ = try store.enqueue(try NewJob(queue: "email", payload: Email(to: "b@example.com")), in: db)
         }
         #expect(try await store.counts() == [JobCount(queue: "email", status: .pending, count: 1)])
-        #expect(try await store.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM signups") } == 1)
+        #expect(
+            try await store.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM signups") } == 1)
     }
 }
 

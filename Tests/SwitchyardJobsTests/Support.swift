@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import SwitchyardJobs
 import SwitchyardStore
+import Synchronization
 
 struct Email: Codable, Sendable, Equatable {
     var to: String

@@ -1,9 +1,9 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import Synchronization
 import SwitchyardJobs
 import SwitchyardTesting
+import Synchronization
 import Testing
 
 /// Sends "emails": records each, fails while told to, and can block on a gate.
@@ -42,12 +42,18 @@ final class Mailer: Worker {
         let store = try SQLiteJobStore(database: try temporaryDatabase(), now: time.closure)
         let mailer = Mailer()
         let clock = MockClock()
-        let pool = WorkerPool(mailer, store: store, configuration: .init(concurrency: 3), clock: clock, now: time.closure)
+        let pool = WorkerPool(
+            mailer, store: store, configuration: .init(concurrency: 3), clock: clock, now: time.closure)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await pool.run() }
-            for n in 0..<20 { _ = try await store.enqueue(try NewJob(queue: "email", payload: Email(to: "\(n)@example.com"))) }
+            for n in 0..<20 {
+                _ = try await store.enqueue(try NewJob(queue: "email", payload: Email(to: "\(n)@example.com")))
+            }
             // No clock movement: the in-process enqueue alone wakes the pool.
-            #expect(try await eventually { try await store.counts() == [JobCount(queue: "email", status: .completed, count: 20)] })
+            #expect(
+                try await eventually {
+                    try await store.counts() == [JobCount(queue: "email", status: .completed, count: 20)]
+                })
             #expect(mailer.sent.withLock { $0.sorted() } == (0..<20).map { "\($0)@example.com" }.sorted())
             let job = try #require(try await store.job(id: 1))
             #expect(try job.decodeResult(as: Mailer.Receipt.self)?.id == "receipt-1")
@@ -61,7 +67,8 @@ final class Mailer: Worker {
         let clock = MockClock()
         let pool = WorkerPool(
             mailer, store: store,
-            configuration: .init(concurrency: 1, pollInterval: .seconds(60), backoff: Backoff(base: 5, max: 60, jitter: 0)),
+            configuration: .init(
+                concurrency: 1, pollInterval: .seconds(60), backoff: Backoff(base: 5, max: 60, jitter: 0)),
             clock: clock, now: time.closure, random: { 0.5 })
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await pool.run() }
@@ -88,7 +95,8 @@ final class Mailer: Worker {
         let store = try SQLiteJobStore(database: try temporaryDatabase(), now: time.closure)
         let gate = ScriptedModel.Gate()
         let mailer = Mailer(gate: gate)
-        let pool = WorkerPool(mailer, store: store, configuration: .init(concurrency: 2), clock: MockClock(), now: time.closure)
+        let pool = WorkerPool(
+            mailer, store: store, configuration: .init(concurrency: 2), clock: MockClock(), now: time.closure)
         let group = ServiceGroup(services: [pool], logger: Logger(label: "test"))
         try await withThrowingDiscardingTaskGroup { tasks in
             tasks.addTask { try await group.run() }
@@ -100,9 +108,11 @@ final class Mailer: Worker {
         }
         // The two in flight completed; the other three were never claimed.
         let counts = Set(try await store.counts())
-        #expect(counts == [
-            JobCount(queue: "email", status: .completed, count: 2), JobCount(queue: "email", status: .pending, count: 3),
-        ])
+        #expect(
+            counts == [
+                JobCount(queue: "email", status: .completed, count: 2),
+                JobCount(queue: "email", status: .pending, count: 3),
+            ])
         #expect(try await store.counts().allSatisfy { $0.status != .processing })
     }
 }

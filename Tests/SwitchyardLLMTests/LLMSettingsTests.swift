@@ -1,7 +1,7 @@
 import Logging
-import Synchronization
 import SwitchyardLLM
 import SwitchyardTesting
+import Synchronization
 import Testing
 
 @Suite struct LLMSettingsTests {
@@ -21,9 +21,11 @@ import Testing
             stream = true
             request_timeout_seconds = 30
             """)
-        #expect(file == LLMSettings(
-            provider: .openai, model: "llama3.2", baseURL: "http://localhost:11434/v1", streaming: true,
-            requestTimeout: .seconds(30)))
+        #expect(
+            file
+                == LLMSettings(
+                    provider: .openai, model: "llama3.2", baseURL: "http://localhost:11434/v1", streaming: true,
+                    requestTimeout: .seconds(30)))
         let environment = try LLMSettings.environment(["SWITCHYARD_LLM_MODEL": "qwen2.5", "SWITCHYARD_LLM_STREAM": "0"])
         let merged = file.overridden(by: environment)
         #expect(merged.model == "qwen2.5")
@@ -40,8 +42,12 @@ import Testing
             let error = $0 as? LLMConfigurationError
             return error?.key == "llm.provider" && error?.description.contains("gemini") == true
         }
-        #expect { try LLMSettings.toml("[llm]\nmodle = \"x\"") } throws: { ($0 as? LLMConfigurationError)?.key == "llm.modle" }
-        #expect { try LLMSettings.toml("[llm]\nstream = \"yes\"") } throws: { ($0 as? LLMConfigurationError)?.key == "llm.stream" }
+        #expect { try LLMSettings.toml("[llm]\nmodle = \"x\"") } throws: {
+            ($0 as? LLMConfigurationError)?.key == "llm.modle"
+        }
+        #expect { try LLMSettings.toml("[llm]\nstream = \"yes\"") } throws: {
+            ($0 as? LLMConfigurationError)?.key == "llm.stream"
+        }
         #expect { try LLMSettings.toml("[llm]\napi_key = \"sk-123\"") } throws: {
             let error = $0 as? LLMConfigurationError
             return error?.key == "llm.api_key" && error?.description.contains("sk-123") == false
@@ -77,14 +83,16 @@ import Testing
     }
 
     @Test func aKeyInTheEnvironmentSelectsTheProvider() throws {
-        let anthropic = try #require(try LLMSettings().makeModel(environment: ["ANTHROPIC_API_KEY": secret], logger: logger))
+        let anthropic = try #require(
+            try LLMSettings().makeModel(environment: ["ANTHROPIC_API_KEY": secret], logger: logger))
         #expect(anthropic.name == "anthropic:claude-3-5-haiku-20241022")
         let local = try #require(
             try LLMSettings(provider: .openai, model: "llama3.2", baseURL: "http://localhost:11434/v1")
                 .makeModel(environment: [:], logger: logger))
         #expect(local.name == "openai:llama3.2")
         #expect {
-            try LLMSettings(provider: .openai, baseURL: "http://localhost:11434/v1").makeModel(environment: [:], logger: logger)
+            try LLMSettings(provider: .openai, baseURL: "http://localhost:11434/v1").makeModel(
+                environment: [:], logger: logger)
         } throws: { ($0 as? LLMConfigurationError)?.key == "llm.model" }
         #expect(!logs.lines.contains { $0.contains(secret) })
     }

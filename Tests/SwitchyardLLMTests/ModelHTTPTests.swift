@@ -1,6 +1,6 @@
-import Synchronization
 import SwitchyardLLM
 import SwitchyardTesting
+import Synchronization
 import Testing
 
 /// The retry and timeout rules every provider client shares, over the wire.
@@ -89,7 +89,8 @@ import Testing
         let clock = MockClock()
         let error = try await server.withRunning { baseURL in
             try await #require(throws: LLMError.self) {
-                try await makeModel(.anthropic, baseURL: baseURL, clock: clock, overallTimeout: .seconds(8)).complete(.user("Hi"))
+                try await makeModel(.anthropic, baseURL: baseURL, clock: clock, overallTimeout: .seconds(8)).complete(
+                    .user("Hi"))
             }
         }
         #expect(error.kind == .rateLimited)

@@ -17,13 +17,15 @@ let openAIErrorEnvelopes: [ErrorEnvelope] = [
     ErrorEnvelope(
         server: "OpenAI, nested with a string code",
         status: 400,
-        body: #"{"error":{"message":"This model's maximum context length is 128000 tokens.","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}}"#,
+        body:
+            #"{"error":{"message":"This model's maximum context length is 128000 tokens.","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}}"#,
         kind: .invalidRequest, providerType: "invalid_request_error",
         message: "This model's maximum context length is 128000 tokens."),
     ErrorEnvelope(
         server: "OpenAI, nested with a null code",
         status: 500,
-        body: #"{"error":{"message":"The server had an error while processing your request","type":"server_error","param":null,"code":null}}"#,
+        body:
+            #"{"error":{"message":"The server had an error while processing your request","type":"server_error","param":null,"code":null}}"#,
         kind: .server, providerType: "server_error", message: "The server had an error while processing your request"),
     ErrorEnvelope(
         server: "nested with a numeric code and no type",
@@ -43,8 +45,10 @@ let openAIErrorEnvelopes: [ErrorEnvelope] = [
     ErrorEnvelope(
         server: "vLLM, flat object error",
         status: 400,
-        body: #"{"object":"error","message":"This model's maximum context length is 4096 tokens.","type":"BadRequestError","param":null,"code":400}"#,
-        kind: .invalidRequest, providerType: "BadRequestError", message: "This model's maximum context length is 4096 tokens."),
+        body:
+            #"{"object":"error","message":"This model's maximum context length is 4096 tokens.","type":"BadRequestError","param":null,"code":400}"#,
+        kind: .invalidRequest, providerType: "BadRequestError",
+        message: "This model's maximum context length is 4096 tokens."),
     ErrorEnvelope(
         server: "Ollama, a bare string",
         status: 404,

@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
-import Synchronization
 import SwitchyardLLM
 import SwitchyardTesting
+import Synchronization
 import Testing
 
 enum Wire: String, CaseIterable, Sendable {
@@ -125,7 +125,9 @@ struct FaultCase: Sendable, CustomTestStringConvertible {
 let faultCases: [FaultCase] = Wire.allCases.flatMap { wire in
     [false, true].flatMap { streaming -> [FaultCase] in
         FakeLLMServer.Fault.allCases.map { fault in
-            FaultCase(wire: wire, fault: fault, streaming: streaming, expected: expected(fault, wire: wire, streaming: streaming))
+            FaultCase(
+                wire: wire, fault: fault, streaming: streaming,
+                expected: expected(fault, wire: wire, streaming: streaming))
         }
     }
 }
@@ -256,7 +258,8 @@ extension SecretRedactionTests {
     func aKeyEchoedByTheServerIsBlottedOutOfErrorsAndLogs(_ wire: Wire) async throws {
         let logs = CapturedLogs()
         let logger = Logger(label: "test", factory: logs.handler)
-        let echo = #"{"type":"error","error":{"type":"authentication_error","message":"Incorrect API key provided: \#(secret)."}}"#
+        let echo =
+            #"{"type":"error","error":{"type":"authentication_error","message":"Incorrect API key provided: \#(secret)."}}"#
         let server = FakeLLMServer(steps: [
             .raw(status: 500, body: echo.replacingOccurrences(of: "authentication_error", with: "api_error")),
             .raw(status: 401, body: echo),
@@ -277,7 +280,8 @@ extension SecretRedactionTests {
                 await clock.advanceWhenSleeping(until: .init(offset: .milliseconds(500)))
                 try await group.waitForAll()
             }
-            let streamed = makeModel(wire, baseURL: baseURL, clock: clock, streaming: true, retry: .none, logger: logger)
+            let streamed = makeModel(
+                wire, baseURL: baseURL, clock: clock, streaming: true, retry: .none, logger: logger)
             let error = try await #require(throws: LLMError.self) { try await streamed.complete(.user("Hi")) }
             #expect(error.status == 200)
             #expect(error.message.contains("<redacted>"))
@@ -296,7 +300,9 @@ extension SecretRedactionTests {
     }
 
     @Test func jsonIsDecodedEvenInsideAFence() async throws {
-        let model = ScriptedModel(steps: [.reply("Sure:\n```json\n{\"action\": \"raise {price}\", \"confidence\": 0.8}\n```")])
+        let model = ScriptedModel(steps: [
+            .reply("Sure:\n```json\n{\"action\": \"raise {price}\", \"confidence\": 0.8}\n```")
+        ])
         let verdict = try await model.completeJSON(.user("decide"), as: Verdict.self)
         #expect(verdict == Verdict(action: "raise {price}", confidence: 0.8))
         #expect(model.requests.first?.system?.contains("JSON") == true)

@@ -35,10 +35,11 @@ import Testing
     @Test func parsesARecordedStream() {
         var parser = ServerSentEventParser()
         let events = parser.feed(Array(Self.recorded.utf8))
-        #expect(events.map(\.event) == [
-            "message_start", "content_block_start", "ping", "content_block_delta", "content_block_delta",
-            "content_block_stop", "message_delta", "message_stop",
-        ])
+        #expect(
+            events.map(\.event) == [
+                "message_start", "content_block_start", "ping", "content_block_delta", "content_block_delta",
+                "content_block_stop", "message_delta", "message_stop",
+            ])
         #expect(events[3].data.contains("Héllo — "))
         #expect(!parser.hasPartialEvent)
     }
@@ -63,11 +64,12 @@ import Testing
         var parser = ServerSentEventParser()
         let text = ": a comment\r\nevent: a\r\ndata: one\r\ndata:two\r\n\r\ndata: [DONE]\r\rid: 7\ndata\n\n"
         let events = parser.feed(Array(text.utf8))
-        #expect(events == [
-            ServerSentEvent(event: "a", data: "one\ntwo"),
-            ServerSentEvent(data: "[DONE]"),
-            ServerSentEvent(data: "", id: "7"),
-        ])
+        #expect(
+            events == [
+                ServerSentEvent(event: "a", data: "one\ntwo"),
+                ServerSentEvent(data: "[DONE]"),
+                ServerSentEvent(data: "", id: "7"),
+            ])
     }
 
     @Test func aStreamCutShortLeavesAPartialEvent() {

@@ -8,13 +8,16 @@ import SwitchyardJobs
 import SwitchyardPipeline
 import SwitchyardStore
 import SwitchyardTesting
+import Synchronization
 import Testing
 
 /// Puts a plan in the context, standing in for the subscription gate.
 struct SetPlan: RouterMiddleware {
     typealias Context = APIContext
     let plan: Plan
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         var context = context
         context.plan = plan
         return try await next(request, context)
@@ -41,7 +44,8 @@ struct SetPlan: RouterMiddleware {
                 ("eve", .internalServerError, "plan_not_configured"),
             ]
             for (subject, status, code) in expected {
-                try await client.execute(uri: "/api/plan", method: .get, headers: pipeline.bearer(subject)) { response in
+                try await client.execute(uri: "/api/plan", method: .get, headers: pipeline.bearer(subject)) {
+                    response in
                     #expect(response.status == status)
                     let code_ = try errorBody(response).code
                     #expect(code_ == code)
@@ -62,7 +66,8 @@ struct SetPlan: RouterMiddleware {
                 .get("shout") { _, _ in "SHOUT" }
         }
         try await Application(router: router).test(.router) { client in
-            try await client.execute(uri: "/api/free/shout", method: .get, headers: pipeline.bearer("ada")) { response in
+            try await client.execute(uri: "/api/free/shout", method: .get, headers: pipeline.bearer("ada")) {
+                response in
                 #expect(response.status == .forbidden)
                 let error = try errorBody(response)
                 #expect(error.code == "feature_not_in_plan")
@@ -83,7 +88,9 @@ struct SetPlan: RouterMiddleware {
         let router = pipeline.usageGateRouter(plan: plan) { _, _ in Response(status: .ok) }
         try await Application(router: router).test(.router) { client in
             for _ in 0..<2 {
-                try await client.execute(uri: "/api/work", method: .post, headers: pipeline.bearer("ada")) { #expect($0.status == .ok) }
+                try await client.execute(uri: "/api/work", method: .post, headers: pipeline.bearer("ada")) {
+                    #expect($0.status == .ok)
+                }
             }
             try await client.execute(uri: "/api/work", method: .post, headers: pipeline.bearer("ada")) { response in
                 #expect(response.status == .tooManyRequests)
@@ -95,13 +102,20 @@ struct SetPlan: RouterMiddleware {
                 #expect(response.headers[.retryAfter] != nil)
             }
             // Reads cost nothing; another caller has its own counter.
-            try await client.execute(uri: "/api/free-read", method: .get, headers: pipeline.bearer("ada")) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/api/work", method: .post, headers: pipeline.bearer("bob")) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/free-read", method: .get, headers: pipeline.bearer("ada")) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(uri: "/api/work", method: .post, headers: pipeline.bearer("bob")) {
+                #expect($0.status == .ok)
+            }
             // The next period starts from zero.
             pipeline.time.advance(86_400)
-            try await client.execute(uri: "/api/work", method: .post, headers: pipeline.bearer("ada")) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/work", method: .post, headers: pipeline.bearer("ada")) {
+                #expect($0.status == .ok)
+            }
         }
-        let usage = try await pipeline.meter.usage(subject: "ada", period: .day, at: pipeline.time.now.addingTimeInterval(-86_400))
+        let usage = try await pipeline.meter.usage(
+            subject: "ada", period: .day, at: pipeline.time.now.addingTimeInterval(-86_400))
         #expect(usage.counter == 2 && usage.ledgerUnits == 2 && usage.ledgerRows == 2)
     }
 
@@ -122,7 +136,9 @@ struct SetPlan: RouterMiddleware {
             try await client.execute(uri: "/api/work?fail=status", method: .post, headers: pipeline.bearer("ada")) {
                 #expect($0.status == .badRequest)
             }
-            try await client.execute(uri: "/api/work", method: .post, headers: pipeline.bearer("ada")) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/work", method: .post, headers: pipeline.bearer("ada")) {
+                #expect($0.status == .ok)
+            }
         }
         let usage = try await pipeline.meter.usage(subject: "ada", period: .day, at: pipeline.time.now)
         #expect(usage.counter == 1 && usage.ledgerUnits == 1 && usage.ledgerRows == 1)
@@ -134,7 +150,9 @@ struct SetPlan: RouterMiddleware {
         let calls = CallCounter()
         let router = pipeline.usageGateRouter(plan: plan) { _, _ in
             let n = calls.next()
-            return Response(status: .created, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "call \(n)")))
+            return Response(
+                status: .created, headers: [.contentType: "text/plain"],
+                body: .init(byteBuffer: ByteBuffer(string: "call \(n)")))
         }
         let headers = pipeline.bearer("ada", idempotencyKey: "order-42")
         try await Application(router: router).test(.router) { client in
@@ -162,23 +180,32 @@ struct SetPlan: RouterMiddleware {
     @Test func anIdempotencyKeyIsBoundToTheRequestBody() async throws {
         let pipeline = try TestPipeline()
         let calls = CallCounter()
-        let router = pipeline.usageGateRouter(plan: Plan(name: "free", features: [], limit: UsageLimit(units: 5))) { request, context in
+        let router = pipeline.usageGateRouter(plan: Plan(name: "free", features: [], limit: UsageLimit(units: 5))) {
+            request, context in
             var request = request
             let body = try await request.collectBody(upTo: context.maxUploadSize)
-            return Response(status: .created, body: .init(byteBuffer: ByteBuffer(string: "call \(calls.next()): \(String(buffer: body))")))
+            return Response(
+                status: .created,
+                body: .init(byteBuffer: ByteBuffer(string: "call \(calls.next()): \(String(buffer: body))")))
         }
         let headers = pipeline.bearer("ada", idempotencyKey: "order-44")
         try await Application(router: router).test(.router) { client in
-            try await client.execute(uri: "/api/work", method: .post, headers: headers, body: ByteBuffer(string: #"{"qty":1}"#)) { response in
+            try await client.execute(
+                uri: "/api/work", method: .post, headers: headers, body: ByteBuffer(string: #"{"qty":1}"#)
+            ) { response in
                 #expect(response.status == .created)
                 #expect(String(buffer: response.body) == #"call 1: {"qty":1}"#)
             }
-            try await client.execute(uri: "/api/work", method: .post, headers: headers, body: ByteBuffer(string: #"{"qty":2}"#)) { response in
+            try await client.execute(
+                uri: "/api/work", method: .post, headers: headers, body: ByteBuffer(string: #"{"qty":2}"#)
+            ) { response in
                 #expect(response.status == .unprocessableContent)
                 let error = try errorBody(response)
                 #expect(error.code == "idempotency_key_reused" && error.message.contains("another request body"))
             }
-            try await client.execute(uri: "/api/work", method: .post, headers: headers, body: ByteBuffer(string: #"{"qty":1}"#)) { response in
+            try await client.execute(
+                uri: "/api/work", method: .post, headers: headers, body: ByteBuffer(string: #"{"qty":1}"#)
+            ) { response in
                 #expect(response.status == .created)
                 #expect(String(buffer: response.body) == #"call 1: {"qty":1}"#)
                 #expect(response.headers[.init("Idempotent-Replayed")!] == "true")
@@ -193,10 +220,13 @@ struct SetPlan: RouterMiddleware {
         let pipeline = try TestPipeline()
         try await pipeline.database.pool.write { db in
             try db.execute(
-                sql: "CREATE TRIGGER refuse BEFORE UPDATE ON switchyard_idempotency_keys BEGIN SELECT RAISE(ABORT, 'disk says no'); END")
+                sql:
+                    "CREATE TRIGGER refuse BEFORE UPDATE ON switchyard_idempotency_keys BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
+            )
         }
         let calls = CallCounter()
-        let router = pipeline.usageGateRouter(plan: Plan(name: "free", features: [], limit: UsageLimit(units: 5))) { _, _ in
+        let router = pipeline.usageGateRouter(plan: Plan(name: "free", features: [], limit: UsageLimit(units: 5))) {
+            _, _ in
             Response(status: .created, body: .init(byteBuffer: ByteBuffer(string: "call \(calls.next())")))
         }
         let headers = pipeline.bearer("ada", idempotencyKey: "order-43")
@@ -220,7 +250,9 @@ struct SetPlan: RouterMiddleware {
 final class CallCounter: Sendable {
     private let value = Mutex(0)
     var count: Int { value.withLock { $0 } }
-    func next() -> Int { value.withLock { $0 += 1; return $0 } }
+    func next() -> Int {
+        value.withLock {
+            $0 += 1; return $0
+        }
+    }
 }
-
-import Synchronization

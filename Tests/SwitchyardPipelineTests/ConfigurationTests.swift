@@ -15,7 +15,10 @@ import Testing
 
     @Test func everyTableIsCheckedAndAMisspeltOneIsNamed() throws {
         let misspelt = try #require(refusal("[sever]\nport = 9000\n"))
-        #expect(misspelt.description == "switchyard.toml (line 1, sever): unknown table [sever]; expected one of auth, database, llm, plans, server, session, workers — did you mean [server]?")
+        #expect(
+            misspelt.description
+                == "switchyard.toml (line 1, sever): unknown table [sever]; expected one of auth, database, llm, plans, server, session, workers — did you mean [server]?"
+        )
         #expect(refusal("[database]\npath = \"a\"\n\n[pipeline]\nx = 1\n")?.line == 4)
         let loose = try #require(refusal("port = 9000\n[server]\n"))
         #expect(loose.key == "port" && loose.line == 1 && loose.message.contains("outside any table"))
@@ -53,7 +56,9 @@ import Testing
             [workers]
             model_timeout_seconds = 5
             """)
-        #expect(configuration.server.bodyLimits == BodyLimits(standard: 65_536, routes: ["/auth/login": 4096, "/api/summaries/{id}": 100]))
+        #expect(
+            configuration.server.bodyLimits
+                == BodyLimits(standard: 65_536, routes: ["/auth/login": 4096, "/api/summaries/{id}": 100]))
         #expect(configuration.server.bodyLimits.limit(forRoute: "/api/summaries/{id}") == 100)
         #expect(configuration.server.bodyLimits.limit(forRoute: "/health") == 65_536)
         #expect(configuration.server.bodyLimits.limit(forRoute: nil) == 65_536)
@@ -79,7 +84,10 @@ import Testing
         var configuration = PipelineConfiguration()
         configuration.server.bodyLimits[route: "/api/sumaries"] = 10
         let routes = ["/api/summaries", "/api/summaries/{id}", "/auth/login"]
-        #expect(throws: ConfigurationError(key: "server.body_limits./api/sumaries", message: "no such route — did you mean \"/api/summaries\"?")) {
+        #expect(
+            throws: ConfigurationError(
+                key: "server.body_limits./api/sumaries", message: "no such route — did you mean \"/api/summaries\"?")
+        ) {
             try configuration.checkBodyLimitRoutes(routes)
         }
         configuration.server.bodyLimits[route: "/api/sumaries"] = nil
@@ -90,10 +98,16 @@ import Testing
     @Test func anUnreadableFileOrDatabasePathIsNamedWithItsReason() throws {
         let folder = try temporaryFolder("configuration")
         let missing = folder.appendingPathComponent("nope.toml").path
-        #expect(throws: ConfigurationError(file: missing, key: nil, message: "cannot read the configuration file: no such file")) {
+        #expect(
+            throws: ConfigurationError(
+                file: missing, key: nil, message: "cannot read the configuration file: no such file")
+        ) {
             try PipelineConfiguration.load(path: missing)
         }
-        #expect(throws: ConfigurationError(file: folder.path, key: nil, message: "cannot read the configuration file: it is a folder, not a file")) {
+        #expect(
+            throws: ConfigurationError(
+                file: folder.path, key: nil, message: "cannot read the configuration file: it is a folder, not a file")
+        ) {
             try PipelineConfiguration.load(path: folder.path)
         }
         let bad = folder.appendingPathComponent("bad.toml")
@@ -107,13 +121,20 @@ import Testing
 
         var configuration = PipelineConfiguration()
         configuration.databasePath = folder.appendingPathComponent("absent/app.sqlite").path
-        #expect(throws: ConfigurationError(
-            key: "database.path",
-            message: "cannot create \(configuration.databasePath): the folder \(folder.appendingPathComponent("absent").path) does not exist")) {
+        #expect(
+            throws: ConfigurationError(
+                key: "database.path",
+                message:
+                    "cannot create \(configuration.databasePath): the folder \(folder.appendingPathComponent("absent").path) does not exist"
+            )
+        ) {
             try configuration.checkDatabasePath()
         }
         configuration.databasePath = folder.path
-        #expect(throws: ConfigurationError(key: "--database", message: "\(folder.path) is a folder; name the SQLite file in it")) {
+        #expect(
+            throws: ConfigurationError(
+                key: "--database", message: "\(folder.path) is a folder; name the SQLite file in it")
+        ) {
             try configuration.checkDatabasePath(key: "--database")
         }
         configuration.databasePath = folder.appendingPathComponent("app.sqlite").path

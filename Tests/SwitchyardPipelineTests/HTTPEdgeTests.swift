@@ -48,7 +48,10 @@ func bytes(_ count: Int) -> ByteBuffer {
         let pipeline = try TestPipeline()
         let huge = bytes(3 * 1024 * 1024)
         try await Application(router: pipeline.edgeRouter()).test(.router) { client in
-            for (uri, headers) in [("/notes", [:]), ("/api/echo", pipeline.bearer("ada")), ("/api/echo", pipeline.bearer("ada", idempotencyKey: "k1"))] {
+            for (uri, headers) in [
+                ("/notes", [:]), ("/api/echo", pipeline.bearer("ada")),
+                ("/api/echo", pipeline.bearer("ada", idempotencyKey: "k1")),
+            ] {
                 try await client.execute(uri: uri, method: .post, headers: headers, body: huge) { response in
                     #expect(response.status == .contentTooLarge, "\(uri)")
                     let error = try errorBody(response)
@@ -71,7 +74,8 @@ func bytes(_ count: Int) -> ByteBuffer {
                 ("/api/echo", pipeline.bearer("ada", idempotencyKey: "k2"), 50, .accepted), ("/login", [:], 1000, .ok),
             ]
             for (uri, headers, limit, fits) in cases {
-                try await client.execute(uri: uri, method: .post, headers: headers, body: bytes(limit + 1)) { response in
+                try await client.execute(uri: uri, method: .post, headers: headers, body: bytes(limit + 1)) {
+                    response in
                     #expect(response.status == .contentTooLarge, "\(uri)")
                     let error = try errorBody(response)
                     #expect(error.details?["limit_bytes"] == "\(limit)")
@@ -104,11 +108,14 @@ func bytes(_ count: Int) -> ByteBuffer {
     /// Tokens a browser may still hold: signed with the secret of a previous run, expired,
     /// or mangled.
     func staleCookies(_ pipeline: TestPipeline) throws -> [(cookie: String, code: String)] {
-        let previousRun = try SessionSigner(secret: Array("the secret of the previous server run, 32+ bytes".utf8), now: pipeline.time.closure)
-        let expiring = try SessionSigner(secret: secret, lifetime: .seconds(60), now: pipeline.time.closure).issue(subject: "ada")
+        let previousRun = try SessionSigner(
+            secret: Array("the secret of the previous server run, 32+ bytes".utf8), now: pipeline.time.closure)
+        let expiring = try SessionSigner(secret: secret, lifetime: .seconds(60), now: pipeline.time.closure).issue(
+            subject: "ada")
         pipeline.time.advance(61)
         return [
-            ("session=\(previousRun.issue(subject: "ada"))", "invalid_session"), ("session=\(expiring)", "session_expired"),
+            ("session=\(previousRun.issue(subject: "ada"))", "invalid_session"),
+            ("session=\(expiring)", "session_expired"),
             ("session=garbage", "invalid_session"),
         ]
     }
@@ -124,12 +131,16 @@ func bytes(_ count: Int) -> ByteBuffer {
                     #expect(cleared.count == 1 && cleared[0].hasPrefix("session=;"))
                     #expect(cleared.first?.contains("Max-Age=0") == true && cleared.first?.contains("Path=/") == true)
                 }
-                try await client.execute(uri: "/notes", method: .post, headers: [.cookie: cookie], body: body(#"{"text":"hi"}"#)) {
+                try await client.execute(
+                    uri: "/notes", method: .post, headers: [.cookie: cookie], body: body(#"{"text":"hi"}"#)
+                ) {
                     #expect($0.status == .created)
                 }
                 // An error answer clears it too: a refused body, a failure.
                 for (uri, status) in [("/notes", HTTPResponse.Status.badRequest), ("/boom", .internalServerError)] {
-                    try await client.execute(uri: uri, method: uri == "/boom" ? .get : .post, headers: [.cookie: cookie], body: body("{")) {
+                    try await client.execute(
+                        uri: uri, method: uri == "/boom" ? .get : .post, headers: [.cookie: cookie], body: body("{")
+                    ) {
                         response in
                         #expect(response.status == status)
                         #expect(response.headers[values: .setCookie].first?.hasPrefix("session=;") == true, "\(uri)")
@@ -149,7 +160,9 @@ func bytes(_ count: Int) -> ByteBuffer {
         let pipeline = try TestPipeline()
         try await Application(router: pipeline.edgeRouter()).test(.router) { client in
             for (cookie, code) in try staleCookies(pipeline) {
-                try await client.execute(uri: "/api/echo", method: .post, headers: [.cookie: cookie], body: body(#"{"text":"hi"}"#)) {
+                try await client.execute(
+                    uri: "/api/echo", method: .post, headers: [.cookie: cookie], body: body(#"{"text":"hi"}"#)
+                ) {
                     response in
                     #expect(response.status == .unauthorized)
                     let error = try errorBody(response)
@@ -169,7 +182,9 @@ func bytes(_ count: Int) -> ByteBuffer {
     @Test func aBadBearerTokenIsA401EvenOnARouteThatNeedsNoIdentity() async throws {
         let pipeline = try TestPipeline()
         try await Application(router: pipeline.edgeRouter()).test(.router) { client in
-            try await client.execute(uri: "/notes", method: .post, headers: [.authorization: "Bearer stale"], body: body(#"{"text":"hi"}"#)) {
+            try await client.execute(
+                uri: "/notes", method: .post, headers: [.authorization: "Bearer stale"], body: body(#"{"text":"hi"}"#)
+            ) {
                 response in
                 #expect(response.status == .unauthorized)
                 let error = try errorBody(response)
@@ -186,7 +201,8 @@ func bytes(_ count: Int) -> ByteBuffer {
         try await Application(router: pipeline.edgeRouter()).test(.router) { client in
             let cases: [(String, HTTPRequest.Method, String, String)] = [
                 ("/api/echo", .get, "POST", "/api/echo"), ("/api/echo/7", .delete, "GET", "/api/echo/{id}"),
-                ("/whoami", .post, "GET", "/whoami"), ("/notes", .put, "POST", "/notes"), ("/notes", .options, "POST", "/notes"),
+                ("/whoami", .post, "GET", "/whoami"), ("/notes", .put, "POST", "/notes"),
+                ("/notes", .options, "POST", "/notes"),
             ]
             for (uri, method, allow, route) in cases {
                 try await client.execute(uri: uri, method: method, headers: pipeline.bearer("ada")) { response in

@@ -14,7 +14,8 @@ import Testing
 /// A job id a client saw is never handed out again, and a job is shown to its owner only.
 @Suite struct JobOwnershipTests {
     /// Enqueues `text` as `subject` and returns the job id from the 202.
-    static func enqueue(_ text: String, as subject: String, pipeline: TestPipeline, client: some TestClientProtocol) async throws
+    static func enqueue(_ text: String, as subject: String, pipeline: TestPipeline, client: some TestClientProtocol)
+        async throws
         -> Int64
     {
         try await client.execute(
@@ -25,7 +26,8 @@ import Testing
         }
     }
 
-    static func status(of id: Int64, as subject: String, pipeline: TestPipeline, client: some TestClientProtocol) async throws
+    static func status(of id: Int64, as subject: String, pipeline: TestPipeline, client: some TestClientProtocol)
+        async throws
         -> HTTPResponse.Status
     {
         try await client.execute(uri: "/api/echo/\(id)", method: .get, headers: pipeline.bearer(subject)) { $0.status }
@@ -38,7 +40,9 @@ import Testing
         }
     }
 
-    @Test(arguments: chargings) func aPrunedJobsIDIsNeverHandedToAnotherCaller(charging: UsageLimitMiddleware.Charging) async throws {
+    @Test(arguments: chargings) func aPrunedJobsIDIsNeverHandedToAnotherCaller(charging: UsageLimitMiddleware.Charging)
+        async throws
+    {
         let pipeline = try TestPipeline()
         try await Application(router: pipeline.router(charging: charging)).test(.router) { client in
             let first = try await Self.enqueue("ada's first", as: "ada", pipeline: pipeline, client: client)
@@ -46,7 +50,9 @@ import Testing
             try await Self.completeAll(pipeline.jobs)
             // A quiet week: every job is pruned, so the table is empty.
             pipeline.time.advance(8 * 86_400)
-            #expect(try await pipeline.jobs.pruneCompleted(finishedBefore: pipeline.time.now.addingTimeInterval(-7 * 86_400)) == 2)
+            #expect(
+                try await pipeline.jobs.pruneCompleted(
+                    finishedBefore: pipeline.time.now.addingTimeInterval(-7 * 86_400)) == 2)
             let graces = try await Self.enqueue("grace's", as: "grace", pipeline: pipeline, client: client)
             #expect(graces > second && graces != first)
             // ada reads neither her pruned jobs nor grace's; grace reads hers.
@@ -68,7 +74,8 @@ import Testing
         // both count on from the largest id ever given.
         let reopened = try SQLiteJobStore(database: SQLiteDatabase(path: pipeline.database.path))
         let bulk = try await reopened.database.pool.write { db in
-            try reopened.enqueue([NewJob(queue: "echo", payloadJSON: "{}"), NewJob(queue: "echo", payloadJSON: "{}")], in: db)
+            try reopened.enqueue(
+                [NewJob(queue: "echo", payloadJSON: "{}"), NewJob(queue: "echo", payloadJSON: "{}")], in: db)
         }
         #expect(bulk.map(\.job.id) == [4, 5])
         #expect(try await reopened.enqueue(NewJob(queue: "echo", payloadJSON: "{}")).job.id == 6)
@@ -79,16 +86,23 @@ import Testing
         let pipeline = try TestPipeline()
         let router = Router(context: PipelineContext.self)
         router.addRootMiddleware(sessions: pipeline.signer, metrics: nil)
-        let api = router.apiGroup(subscriptions: pipeline.subscriptions, plans: testPlans, meter: pipeline.meter, cost: { _ in 0 })
-        api.group("echo").post(use: ThinProxy<EchoInput>.enqueue(to: "echo", jobs: pipeline.jobs, meter: pipeline.meter, statusPath: "/api/echo").handle)
-            .get("{id}", use: JobStatusLookup(EchoInput.self, queue: "echo", jobs: pipeline.jobs).handle)
+        let api = router.apiGroup(
+            subscriptions: pipeline.subscriptions, plans: testPlans, meter: pipeline.meter, cost: { _ in 0 })
+        api.group("echo").post(
+            use: ThinProxy<EchoInput>.enqueue(
+                to: "echo", jobs: pipeline.jobs, meter: pipeline.meter, statusPath: "/api/echo"
+            ).handle
+        )
+        .get("{id}", use: JobStatusLookup(EchoInput.self, queue: "echo", jobs: pipeline.jobs).handle)
         try await Application(router: router).test(.router) { client in
             let id = try await Self.enqueue("free", as: "ada", pipeline: pipeline, client: client)
             #expect(try await Self.status(of: id, as: "ada", pipeline: pipeline, client: client) == .ok)
             #expect(try await Self.status(of: id, as: "grace", pipeline: pipeline, client: client) == .notFound)
         }
         #expect(try await pipeline.jobs.job(id: 1)?.owner == "ada")
-        let ledger = try await pipeline.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM switchyard_usage_ledger") }
+        let ledger = try await pipeline.database.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM switchyard_usage_ledger")
+        }
         #expect(ledger == 0)
     }
 
@@ -112,13 +126,16 @@ import Testing
         #expect(try await jobs.job(id: 6)?.owner == nil)
     }
 
-    @Test(arguments: chargings) func aReplayedEnqueueKeepsItsLocation(charging: UsageLimitMiddleware.Charging) async throws {
+    @Test(arguments: chargings) func aReplayedEnqueueKeepsItsLocation(charging: UsageLimitMiddleware.Charging)
+        async throws
+    {
         let pipeline = try TestPipeline()
         try await Application(router: pipeline.router(charging: charging)).test(.router) { client in
             var locations: [String?] = []
             for _ in 0..<2 {
                 try await client.execute(
-                    uri: "/api/echo", method: .post, headers: pipeline.bearer("ada", idempotencyKey: "k-1"), body: body(#"{"text":"hi"}"#)
+                    uri: "/api/echo", method: .post, headers: pipeline.bearer("ada", idempotencyKey: "k-1"),
+                    body: body(#"{"text":"hi"}"#)
                 ) { response in
                     #expect(response.status == .accepted)
                     locations.append(response.headers[.location])
@@ -139,7 +156,9 @@ final class HoldThenRefuse: RouterMiddleware, Sendable {
 
     init() { (arrived, arrivals) = AsyncStream.makeStream() }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         guard request.headers[HTTPField.Name("X-Hold")!] != nil else { return try await next(request, context) }
         await withCheckedContinuation { continuation in
             release.withLock { $0.append(continuation) }
@@ -148,7 +167,11 @@ final class HoldThenRefuse: RouterMiddleware, Sendable {
         throw APIError(.forbidden, code: "refused", message: "held, then refused")
     }
 
-    func releaseAll() { release.withLock { $0.forEach { $0.resume() }; $0 = [] } }
+    func releaseAll() {
+        release.withLock {
+            $0.forEach { $0.resume() }; $0 = []
+        }
+    }
 }
 
 @Suite struct DefaultChargingTests {
@@ -163,17 +186,25 @@ final class HoldThenRefuse: RouterMiddleware, Sendable {
             .add(middleware: SetPlan(plan: Plan(name: "one", features: ["echo"], limit: UsageLimit(units: 1))))
             .add(middleware: UsageLimitMiddleware(meter: pipeline.meter))  // the default charging
             .add(middleware: hold)
-            .post("echo", use: ThinProxy<EchoInput>.enqueue(to: "echo", jobs: pipeline.jobs, meter: pipeline.meter, statusPath: "/api/echo").handle)
+            .post(
+                "echo",
+                use: ThinProxy<EchoInput>.enqueue(
+                    to: "echo", jobs: pipeline.jobs, meter: pipeline.meter, statusPath: "/api/echo"
+                ).handle)
         try await Application(router: router).test(.router) { client in
             var headers = pipeline.bearer("ada")
             headers[HTTPField.Name("X-Hold")!] = "1"
             let held = Task { [headers] in
-                try await client.execute(uri: "/api/echo", method: .post, headers: headers, body: body(#"{"text":"no"}"#)) { $0.status }
+                try await client.execute(
+                    uri: "/api/echo", method: .post, headers: headers, body: body(#"{"text":"no"}"#)
+                ) { $0.status }
             }
             var arrivals = hold.arrived.makeAsyncIterator()
             await arrivals.next()
             // The held request is past the usage gate: the valid one still fits in the limit.
-            try await client.execute(uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"yes"}"#)) {
+            try await client.execute(
+                uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"yes"}"#)
+            ) {
                 #expect($0.status == .accepted)
             }
             hold.releaseAll()
@@ -190,18 +221,23 @@ extension DefaultChargingTests {
     @Test func aRetryOfAHandlerThatIsNotAProxyIsReplayedWithoutRunningItAgain() async throws {
         let pipeline = try TestPipeline()
         let runs = Mutex(0)
-        let router = pipeline.usageGateRouter(plan: Plan(name: "p", features: [], limit: UsageLimit(units: 5)), charging: .byProxy) {
+        let router = pipeline.usageGateRouter(
+            plan: Plan(name: "p", features: [], limit: UsageLimit(units: 5)), charging: .byProxy
+        ) {
             _, _ in
             let run = runs.withLock { runs in
                 runs += 1
                 return runs
             }
-            return Response(status: .created, headers: [.location: "/things/\(run)"], body: .init(byteBuffer: ByteBuffer(string: "run \(run)")))
+            return Response(
+                status: .created, headers: [.location: "/things/\(run)"],
+                body: .init(byteBuffer: ByteBuffer(string: "run \(run)")))
         }
         try await Application(router: router).test(.router) { client in
             for _ in 0..<3 {
                 try await client.execute(
-                    uri: "/api/work", method: .post, headers: pipeline.bearer("ada", idempotencyKey: "k-7"), body: body("{}")
+                    uri: "/api/work", method: .post, headers: pipeline.bearer("ada", idempotencyKey: "k-7"),
+                    body: body("{}")
                 ) { response in
                     #expect(response.status == .created)
                     #expect(String(buffer: response.body) == "run 1" && response.headers[.location] == "/things/1")
@@ -254,12 +290,17 @@ final class WriteTrace: Sendable {
 @Suite struct ThinProxyFromOutsideTests {
     /// Inputs a proxy that validated or branched on business rules would treat differently.
     static let inputs: [String] = {
-        var inputs = ["", " ", "x", "DROP TABLE switchyard_jobs", "ünïcödé ✓ 🚀", "\"quoted\" \\ back", "line\nbreak", "0", "-1", "null",
-                      String(repeating: "long ", count: 2_000)]
+        var inputs = [
+            "", " ", "x", "DROP TABLE switchyard_jobs", "ünïcödé ✓ 🚀", "\"quoted\" \\ back", "line\nbreak", "0", "-1",
+            "null",
+            String(repeating: "long ", count: 2_000),
+        ]
         var generator = SplitMix64(seed: 13)  // seeded: a failure names an input that reproduces
         for _ in 0..<20 {
             let length = Int.random(in: 0..<64, using: &generator)
-            inputs.append(String((0..<length).map { _ in Character(UnicodeScalar(UInt8.random(in: 32..<127, using: &generator))) }))
+            inputs.append(
+                String(
+                    (0..<length).map { _ in Character(UnicodeScalar(UInt8.random(in: 32..<127, using: &generator))) }))
         }
         return inputs
     }()
@@ -275,7 +316,9 @@ final class WriteTrace: Sendable {
             for (n, text) in Self.inputs.enumerated() {
                 let json = String(decoding: try JSONEncoder().encode(EchoInput(text: text)), as: UTF8.self)
                 _ = trace.take()
-                try await client.execute(uri: "/api/echo", method: .post, headers: pipeline.bearer("grace"), body: body(json)) { response in
+                try await client.execute(
+                    uri: "/api/echo", method: .post, headers: pipeline.bearer("grace"), body: body(json)
+                ) { response in
                     #expect(response.status == .accepted, "input \(n)")
                     let json = try jsonBody(response)
                     #expect(json["job_id"] as? Int == n + 1)
@@ -289,7 +332,9 @@ final class WriteTrace: Sendable {
                 #expect(try job.decodePayload(as: EchoInput.self) == EchoInput(text: text))
             }
         }
-        #expect(pipeline.steps.all == Array(repeating: [.extract, .forward, .logUsage, .respond], count: Self.inputs.count).flatMap { $0 })
+        #expect(
+            pipeline.steps.all
+                == Array(repeating: [.extract, .forward, .logUsage, .respond], count: Self.inputs.count).flatMap { $0 })
         let usage = try await pipeline.meter.usage(subject: "grace", period: .day, at: pipeline.time.now)
         #expect(usage.counter == Self.inputs.count && usage.ledgerRows == Self.inputs.count)
     }

@@ -7,22 +7,29 @@ import NIOCore
 import Prometheus
 import SwitchyardJobs
 import SwitchyardPipeline
-@testable import SwitchyardStore
 import SwitchyardTesting
 import Synchronization
 import Testing
 
+@testable import SwitchyardStore
+
 @Suite struct ThinProxyTests {
-    @Test(arguments: chargings) func aProxyRunsExactlyTheFourStepsAndEnqueuesWithItsUsageLog(charging: UsageLimitMiddleware.Charging)
+    @Test(arguments: chargings) func aProxyRunsExactlyTheFourStepsAndEnqueuesWithItsUsageLog(
+        charging: UsageLimitMiddleware.Charging
+    )
         async throws
     {
         let pipeline = try TestPipeline()
         try await Application(router: pipeline.router(charging: charging)).test(.router) { client in
-            try await client.execute(uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"hi"}"#)) {
+            try await client.execute(
+                uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"hi"}"#)
+            ) {
                 response in
                 #expect(response.status == .accepted)
                 let json = try jsonBody(response)
-                #expect(json["job_id"] as? Int == 1 && json["status"] as? String == "pending" && json["worker"] as? String == "echo")
+                #expect(
+                    json["job_id"] as? Int == 1 && json["status"] as? String == "pending"
+                        && json["worker"] as? String == "echo")
                 #expect(json["status_url"] as? String == "/api/echo/1")
                 #expect(response.headers[.location] == "/api/echo/1")
             }
@@ -39,7 +46,9 @@ import Testing
         #expect(logged == ["echo 1 /api/echo"])
     }
 
-    @Test(arguments: chargings) func aMalformedBodyIsA400WithRichContextAndCountsNothing(charging: UsageLimitMiddleware.Charging)
+    @Test(arguments: chargings) func aMalformedBodyIsA400WithRichContextAndCountsNothing(
+        charging: UsageLimitMiddleware.Charging
+    )
         async throws
     {
         let pipeline = try TestPipeline()
@@ -49,7 +58,9 @@ import Testing
         ]
         try await Application(router: pipeline.router(charging: charging)).test(.router) { client in
             for (payload, message, field) in cases {
-                try await client.execute(uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(payload)) {
+                try await client.execute(
+                    uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(payload)
+                ) {
                     response in
                     #expect(response.status == .badRequest)
                     let error = try errorBody(response)
@@ -67,15 +78,21 @@ import Testing
         #expect(usage.counter == 0 && usage.ledgerRows == 0)
     }
 
-    @Test(arguments: chargings) func aRequestRejectedByALaterGateLeavesNoCount(charging: UsageLimitMiddleware.Charging) async throws {
+    @Test(arguments: chargings) func aRequestRejectedByALaterGateLeavesNoCount(charging: UsageLimitMiddleware.Charging)
+        async throws
+    {
         let pipeline = try TestPipeline()
         try await Application(router: pipeline.router(charging: charging)).test(.router) { client in
             // ada is on free: the feature gate refuses (after the usage gate counted, when it
             // charges before the handler).
-            try await client.execute(uri: "/api/shout", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"hi"}"#)) {
+            try await client.execute(
+                uri: "/api/shout", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"hi"}"#)
+            ) {
                 #expect($0.status == .forbidden)
             }
-            try await client.execute(uri: "/api/shout", method: .post, headers: pipeline.bearer("grace"), body: body(#"{"text":"hi"}"#)) {
+            try await client.execute(
+                uri: "/api/shout", method: .post, headers: pipeline.bearer("grace"), body: body(#"{"text":"hi"}"#)
+            ) {
                 response in
                 #expect(response.status == .ok)
                 let json_ = try jsonBody(response)
@@ -91,7 +108,9 @@ import Testing
     @Test func aJobsStatusIsVisibleToItsOwnerOnly() async throws {
         let pipeline = try TestPipeline()
         try await Application(router: pipeline.router()).test(.router) { client in
-            try await client.execute(uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"hi"}"#)) {
+            try await client.execute(
+                uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"hi"}"#)
+            ) {
                 #expect($0.status == .accepted)
             }
             try await client.execute(uri: "/api/echo/1", method: .get, headers: pipeline.bearer("ada")) { response in
@@ -133,7 +152,9 @@ import Testing
         let pipeline = try TestPipeline()
         try await Application(router: pipeline.router(charging: .byProxy)).test(.router) { client in
             for n in 1...4 {
-                try await client.execute(uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"\#(n)"}"#)) {
+                try await client.execute(
+                    uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"\#(n)"}"#)
+                ) {
                     response in
                     if n <= 3 {
                         #expect(response.status == .accepted)
@@ -155,10 +176,15 @@ import Testing
     @Test func theCountAndTheJobCommitTogetherOrNotAtAll() async throws {
         let pipeline = try TestPipeline()
         try await pipeline.database.pool.write { db in
-            try db.execute(sql: "CREATE TRIGGER refuse BEFORE INSERT ON switchyard_jobs BEGIN SELECT RAISE(ABORT, 'disk says no'); END")
+            try db.execute(
+                sql:
+                    "CREATE TRIGGER refuse BEFORE INSERT ON switchyard_jobs BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
+            )
         }
         try await Application(router: pipeline.router(charging: .byProxy)).test(.router) { client in
-            try await client.execute(uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"hi"}"#)) {
+            try await client.execute(
+                uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"hi"}"#)
+            ) {
                 response in
                 #expect(response.status == .internalServerError)
                 let error = try errorBody(response)
@@ -168,7 +194,9 @@ import Testing
             let usage = try await pipeline.meter.usage(subject: "ada", period: .day, at: pipeline.time.now)
             #expect(usage.counter == 0 && usage.ledgerRows == 0)
             try await pipeline.database.pool.write { db in try db.execute(sql: "DROP TRIGGER refuse") }
-            try await client.execute(uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"hi"}"#)) {
+            try await client.execute(
+                uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"hi"}"#)
+            ) {
                 #expect($0.status == .accepted)
             }
         }
@@ -182,21 +210,28 @@ import Testing
         // (a crash between the two would leave the key "in progress" and its retries refused).
         try await pipeline.database.pool.write { db in
             try db.execute(
-                sql: "CREATE TRIGGER no_later_write BEFORE UPDATE ON switchyard_idempotency_keys BEGIN SELECT RAISE(ABORT, 'a second write'); END")
+                sql:
+                    "CREATE TRIGGER no_later_write BEFORE UPDATE ON switchyard_idempotency_keys BEGIN SELECT RAISE(ABORT, 'a second write'); END"
+            )
         }
         let idempotent = pipeline.bearer("ada", idempotencyKey: "summary-7")
         try await Application(router: pipeline.router(charging: .byProxy)).test(.router) { client in
-            let first = try await client.execute(uri: "/api/echo", method: .post, headers: idempotent, body: body(#"{"text":"hi"}"#)) {
+            let first = try await client.execute(
+                uri: "/api/echo", method: .post, headers: idempotent, body: body(#"{"text":"hi"}"#)
+            ) {
                 response in
                 #expect(response.status == .accepted)
                 return String(buffer: response.body)
             }
             let kept = try await pipeline.database.pool.read { db in
-                try Row.fetchOne(db, sql: "SELECT status, response_status, response_body FROM switchyard_idempotency_keys")
+                try Row.fetchOne(
+                    db, sql: "SELECT status, response_status, response_body FROM switchyard_idempotency_keys")
             }
             #expect(kept?["status"] == "completed" && kept?["response_status"] == 202)
             #expect(String(decoding: kept?["response_body"] as Data? ?? Data(), as: UTF8.self) == first)
-            try await client.execute(uri: "/api/echo", method: .post, headers: idempotent, body: body(#"{"text":"hi"}"#)) { response in
+            try await client.execute(
+                uri: "/api/echo", method: .post, headers: idempotent, body: body(#"{"text":"hi"}"#)
+            ) { response in
                 #expect(response.status == .accepted)
                 #expect(String(buffer: response.body) == first)
                 #expect(response.headers[.init("Idempotent-Replayed")!] == "true")
@@ -208,18 +243,24 @@ import Testing
     }
 
     /// Posts to `/api/work` three times under a limit of 2, charged by proxy: the statuses.
-    func threeRequests(_ pipeline: TestPipeline, handler: @escaping @Sendable (Request, APIContext) async throws -> Response)
+    func threeRequests(
+        _ pipeline: TestPipeline, handler: @escaping @Sendable (Request, APIContext) async throws -> Response
+    )
         async throws -> [HTTPResponse.Status]
     {
         let plan = Plan(name: "free", features: [], limit: UsageLimit(units: 2))
-        return try await Application(router: pipeline.usageGateRouter(plan: plan, charging: .byProxy, handler: handler)).test(.router) {
-            client in
-            var statuses: [HTTPResponse.Status] = []
-            for _ in 0..<3 {
-                statuses.append(try await client.execute(uri: "/api/work", method: .post, headers: pipeline.bearer("ada")) { $0.status })
+        return try await Application(router: pipeline.usageGateRouter(plan: plan, charging: .byProxy, handler: handler))
+            .test(.router) {
+                client in
+                var statuses: [HTTPResponse.Status] = []
+                for _ in 0..<3 {
+                    statuses.append(
+                        try await client.execute(uri: "/api/work", method: .post, headers: pipeline.bearer("ada")) {
+                            $0.status
+                        })
+                }
+                return statuses
             }
-            return statuses
-        }
     }
 
     @Test func aHandlerThatIsNotAProxyIsCountedAfterItAnswers() async throws {
@@ -263,17 +304,23 @@ import Testing
         }
     }
 
-    @Test(arguments: chargings) func aWorkerPastItsTimeoutIsA504NamingItAndCountsNothing(charging: UsageLimitMiddleware.Charging)
+    @Test(arguments: chargings) func aWorkerPastItsTimeoutIsA504NamingItAndCountsNothing(
+        charging: UsageLimitMiddleware.Charging
+    )
         async throws
     {
         let pipeline = try TestPipeline()
         let clock = MockClock()
         let router = Router(context: PipelineContext.self)
         router.addRootMiddleware(sessions: pipeline.signer, metrics: nil)
-        router.apiGroup(subscriptions: pipeline.subscriptions, plans: testPlans, meter: pipeline.meter, charging: charging)
-            .post("slow", use: ThinProxy.call(Stalled(), timeout: .seconds(2), meter: pipeline.meter, clock: clock).handle)
+        router.apiGroup(
+            subscriptions: pipeline.subscriptions, plans: testPlans, meter: pipeline.meter, charging: charging
+        )
+        .post("slow", use: ThinProxy.call(Stalled(), timeout: .seconds(2), meter: pipeline.meter, clock: clock).handle)
         try await Application(router: router).test(.router) { client in
-            async let answer = client.execute(uri: "/api/slow", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"x"}"#)) {
+            async let answer = client.execute(
+                uri: "/api/slow", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"x"}"#)
+            ) {
                 response in (response.status, try errorBody(response))
             }
             await clock.advanceWhenSleeping(until: .init(offset: .seconds(2)))
@@ -299,7 +346,9 @@ import Testing
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for n in 0..<500 {
                     group.addTask {
-                        try await client.execute(uri: "/api/echo", method: .post, headers: headers, body: body(#"{"text":"\#(n)"}"#)) {
+                        try await client.execute(
+                            uri: "/api/echo", method: .post, headers: headers, body: body(#"{"text":"\#(n)"}"#)
+                        ) {
                             $0.status.code
                         }
                     }
@@ -330,7 +379,9 @@ import Testing
             for n in 0..<200 {
                 group.addTask {
                     do {
-                        try await writer.write { db in try db.execute(sql: "INSERT INTO t (n) VALUES (?)", arguments: [n % 150]) }
+                        try await writer.write { db in
+                            try db.execute(sql: "INSERT INTO t (n) VALUES (?)", arguments: [n % 150])
+                        }
                         return true
                     } catch {
                         return false
@@ -345,7 +396,9 @@ import Testing
 
     /// A batch whose writes insert rows with one multi-row statement, recording the size of
     /// each call; the writer is held until `count` writes are gathering.
-    private func gatheredBatch(_ values: [Int]) async throws -> (results: [Result<Int, any Error>], calls: [Int], rows: Int) {
+    private func gatheredBatch(_ values: [Int]) async throws -> (
+        results: [Result<Int, any Error>], calls: [Int], rows: Int
+    ) {
         let database = try temporaryDatabase()
         try await database.pool.write { db in try db.execute(sql: "CREATE TABLE t (n INTEGER UNIQUE)") }
         let calls = Mutex<[Int]>([])
@@ -360,7 +413,9 @@ import Testing
         let results = try await withThrowingTaskGroup(of: (Int, Result<Int, any Error>).self) { group in
             for (index, value) in values.enumerated() {
                 group.addTask {
-                    do { return (index, .success(try await batch.write(value))) } catch { return (index, .failure(error)) }
+                    do { return (index, .success(try await batch.write(value))) } catch {
+                        return (index, .failure(error))
+                    }
                 }
             }
             #expect(await eventually { batch.gathering == values.count })
@@ -394,7 +449,8 @@ import Testing
         let pipeline = try TestPipeline()
         let limit = UsageLimit(units: 3)
         func usage(_ subject: String, units: Int = 1) -> UsageMeter.Usage {
-            UsageMeter.Usage(subject: subject, units: units, limit: limit, requestID: "r-\(subject)", route: "/api/echo")
+            UsageMeter.Usage(
+                subject: subject, units: units, limit: limit, requestID: "r-\(subject)", route: "/api/echo")
         }
         // ada asks for 4 in all, one more than her limit; bob for 1; eve for more than any
         // limit allows in one request.
@@ -424,7 +480,11 @@ import Testing
         }
         // Each ledger row names its request's job.
         let jobIDs = try await pipeline.database.pool.read { db in
-            try Int64.fetchAll(db, sql: "SELECT job_id FROM switchyard_usage_ledger WHERE id IN (\(tickets.map { "\($0.ledgerID)" }.joined(separator: ",")) ) ORDER BY id")
+            try Int64.fetchAll(
+                db,
+                sql:
+                    "SELECT job_id FROM switchyard_usage_ledger WHERE id IN (\(tickets.map { "\($0.ledgerID)" }.joined(separator: ",")) ) ORDER BY id"
+            )
         }
         #expect(jobIDs == [100, 101, 102, 103])
     }
@@ -475,7 +535,9 @@ import Testing
             """)
         #expect(configuration.server.port == 9000 && configuration.databasePath == "x.sqlite")
         #expect(configuration.workers.concurrency == 2)
-        #expect(configuration.plans["pro"] == Plan(name: "pro", features: ["a", "b"], limit: UsageLimit(units: 5, period: .hour)))
+        #expect(
+            configuration.plans["pro"]
+                == Plan(name: "pro", features: ["a", "b"], limit: UsageLimit(units: 5, period: .hour)))
         #expect(configuration.sessionSecret(environment: ["MY_SECRET": "s3cret"]) == Array("s3cret".utf8))
         #expect(configuration.sessionSecret(environment: [:]) == nil)
     }
@@ -510,7 +572,9 @@ import Testing
         router.addStatusRoutes(database: pipeline.database, metrics: registry)
         router.get("items/{id}") { _, _ in "item" }
         try await Application(router: router).test(.router) { client in
-            for id in 1...3 { try await client.execute(uri: "/items/\(id)", method: .get) { #expect($0.status == .ok) } }
+            for id in 1...3 {
+                try await client.execute(uri: "/items/\(id)", method: .get) { #expect($0.status == .ok) }
+            }
             try await client.execute(uri: "/health", method: .get) { response in
                 #expect(response.status == .ok)
                 let json_ = try jsonBody(response)

@@ -24,14 +24,18 @@ import Testing
         let token = signer.issue(subject: "ada")
         let parts = token.split(separator: ".").map(String.init)
         // Claims for another subject under the original signature.
-        let forgedClaims = try SessionSigner(secret: secret, now: time.closure).issue(subject: "root").split(separator: ".")[1]
+        let forgedClaims = try SessionSigner(secret: secret, now: time.closure).issue(subject: "root").split(
+            separator: ".")[1]
         #expect(throws: SessionSigner.Rejection.badSignature) { try signer.verify("v1.\(forgedClaims).\(parts[2])") }
         // One changed character of the signature.
         var signature = Array(parts[2])
         signature[3] = signature[3] == "A" ? "B" : "A"
-        #expect(throws: SessionSigner.Rejection.badSignature) { try signer.verify("v1.\(parts[1]).\(String(signature))") }
+        #expect(throws: SessionSigner.Rejection.badSignature) {
+            try signer.verify("v1.\(parts[1]).\(String(signature))")
+        }
         // Signed with another key.
-        let other = try SessionSigner(secret: Array("another secret that is thirty-two bytes long".utf8), now: time.closure)
+        let other = try SessionSigner(
+            secret: Array("another secret that is thirty-two bytes long".utf8), now: time.closure)
         #expect(throws: SessionSigner.Rejection.badSignature) { try signer.verify(other.issue(subject: "ada")) }
         for malformed in ["", "v1", "v1..", "v2.\(parts[1]).\(parts[2])", "v1.\(parts[1]).!!!", "\(token).extra"] {
             #expect(throws: SessionSigner.Rejection.self) { try signer.verify(malformed) }
@@ -96,7 +100,8 @@ import Testing
             // The scheme is case-insensitive.
             let token = pipeline.signer.issue(subject: "ada")
             for scheme in ["bearer", "BEARER", "bEaReR"] {
-                try await client.execute(uri: "/whoami", method: .get, headers: [.authorization: "\(scheme) \(token)"]) { response in
+                try await client.execute(uri: "/whoami", method: .get, headers: [.authorization: "\(scheme) \(token)"])
+                { response in
                     #expect(String(buffer: response.body) == "ada")
                 }
             }
@@ -107,7 +112,10 @@ import Testing
         let pipeline = try TestPipeline()
         let token = pipeline.signer.issue(subject: "ada")
         try await Application(router: pipeline.router()).test(.router) { client in
-            for bad in ["Bearer \(token)x", "Bearer not-a-token", "Basic YWRhOnB3", "Bearer", "Bearer ", "Bearerx\(token)", "Bearer\t\(token)"] {
+            for bad in [
+                "Bearer \(token)x", "Bearer not-a-token", "Basic YWRhOnB3", "Bearer", "Bearer ", "Bearerx\(token)",
+                "Bearer\t\(token)",
+            ] {
                 try await client.execute(uri: "/whoami", method: .get, headers: [.authorization: bad]) { response in
                     #expect(response.status == .unauthorized)
                     #expect(response.headers[.wwwAuthenticate] == "Bearer")
@@ -118,7 +126,8 @@ import Testing
                 }
             }
             pipeline.time.advance(3601)
-            try await client.execute(uri: "/whoami", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+            try await client.execute(uri: "/whoami", method: .get, headers: [.authorization: "Bearer \(token)"]) {
+                response in
                 #expect(response.status == .unauthorized)
                 let code_ = try errorBody(response).code
                 #expect(code_ == "session_expired")

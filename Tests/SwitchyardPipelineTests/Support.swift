@@ -3,11 +3,12 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import Synchronization
 import SwitchyardJobs
 import SwitchyardPipeline
 import SwitchyardStore
 import SwitchyardTesting
+import Synchronization
+import Testing
 
 /// Subscriptions held in memory.
 final class FixedSubscriptions: SubscriptionStore {
@@ -38,7 +39,11 @@ struct TestPipeline {
     let jobs: SQLiteJobStore
     let steps = StepLog()
 
-    init(subscriptions: [String: Subscription] = ["ada": .init(plan: "free", status: .active), "grace": .init(plan: "pro", status: .active)])
+    init(
+        subscriptions: [String: Subscription] = [
+            "ada": .init(plan: "free", status: .active), "grace": .init(plan: "pro", status: .active),
+        ]
+    )
         throws
     {
         database = try temporaryDatabase()
@@ -54,7 +59,8 @@ struct TestPipeline {
     }
 
     func router(
-        plans: [String: Plan] = testPlans, charging: UsageLimitMiddleware.Charging = .beforeHandler, bodyLimits: BodyLimits = BodyLimits()
+        plans: [String: Plan] = testPlans, charging: UsageLimitMiddleware.Charging = .beforeHandler,
+        bodyLimits: BodyLimits = BodyLimits()
     ) -> Router<PipelineContext> {
         let router = Router(context: PipelineContext.self)
         router.addRootMiddleware(sessions: signer, metrics: nil, bodyLimits: bodyLimits)
@@ -123,8 +129,6 @@ func jsonBody(_ response: TestResponse) throws -> [String: Any] {
 }
 
 func body(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
-
-import Testing
 
 /// Both ways of charging usage, for tests that must hold under either.
 let chargings: [UsageLimitMiddleware.Charging] = [.beforeHandler, .byProxy]

@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
-import Synchronization
 import SwitchyardStore
 import SwitchyardTesting
+import Synchronization
 import Testing
 
 /// What `SQLiteDatabase` promises about locks: a busy timeout, and write transactions that

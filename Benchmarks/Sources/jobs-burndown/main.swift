@@ -69,7 +69,10 @@ nonisolated func burnDown(jobs: Int, handlers: Int) async throws {
     var logger = Logger(label: "bench")
     logger.logLevel = .error
     let pool = WorkerPool(
-        NoopWorker(), store: store, configuration: .init(concurrency: handlers, prefetch: ProcessInfo.processInfo.environment["PREFETCH"].flatMap { Int($0) }), logger: logger)
+        NoopWorker(), store: store,
+        configuration: .init(
+            concurrency: handlers, prefetch: ProcessInfo.processInfo.environment["PREFETCH"].flatMap { Int($0) }),
+        logger: logger)
     let start = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await pool.run() }

@@ -55,12 +55,16 @@ let bare = Router()
 bare.post("echo", use: echoHandler)
 let pipeline = Router(context: PipelineContext.self)
 pipeline.addRootMiddleware(
-    sessions: signer, metrics: serve || ProcessInfo.processInfo.environment["METRICS"] == "1" ? PrometheusCollectorRegistry() : nil)
+    sessions: signer,
+    metrics: serve || ProcessInfo.processInfo.environment["METRICS"] == "1" ? PrometheusCollectorRegistry() : nil)
 let api = pipeline.apiGroup(
-    subscriptions: subscriptions, plans: plans, meter: meter, cost: { $0.uri.path == "/api/summaries" ? 1 : 0 }, charging: .byProxy
+    subscriptions: subscriptions, plans: plans, meter: meter, cost: { $0.uri.path == "/api/summaries" ? 1 : 0 },
+    charging: .byProxy
 )
 .add(middleware: FeatureAccessMiddleware("summaries", plans: plans))
-api.post("summaries", use: ThinProxy<Text>.enqueue(to: "summarize", jobs: jobs, meter: meter, statusPath: "/api/summaries").handle)
+api.post(
+    "summaries",
+    use: ThinProxy<Text>.enqueue(to: "summarize", jobs: jobs, meter: meter, statusPath: "/api/summaries").handle)
 api.post("echo", use: echoHandler)
 api.post("empty-write") { request, context in
     _ = try await writer.write { _ in 0 }
@@ -82,7 +86,8 @@ let logger = Logger(label: "bench")
 func cpuSeconds() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(
+        usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
 /// Sends `count` requests from `concurrency` tasks and reports the rate and the CPU each cost.
@@ -92,7 +97,9 @@ struct Load {
     let channel: NIOAsyncTestingChannel
     let logger: Logger
 
-    func run<R: HTTPResponder>(_ name: String, _ responder: R, path: String, headers: HTTPFields, count: Int, report: Bool)
+    func run<R: HTTPResponder>(
+        _ name: String, _ responder: R, path: String, headers: HTTPFields, count: Int, report: Bool
+    )
         async throws -> Double where R.Context: RequestContext, R.Context.Source == ApplicationRequestContextSource
     {
         let start = ContinuousClock.now
@@ -102,7 +109,9 @@ struct Load {
                 group.addTask {
                     for _ in stride(from: task, to: count, by: concurrency) {
                         let request = Request(
-                            head: .init(method: .post, scheme: "http", authority: "localhost", path: path, headerFields: headers),
+                            head: .init(
+                                method: .post, scheme: "http", authority: "localhost", path: path, headerFields: headers
+                            ),
                             body: .init(buffer: ByteBuffer(string: body)))
                         // As Hummingbird's server does for each request.
                         var logger = logger
@@ -119,7 +128,10 @@ struct Load {
         let cpu = cpuSeconds() - cpu0
         let rate = Double(count) / seconds
         if report {
-            print(String(format: "%-7@ %9.0f req/s   %6.1f µs CPU per request", name as NSString, rate, cpu * 1e6 / Double(count)))
+            print(
+                String(
+                    format: "%-7@ %9.0f req/s   %6.1f µs CPU per request", name as NSString, rate,
+                    cpu * 1e6 / Double(count)))
         }
         return rate
     }
@@ -133,12 +145,18 @@ let pipelineResponder = pipeline.buildResponder()
 func measure(_ name: String, count: Int, report: Bool) async throws -> Double {
     switch name {
     case "echo": try await load.run(name, bareResponder, path: "/echo", headers: json, count: count, report: report)
-    case "layers": try await load.run(name, pipelineResponder, path: "/api/echo", headers: authorized, count: count, report: report)
-    default: try await load.run(name, pipelineResponder, path: "/api/summaries", headers: authorized, count: count, report: report)
+    case "layers":
+        try await load.run(
+            name, pipelineResponder, path: "/api/echo", headers: authorized, count: count, report: report)
+    default:
+        try await load.run(
+            name, pipelineResponder, path: "/api/summaries", headers: authorized, count: count, report: report)
     }
 }
 print("\(requests) requests from \(concurrency) tasks, \(ProcessInfo.processInfo.activeProcessorCount) cores")
 for name in ["echo", "layers", "api"] { _ = try await measure(name, count: requests / 10, report: false) }  // warm-up
 var rate: [String: Double] = [:]
 for name in ["echo", "layers", "api"] { rate[name] = try await measure(name, count: requests, report: true) }
-print(String(format: "ratio layers/echo %.2f, api/echo %.2f", rate["layers"]! / rate["echo"]!, rate["api"]! / rate["echo"]!))
+print(
+    String(
+        format: "ratio layers/echo %.2f, api/echo %.2f", rate["layers"]! / rate["echo"]!, rate["api"]! / rate["echo"]!))

@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import SwitchyardAgents
+import Synchronization
 
 // Fan-out from one publisher to N handler subscribers, outside package-benchmark so a
 // profiler can attach: `pubsub-fanout SUBSCRIBERS DELIVERIES [RUNS]`.

@@ -22,7 +22,9 @@ let concurrency = CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?
 let directory = try temporaryFolder("write-costs")
 defer { try? FileManager.default.removeItem(at: directory) }
 let database = try SQLiteDatabase(path: directory.appendingPathComponent("bench.sqlite").path)
-try await database.pool.write { db in try db.execute(sql: "CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, text TEXT, n INTEGER)") }
+try await database.pool.write { db in
+    try db.execute(sql: "CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, text TEXT, n INTEGER)")
+}
 let writer = GroupCommit(database: database)
 let jobs = try SQLiteJobStore(database: database, writer: writer)
 let meter = try UsageMeter(database: database, writer: writer)
@@ -43,7 +45,8 @@ let batch = WriteBatch<NewJob, Int64>(writer: writer) { newJobs, db in
 func cpuSeconds() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(
+        usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
 func write(_ kind: String, _ n: Int) async throws {
@@ -52,10 +55,14 @@ func write(_ kind: String, _ n: Int) async throws {
         _ = try await writer.write { _ in 0 }
     case "row":
         _ = try await writer.write { db in
-            try db.cachedStatement(sql: "INSERT INTO bench_rows (text, n) VALUES (?, ?)").execute(arguments: [payload, n])
+            try db.cachedStatement(sql: "INSERT INTO bench_rows (text, n) VALUES (?, ?)").execute(arguments: [
+                payload, n,
+            ])
         }
     case "enqueue":
-        _ = try await writer.write { db in try jobs.enqueue(NewJob(queue: "summarize", payloadJSON: payload, maxAttempts: 5), in: db) }
+        _ = try await writer.write { db in
+            try jobs.enqueue(NewJob(queue: "summarize", payloadJSON: payload, maxAttempts: 5), in: db)
+        }
     case "batch":
         _ = try await batch.write(NewJob(queue: "summarize", payloadJSON: payload, maxAttempts: 5))
     default:

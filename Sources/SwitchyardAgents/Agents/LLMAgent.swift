@@ -1,8 +1,8 @@
 import Logging
 import Metrics
 import ServiceLifecycle
-import Synchronization
 import SwitchyardLLM
+import Synchronization
 
 /// An agent that asks a language model, with a rule-based fallback it cannot do without.
 ///
@@ -159,8 +159,10 @@ public final class LLMAgentService<Agent: LLMAgent, C: Clock>: Service, Sendable
             "using fallback",
             metadata: ["trigger.id": "\(trigger.triggerID)", "fallback.reason": "\(reason.kind.rawValue)"]
         )
-        Counter(label: "switchyard_agent_fallbacks_total", dimensions: [("agent", name), ("reason", reason.kind.rawValue)])
-            .increment()
+        Counter(
+            label: "switchyard_agent_fallbacks_total", dimensions: [("agent", name), ("reason", reason.kind.rawValue)]
+        )
+        .increment()
         return Observation(
             agent: name,
             triggerID: trigger.triggerID,

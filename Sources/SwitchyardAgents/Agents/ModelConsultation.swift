@@ -1,6 +1,6 @@
 import Logging
-import Synchronization
 import SwitchyardLLM
+import Synchronization
 
 /// Calls `model` with `request` under `timeout` and parses the reply; every way this can go
 /// wrong comes back as the ``FallbackReason`` the caller's fallback is used for.

@@ -1,8 +1,8 @@
 import Logging
 import Metrics
 import ServiceLifecycle
-import Synchronization
 import SwitchyardLLM
+import Synchronization
 
 /// How a ``Coordinator`` collects and decides.
 public struct CoordinatorOptions: Sendable {
@@ -148,15 +148,22 @@ public final class Coordinator<Logic: CoordinatorLogic, C: Clock>: Service, Send
                         case .armTimer(let id):
                             deadlineSink.yield((id, clock.now.advanced(by: options.window)))
                         case .close(let window, let reason, let sequence):
-                            Counter(label: "switchyard_coordinator_windows_closed_total", dimensions: [("reason", reason.rawValue)])
-                                .increment()
+                            Counter(
+                                label: "switchyard_coordinator_windows_closed_total",
+                                dimensions: [("reason", reason.rawValue)]
+                            )
+                            .increment()
                             decisions.addTask { await self.decide(window, reason: reason, sequence: sequence) }
                         case .drop(let sequence):
                             // A trigger the coordinator's subscription dropped (a full buffer), or an
                             // observation for a trigger long forgotten: no directive for it.
-                            Counter(label: "switchyard_coordinator_windows_closed_total", dimensions: [("reason", "orphaned")])
-                                .increment()
-                            logger.warning("window dropped without a directive: its trigger never reached the coordinator")
+                            Counter(
+                                label: "switchyard_coordinator_windows_closed_total",
+                                dimensions: [("reason", "orphaned")]
+                            )
+                            .increment()
+                            logger.warning(
+                                "window dropped without a directive: its trigger never reached the coordinator")
                             decisions.addTask { await self.publishInOrder(nil, sequence: sequence) }
                         }
                     }
@@ -175,7 +182,9 @@ public final class Coordinator<Logic: CoordinatorLogic, C: Clock>: Service, Send
                                 Counter(label: "switchyard_coordinator_late_observations_total").increment()
                                 logger.debug(
                                     "late observation",
-                                    metadata: ["agent.name": "\(observation.agent)", "trigger.id": "\(observation.triggerID)"])
+                                    metadata: [
+                                        "agent.name": "\(observation.agent)", "trigger.id": "\(observation.triggerID)",
+                                    ])
                             }
                             carryOut(actions)
                         case .deadline(let id):
@@ -199,7 +208,9 @@ public final class Coordinator<Logic: CoordinatorLogic, C: Clock>: Service, Send
     }
 
     /// Synthesizes the directive for a closed window and publishes it as number `sequence`.
-    func decide(_ window: CollectedWindow<Logic.Trigger, Logic.Value>, reason: WindowCloseReason, sequence: UInt64) async {
+    func decide(_ window: CollectedWindow<Logic.Trigger, Logic.Value>, reason: WindowCloseReason, sequence: UInt64)
+        async
+    {
         let request = logic.prompt(for: window)
         let result = await consultModel(
             model, request: request, timeout: options.modelTimeout, clock: clock
@@ -215,7 +226,8 @@ public final class Coordinator<Logic: CoordinatorLogic, C: Clock>: Service, Send
         case .failure(let fallbackReason):
             directive = Directive(
                 triggerID: window.triggerID, decision: logic.fallbackDecision(for: window), heardFrom: window.heardFrom,
-                observationSources: window.sources, missing: window.missing, source: .fallback, fallbackReason: fallbackReason, closeReason: reason)
+                observationSources: window.sources, missing: window.missing, source: .fallback,
+                fallbackReason: fallbackReason, closeReason: reason)
         }
         Counter(label: "switchyard_coordinator_directives_total", dimensions: [("source", directive.source.rawValue)])
             .increment()
@@ -223,7 +235,8 @@ public final class Coordinator<Logic: CoordinatorLogic, C: Clock>: Service, Send
             "directive",
             metadata: [
                 "trigger.id": "\(directive.triggerID)", "directive.source": "\(directive.source)",
-                "window.close_reason": "\(reason)", "directive.heard_from": "\(directive.heardFrom.joined(separator: ","))",
+                "window.close_reason": "\(reason)",
+                "directive.heard_from": "\(directive.heardFrom.joined(separator: ","))",
             ])
         await publishInOrder(directive, sequence: sequence)
     }

@@ -108,7 +108,8 @@ public struct Directive<Decision: Sendable>: Sendable {
     public var time: Date
 
     public init(
-        triggerID: TriggerID, decision: Decision, heardFrom: [String], observationSources: [String: ObservationSource] = [:],
+        triggerID: TriggerID, decision: Decision, heardFrom: [String],
+        observationSources: [String: ObservationSource] = [:],
         missing: [String], source: DirectiveSource, fallbackReason: FallbackReason?, closeReason: WindowCloseReason,
         time: Date = Date()
     ) {

@@ -154,7 +154,9 @@ public final class PubSub: Service, Sendable {
         if let conflictingType {
             logger.warning(
                 "topic name used with two message types; they are separate channels",
-                metadata: ["topic": "\(topic.name)", "topic.type": "\(typeName)", "topic.other_type": "\(conflictingType)"]
+                metadata: [
+                    "topic": "\(topic.name)", "topic.type": "\(typeName)", "topic.other_type": "\(conflictingType)",
+                ]
             )
         }
         return mailbox

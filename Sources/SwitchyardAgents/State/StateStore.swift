@@ -57,7 +57,8 @@ public final class StateStore<State: Sendable>: Service, Sendable {
         bus: PubSub? = nil,
         logger: Logger = Logger(label: "switchyard.state")
     ) {
-        precondition((changes == nil) == (bus == nil), "Switchyard: StateStore needs both a changes topic and a bus, or neither")
+        precondition(
+            (changes == nil) == (bus == nil), "Switchyard: StateStore needs both a changes topic and a bus, or neither")
         self.current = Mutex((0, initial))
         self.changes = changes
         self.bus = bus

@@ -45,7 +45,8 @@ public struct Ticker<C: Clock>: Service where C.Duration == Duration {
         while limit.map({ number < $0 }) ?? true {
             let deadline = start.advanced(by: interval * Int(number + 1))
             do {
-                try await cancelWhenGracefulShutdown { [clock] in try await clock.sleep(until: deadline, tolerance: nil) }
+                try await cancelWhenGracefulShutdown { [clock] in try await clock.sleep(until: deadline, tolerance: nil)
+                }
             } catch {
                 return
             }

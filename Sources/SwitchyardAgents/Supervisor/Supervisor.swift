@@ -69,7 +69,8 @@ public final class Supervisor<C: Clock>: Service, Sendable where C.Duration == D
                     code: .outOfOrder, child: child.name,
                     message:
                         "child \"\(child.name)\" (stage \(child.stage)) is listed after \"\(previous.name)\" (stage \(previous.stage)); "
-                        + "the tree must start in the order infrastructure, state, pure agents, LLM agents, coordinator, web")
+                        + "the tree must start in the order infrastructure, state, pure agents, LLM agents, coordinator, web"
+                )
             }
         }
         self.name = name

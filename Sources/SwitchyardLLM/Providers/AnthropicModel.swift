@@ -45,7 +45,8 @@ public struct AnthropicModel<C: Clock>: LanguageModel where C.Duration == Durati
     /// - Parameter random: the jitter source, `0..<1` (tests inject a fixed one).
     public init(
         configuration: Configuration, httpClient: HTTPClient = .shared, clock: C,
-        logger: Logger = Logger(label: "switchyard.llm"), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        logger: Logger = Logger(label: "switchyard.llm"),
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.configuration = configuration
         self.http = ModelHTTP(
@@ -59,7 +60,8 @@ public struct AnthropicModel<C: Clock>: LanguageModel where C.Duration == Durati
             MessagesRequest(
                 model: model, max_tokens: request.maxTokens, system: request.system,
                 messages: request.messages.map { .init(role: $0.role.rawValue, content: $0.content) },
-                temperature: request.temperature, stop_sequences: request.stopSequences.isEmpty ? nil : request.stopSequences,
+                temperature: request.temperature,
+                stop_sequences: request.stopSequences.isEmpty ? nil : request.stopSequences,
                 stream: configuration.streaming ? true : nil))
         var headers = HTTPHeaders()
         headers.add(name: "x-api-key", value: configuration.apiKey.secret)
@@ -121,13 +123,16 @@ public struct AnthropicModel<C: Clock>: LanguageModel where C.Duration == Durati
             guard let envelope = try? JSONDecoder().decode(ErrorEnvelope.self, from: data) else { throw error }
             let type = envelope.error.type
             throw LLMError(
-                type == "overloaded_error" ? .overloaded : .server, provider: "anthropic", status: 200, providerType: type,
+                type == "overloaded_error" ? .overloaded : .server, provider: "anthropic", status: 200,
+                providerType: type,
                 message: envelope.error.message ?? "")
         }
         return ModelReply(
             text: response.content.compactMap { $0.type == "text" ? $0.text : nil }.joined(),
             model: response.model, stopReason: response.stop_reason,
-            usage: response.usage.map { TokenUsage(inputTokens: $0.input_tokens ?? 0, outputTokens: $0.output_tokens ?? 0) })
+            usage: response.usage.map {
+                TokenUsage(inputTokens: $0.input_tokens ?? 0, outputTokens: $0.output_tokens ?? 0)
+            })
     }
 
     static func error(status: Int, body: Data, requestID: String?) -> LLMError {
@@ -169,7 +174,8 @@ public struct AnthropicModel<C: Clock>: LanguageModel where C.Duration == Durati
         var stopped = false
         _ = try await http.events(of: response) { event in
             guard !stopped else { return }
-            let decoded = try JSONDecoder.decodeProvider(StreamEvent.self, from: Data(event.data.utf8), provider: "anthropic")
+            let decoded = try JSONDecoder.decodeProvider(
+                StreamEvent.self, from: Data(event.data.utf8), provider: "anthropic")
             switch decoded.type {
             case "message_start":
                 model = decoded.message?.model
@@ -192,15 +198,19 @@ public struct AnthropicModel<C: Clock>: LanguageModel where C.Duration == Durati
             }
         }
         guard stopped else {
-            throw LLMError(.truncatedStream, provider: "anthropic", status: 200, message: "the stream ended before message_stop")
+            throw LLMError(
+                .truncatedStream, provider: "anthropic", status: 200, message: "the stream ended before message_stop")
         }
         return ModelReply(
-            text: text, model: model, stopReason: stopReason, usage: TokenUsage(inputTokens: input, outputTokens: output))
+            text: text, model: model, stopReason: stopReason,
+            usage: TokenUsage(inputTokens: input, outputTokens: output))
     }
 }
 
 extension AnthropicModel where C == ContinuousClock {
-    public init(configuration: Configuration, httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "switchyard.llm")) {
+    public init(
+        configuration: Configuration, httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "switchyard.llm")
+    ) {
         self.init(configuration: configuration, httpClient: httpClient, clock: ContinuousClock(), logger: logger)
     }
 }

@@ -23,7 +23,8 @@ public struct OpenAICompatibleModel<C: Clock>: LanguageModel where C.Duration ==
         public var transport: TransportOptions
 
         public init(
-            model: String, apiKey: APIKey? = nil, baseURL: String = "https://api.openai.com/v1", streaming: Bool = false,
+            model: String, apiKey: APIKey? = nil, baseURL: String = "https://api.openai.com/v1",
+            streaming: Bool = false,
             transport: TransportOptions = .init()
         ) {
             self.model = model
@@ -41,7 +42,8 @@ public struct OpenAICompatibleModel<C: Clock>: LanguageModel where C.Duration ==
 
     public init(
         configuration: Configuration, httpClient: HTTPClient = .shared, clock: C,
-        logger: Logger = Logger(label: "switchyard.llm"), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        logger: Logger = Logger(label: "switchyard.llm"),
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.configuration = configuration
         self.http = ModelHTTP(
@@ -154,14 +156,17 @@ public struct OpenAICompatibleModel<C: Clock>: LanguageModel where C.Duration ==
     static func reply(from data: Data) throws -> ModelReply {
         let response = try JSONDecoder.decodeProvider(ChatResponse.self, from: data, provider: "openai")
         if let error = response.error {
-            throw LLMError(.server, provider: "openai", status: 200, providerType: error.type, message: error.message ?? "")
+            throw LLMError(
+                .server, provider: "openai", status: 200, providerType: error.type, message: error.message ?? "")
         }
         guard let choice = response.choices?.first else {
             throw LLMError(.malformedResponse, provider: "openai", status: 200, message: "the response has no choices")
         }
         return ModelReply(
             text: choice.message?.content ?? "", model: response.model, stopReason: choice.finish_reason,
-            usage: response.usage.map { TokenUsage(inputTokens: $0.prompt_tokens ?? 0, outputTokens: $0.completion_tokens ?? 0) })
+            usage: response.usage.map {
+                TokenUsage(inputTokens: $0.prompt_tokens ?? 0, outputTokens: $0.completion_tokens ?? 0)
+            })
     }
 
     static func error(status: Int, body: Data, requestID: String?) -> LLMError {
@@ -188,9 +193,12 @@ public struct OpenAICompatibleModel<C: Clock>: LanguageModel where C.Duration ==
                 done = true
                 return
             }
-            let chunk = try JSONDecoder.decodeProvider(ChatResponse.self, from: Data(event.data.utf8), provider: "openai")
+            let chunk = try JSONDecoder.decodeProvider(
+                ChatResponse.self, from: Data(event.data.utf8), provider: "openai")
             if let error = chunk.error {
-                throw LLMError(.streamError, provider: "openai", status: 200, providerType: error.type, message: error.message ?? "")
+                throw LLMError(
+                    .streamError, provider: "openai", status: 200, providerType: error.type,
+                    message: error.message ?? "")
             }
             model = chunk.model ?? model
             if let choice = chunk.choices?.first {
@@ -209,7 +217,9 @@ public struct OpenAICompatibleModel<C: Clock>: LanguageModel where C.Duration ==
 }
 
 extension OpenAICompatibleModel where C == ContinuousClock {
-    public init(configuration: Configuration, httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "switchyard.llm")) {
+    public init(
+        configuration: Configuration, httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "switchyard.llm")
+    ) {
         self.init(configuration: configuration, httpClient: httpClient, clock: ContinuousClock(), logger: logger)
     }
 }

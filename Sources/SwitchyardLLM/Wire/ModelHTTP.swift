@@ -81,7 +81,8 @@ struct ModelHTTP<C: Clock>: Sendable where C.Duration == Duration {
         var headers = headers
         headers.add(name: "content-type", value: "application/json")
         headers.add(name: "accept", value: streaming ? "text/event-stream" : "application/json")
-        let reply = try await post(url: url, headers: headers, body: body, decodeError: decodeError) { [self] response in
+        let reply = try await post(url: url, headers: headers, body: body, decodeError: decodeError) {
+            [self] response in
             streaming ? try await readStream(response, self) : try parseJSON(try await collect(response))
         }
         return account(reply, model: reply.model ?? model)
@@ -116,7 +117,8 @@ struct ModelHTTP<C: Clock>: Sendable where C.Duration == Duration {
                     timeout.timeout < options.requestTimeout
                     ? "the overall timeout (\(options.overallTimeout), retries included)"
                     : "the request timeout (\(options.requestTimeout))"
-                failure = HTTPErrorResponse(error: LLMError(.timeout, provider: provider, message: "no answer within \(limit)"))
+                failure = HTTPErrorResponse(
+                    error: LLMError(.timeout, provider: provider, message: "no answer within \(limit)"))
             } catch let error as CancellationError {
                 throw error
             } catch {
@@ -125,8 +127,11 @@ struct ModelHTTP<C: Clock>: Sendable where C.Duration == Duration {
             let error = redacted(failure.error)
             guard options.retry.shouldRetry(error, retriesSoFar: retries, shouldRetryHeader: failure.shouldRetry)
             else {
-                Counter(label: "switchyard_llm_requests_total", dimensions: [("provider", provider), ("outcome", error.kind.rawValue)])
-                    .increment()
+                Counter(
+                    label: "switchyard_llm_requests_total",
+                    dimensions: [("provider", provider), ("outcome", error.kind.rawValue)]
+                )
+                .increment()
                 throw error
             }
             let wait = options.retry.backoff(retry: retries, retryAfter: failure.retryAfter, random: random())
@@ -169,7 +174,8 @@ struct ModelHTTP<C: Clock>: Sendable where C.Duration == Duration {
                     value: response.headers.first(name: "retry-after"))
             )
         }
-        Counter(label: "switchyard_llm_requests_total", dimensions: [("provider", provider), ("outcome", "ok")]).increment()
+        Counter(label: "switchyard_llm_requests_total", dimensions: [("provider", provider), ("outcome", "ok")])
+            .increment()
         do {
             return try await read(response)
         } catch var error as LLMError {
@@ -205,7 +211,8 @@ struct ModelHTTP<C: Clock>: Sendable where C.Duration == Duration {
         if let pricing = ModelPricing.forModel(model) {
             let cost = pricing.cost(of: usage)
             reply.costUSD = cost
-            FloatingPointCounter(label: "switchyard_llm_cost_usd_total", dimensions: [("model", model)]).increment(by: cost)
+            FloatingPointCounter(label: "switchyard_llm_cost_usd_total", dimensions: [("model", model)]).increment(
+                by: cost)
         }
         return reply
     }
@@ -215,7 +222,8 @@ struct ModelHTTP<C: Clock>: Sendable where C.Duration == Duration {
         do {
             return Data(try await response.body.collect(upTo: options.maxResponseBytes).readableBytesView)
         } catch let error as NIOTooManyBytesError {
-            throw LLMError(.malformedResponse, provider: provider, message: "response larger than \(error.maxBytes ?? 0) bytes")
+            throw LLMError(
+                .malformedResponse, provider: provider, message: "response larger than \(error.maxBytes ?? 0) bytes")
         }
     }
 

@@ -4,8 +4,8 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
-import Synchronization
 import SwitchyardLLM
+import Synchronization
 
 /// A local HTTP server that speaks Anthropic's Messages API (`POST /v1/messages`) and the
 /// OpenAI Chat Completions API (`POST /v1/chat/completions`) — same paths, headers, JSON
@@ -69,15 +69,20 @@ public final class FakeLLMServer: Sendable {
 
         /// The body as a JSON object (empty if it is not one).
         public var json: [String: any Sendable] {
-            ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]).mapValues { $0 as! (any Sendable) }
+            ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]).mapValues {
+                $0 as! (any Sendable)
+            }
         }
 
         /// Whether the request asked to stream.
-        public var isStreaming: Bool { (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?["stream"] as? Bool ?? false }
+        public var isStreaming: Bool {
+            (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?["stream"] as? Bool ?? false
+        }
 
         /// The text of the last message.
         public var lastMessage: String {
-            let messages = (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?["messages"] as? [[String: Any]]
+            let messages =
+                (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?["messages"] as? [[String: Any]]
             return messages?.last?["content"] as? String ?? ""
         }
 
@@ -162,7 +167,8 @@ public final class FakeLLMServer: Sendable {
         router.post("/v1/messages") { request, _ in try await self.handle(request, protocolName: "anthropic") }
         router.post("/v1/chat/completions") { request, _ in try await self.handle(request, protocolName: "openai") }
         let app = Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "switchyard-fake-llm"),
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "switchyard-fake-llm"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
         try await app.runService(gracefulShutdownSignals: [])
     }
@@ -205,14 +211,17 @@ public final class FakeLLMServer: Sendable {
         case .reply(let text):
             return wire.success(text: text, model: model, streaming: recorded.isStreaming, requestID: requestID)
         case .respond(let respond):
-            return wire.success(text: respond(recorded), model: model, streaming: recorded.isStreaming, requestID: requestID)
+            return wire.success(
+                text: respond(recorded), model: model, streaming: recorded.isStreaming, requestID: requestID)
         case .fault(let fault):
             return try await respond(
                 with: fault, wire: wire, model: model, streaming: recorded.isStreaming, requestID: requestID)
         case .raw(let status, let extra, let body):
             var response = wire.response(status: status, body: body, requestID: requestID)
             for (name, value) in extra {
-                guard let name = HTTPField.Name(name) else { preconditionFailure("Switchyard: bad header name \(name)") }
+                guard let name = HTTPField.Name(name) else {
+                    preconditionFailure("Switchyard: bad header name \(name)")
+                }
                 response.headers[name] = value
             }
             return response
@@ -225,7 +234,11 @@ public final class FakeLLMServer: Sendable {
         switch fault {
         case .noAnswer:
             let never = ScriptedModel.Gate()
-            await withTaskCancellationHandler { await never.wait() } onCancel: { never.open() }
+            await withTaskCancellationHandler {
+                await never.wait()
+            } onCancel: {
+                never.open()
+            }
             throw CancellationError()
         case .rateLimited:
             var response = wire.error(status: 429, kind: .rateLimited, requestID: requestID)
@@ -257,7 +270,8 @@ public final class FakeLLMServer: Sendable {
                 : ByteBuffer(string: wire.json(text: "this body never arrives whole", model: model))
             let half = full.getSlice(at: 0, length: full.readableBytes / 2)!
             var response = wire.response(
-                status: 200, body: "", requestID: requestID, contentType: streaming ? "text/event-stream" : "application/json")
+                status: 200, body: "", requestID: requestID,
+                contentType: streaming ? "text/event-stream" : "application/json")
             response.body = ResponseBody(contentLength: full.readableBytes) { writer in
                 try await writer.write(half)
                 throw FakeConnectionDropped()

@@ -38,13 +38,15 @@ extension FakeWire {
     /// A JSON response (or `contentType`) with the request id header.
     func response(status: Int, body: String, requestID: String, contentType: String = "application/json") -> Response {
         Response(
-            status: .init(code: status), headers: [.contentType: contentType, HTTPField.Name(requestIDHeader)!: requestID],
+            status: .init(code: status),
+            headers: [.contentType: contentType, HTTPField.Name(requestIDHeader)!: requestID],
             body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 
     /// An SSE response of `events`, with the request id header.
     func sse<Events: Sequence<String>>(_ events: Events, requestID: String) -> Response {
-        var response = response(status: 200, body: events.joined(), requestID: requestID, contentType: "text/event-stream")
+        var response = response(
+            status: 200, body: events.joined(), requestID: requestID, contentType: "text/event-stream")
         response.headers[.cacheControl] = "no-cache"
         return response
     }
@@ -59,8 +61,11 @@ extension FakeWire {
     }
 }
 
-func jsonString(_ value: String) -> String {
-    String(decoding: try! JSONEncoder().encode(value), as: UTF8.self)
+/// `value` as a JSON string literal, quotes and escapes included.
+public func jsonString(_ value: String) -> String {
+    // Encoding a String cannot fail; the fallback only satisfies the type checker.
+    guard let data = try? JSONEncoder().encode(value) else { return "\"\"" }
+    return String(decoding: data, as: UTF8.self)
 }
 
 /// Anthropic's Messages API.
@@ -83,14 +88,17 @@ struct AnthropicWire: FakeWire {
                 "message_start",
                 #"{"type":"message_start","message":{"id":"msg_fake","type":"message","role":"assistant","model":\#(jsonString(model)),"content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":12,"output_tokens":1}}}"#
             ),
-            event("content_block_start", #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#),
+            event(
+                "content_block_start",
+                #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#),
             event("ping", #"{"type": "ping"}"#),
         ]
         for piece in pieces(text) {
             events.append(
                 event(
                     "content_block_delta",
-                    #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":\#(jsonString(piece))}}"#))
+                    #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":\#(jsonString(piece))}}"#
+                ))
         }
         events += [
             event("content_block_stop", #"{"type":"content_block_stop","index":0}"#),
@@ -105,7 +113,9 @@ struct AnthropicWire: FakeWire {
 
     let errorAfter200 = #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#
 
-    var malformedEvent: String { event("content_block_delta", #"{"type":"content_block_delta","index":0,"delta":{"type":"te"#) }
+    var malformedEvent: String {
+        event("content_block_delta", #"{"type":"content_block_delta","index":0,"delta":{"type":"te"#)
+    }
 
     func streamError() -> String { event("error", errorAfter200) }
 
@@ -139,7 +149,9 @@ struct OpenAIWire: FakeWire {
 
     func events(text: String, model: String) -> [String] {
         var events = [chunk(#"{"role":"assistant","content":""}"#, finish: nil, model: model)]
-        for piece in pieces(text) { events.append(chunk(#"{"content":\#(jsonString(piece))}"#, finish: nil, model: model)) }
+        for piece in pieces(text) {
+            events.append(chunk(#"{"content":\#(jsonString(piece))}"#, finish: nil, model: model))
+        }
         events.append(chunk("{}", finish: "stop", model: model))
         events.append(
             "data: {\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"model\":\(jsonString(model)),\"choices\":[],"
@@ -148,9 +160,11 @@ struct OpenAIWire: FakeWire {
         return events
     }
 
-    let errorAfter200 = #"{"error":{"message":"The server had an error while processing your request","type":"server_error"}}"#
+    let errorAfter200 =
+        #"{"error":{"message":"The server had an error while processing your request","type":"server_error"}}"#
 
-    let malformedEvent = #"data: {"id":"chatcmpl-fake","object":"chat.completion.chunk","choices":[{"index":0,"del"# + "\n\n"
+    let malformedEvent =
+        #"data: {"id":"chatcmpl-fake","object":"chat.completion.chunk","choices":[{"index":0,"del"# + "\n\n"
 
     func streamError() -> String { "data: \(errorAfter200)\n\n" }
 

@@ -33,7 +33,8 @@ logger.logLevel = .error
 let pool = WorkerPool(
     Recorder(), store: store,
     configuration: .init(
-        concurrency: 8, lease: .milliseconds(800), heartbeatInterval: .milliseconds(200), pollInterval: .milliseconds(100),
+        concurrency: 8, lease: .milliseconds(800), heartbeatInterval: .milliseconds(200),
+        pollInterval: .milliseconds(100),
         rescueInterval: .milliseconds(200)),
     logger: logger)
 

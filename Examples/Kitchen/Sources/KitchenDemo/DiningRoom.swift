@@ -38,7 +38,8 @@ public struct DirectiveDesk: Service {
 
     /// Subscribes to directives at once.
     public init(store: StateStore<KitchenState>, bus: PubSub) {
-        self.directives = bus.subscribe(KitchenTopics.directives, options: .init(capacity: 256, overflow: .suspendPublisher))
+        self.directives = bus.subscribe(
+            KitchenTopics.directives, options: .init(capacity: 256, overflow: .suspendPublisher))
         self.store = store
     }
 

@@ -17,11 +17,16 @@ extension Directive where Decision == KitchenDecision {
         if !missing.isEmpty { parts.append("missing: " + missing.joined(separator: ", ")) }
         let d = decision
         if !d.restock.isEmpty {
-            parts.append("restock " + d.restock.sorted { $0.key < $1.key }.map { "\($0.key)+\($0.value)" }.joined(separator: " "))
+            parts.append(
+                "restock " + d.restock.sorted { $0.key < $1.key }.map { "\($0.key)+\($0.value)" }.joined(separator: " ")
+            )
         }
         if !d.priceChanges.isEmpty {
             parts.append(
-                "price " + d.priceChanges.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value > 0 ? "+" : "")\($0.value)%" }
+                "price "
+                    + d.priceChanges.sorted { $0.key < $1.key }.map {
+                        "\($0.key) \($0.value > 0 ? "+" : "")\($0.value)%"
+                    }
                     .joined(separator: " "))
         }
         if !d.offMenu.isEmpty { parts.append("86 " + d.offMenu.joined(separator: " ")) }

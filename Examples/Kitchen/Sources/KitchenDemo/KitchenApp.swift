@@ -28,7 +28,8 @@ public struct KitchenConfiguration: Sendable {
         let modelTimeout = modelTimeout ?? window * 3 / 4
         precondition(
             modelTimeout > .zero && modelTimeout < window,
-            "Switchyard: the kitchen's model timeout (\(modelTimeout)) must be positive and shorter than its window (\(window))")
+            "Switchyard: the kitchen's model timeout (\(modelTimeout)) must be positive and shorter than its window (\(window))"
+        )
         self.interval = interval
         self.ticks = ticks
         self.window = window

@@ -1,8 +1,8 @@
 import Logging
 import ServiceLifecycle
-import Synchronization
 import SwitchyardAgents
 import SwitchyardLLM
+import Synchronization
 import UnixSignals
 
 /// Runs the kitchen demo until `configuration.ticks` directives were made, printing each.
@@ -51,7 +51,8 @@ public enum KitchenDemo {
         output: @escaping @Sendable (String) -> Void
     ) async throws -> Outcome {
         let configuration = app.configuration
-        let directives = app.bus.subscribe(KitchenTopics.directives, options: .init(capacity: 1024, overflow: .suspendPublisher))
+        let directives = app.bus.subscribe(
+            KitchenTopics.directives, options: .init(capacity: 1024, overflow: .suspendPublisher))
         let group = ServiceGroup(configuration: .init(services: [tree], logger: logger))
         let interruption = Interruption()
         output(

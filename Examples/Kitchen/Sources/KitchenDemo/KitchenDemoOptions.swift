@@ -22,7 +22,10 @@ public struct KitchenDemoOptions: ParsableArguments {
             """)
     public var modelTimeout: Double?
 
-    @Option(help: "Model provider: anthropic or openai (any OpenAI-compatible server). Overrides switchyard.toml and SWITCHYARD_LLM_PROVIDER.")
+    @Option(
+        help:
+            "Model provider: anthropic or openai (any OpenAI-compatible server). Overrides switchyard.toml and SWITCHYARD_LLM_PROVIDER."
+    )
     public var llmProvider: String?
 
     @Option(help: "Model name, such as claude-3-5-haiku-20241022 or llama3.2.")
@@ -64,7 +67,8 @@ public struct KitchenDemoOptions: ParsableArguments {
             guard timeout! < window else {
                 throw ValidationError(
                     "--model-timeout (\(modelTimeout) s) must be shorter than --window (\(window)): an LLM agent's "
-                        + "fallback has to reach the coordinator while its window is open; for a slow model, widen --window")
+                        + "fallback has to reach the coordinator while its window is open; for a slow model, widen --window"
+                )
             }
         }
         return KitchenConfiguration(interval: interval, ticks: ticks, window: window, modelTimeout: timeout)
@@ -73,7 +77,8 @@ public struct KitchenDemoOptions: ParsableArguments {
     /// `seconds` as a whole number of milliseconds, if it is a finite number from 0.001 to `maximum`.
     static func duration(_ option: String, seconds: Double, maximum: Double) throws -> Duration {
         guard seconds.isFinite, seconds >= 0.001, seconds <= maximum else {
-            throw ValidationError("\(option) must be a number of seconds from 0.001 to \(Int(maximum)) (got \(seconds))")
+            throw ValidationError(
+                "\(option) must be a number of seconds from 0.001 to \(Int(maximum)) (got \(seconds))")
         }
         return .milliseconds(Int((seconds * 1000).rounded()))
     }
@@ -112,7 +117,9 @@ public struct KitchenDemoOptions: ParsableArguments {
         case .finished:
             print("\nafter \(outcome.directives) services:\n\(outcome.state.summary)")
         case .interrupted(let signal):
-            print("\nstopped by \("\(signal)".uppercased()) after \(outcome.directives) of \(ticks) services:\n\(outcome.state.summary)")
+            print(
+                "\nstopped by \("\(signal)".uppercased()) after \(outcome.directives) of \(ticks) services:\n\(outcome.state.summary)"
+            )
             fflush(nil)
             throw ExitCode(128 + signal.rawValue)
         }

@@ -42,7 +42,8 @@ func report(tick: UInt64 = 1, served: [String: Int] = [:], missed: [String: Int]
 
     @Test func pricingFallbackRaisesWhatIsWantedAndCutsWhatIsNot() {
         let signal = PricingAdvisor().fallback(
-            for: report(served: ["margherita": 6, "carbonara": 5, "caesar": 1, "tiramisu": 4], missed: ["carbonara": 1]),
+            for: report(
+                served: ["margherita": 6, "carbonara": 5, "caesar": 1, "tiramisu": 4], missed: ["carbonara": 1]),
             reason: FallbackReason(.noModel))
         #expect(signal == .pricing(["carbonara": 5, "caesar": -5]))
     }

@@ -187,7 +187,8 @@ struct Broken: Service {
                 },
                 observed: { tick, observations in
                     #expect(observations.allSatisfy { $0.triggerID == TriggerID(tick) }, "tick \(tick)")
-                    #expect(observations.map(\.agent).sorted() == ["demand_forecaster", "pricing_advisor", "stock_watcher"])
+                    #expect(
+                        observations.map(\.agent).sorted() == ["demand_forecaster", "pricing_advisor", "stock_watcher"])
                 })
         }
         #expect(server.requests.count == 2 * Self.faults.count)

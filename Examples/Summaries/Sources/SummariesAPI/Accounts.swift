@@ -106,7 +106,8 @@ public final class Accounts: Sendable {
         guard password.utf8.count <= Self.maximumPasswordBytes else {
             throw APIError(
                 .unprocessableContent, code: "password_too_long",
-                message: "`password` must be at most \(Self.maximumPasswordBytes) bytes of UTF-8 (bcrypt reads no further)",
+                message:
+                    "`password` must be at most \(Self.maximumPasswordBytes) bytes of UTF-8 (bcrypt reads no further)",
                 hint: "use a shorter passphrase",
                 details: ["field": "password", "max_bytes": "\(Self.maximumPasswordBytes)"])
         }
@@ -121,7 +122,8 @@ public final class Accounts: Sendable {
                 try self.subscriptions.set(Subscription(plan: "free", status: .active), for: id, in: db)
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            throw APIError(.conflict, code: "email_taken", message: "an account with that email exists", hint: "log in instead")
+            throw APIError(
+                .conflict, code: "email_taken", message: "an account with that email exists", hint: "log in instead")
         }
         return Session(userID: id, token: signer.issue(subject: id), plan: "free")
     }
@@ -195,7 +197,8 @@ public final class Accounts: Sendable {
                     && label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }
             })
         else {
-            throw invalid("needs a domain such as example.com: labels of letters, digits and inner hyphens, between dots")
+            throw invalid(
+                "needs a domain such as example.com: labels of letters, digits and inner hyphens, between dots")
         }
         return email
     }

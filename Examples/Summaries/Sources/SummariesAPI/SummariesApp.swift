@@ -67,7 +67,8 @@ public struct SummariesApp: Sendable {
             database: database, subscriptions: subscriptions, signer: signer, bcryptCost: bcryptCost,
             failedLogins: RateLimiter(auth.failedLoginsPerAccount, clock: rateLimitClock), metrics: metrics)
         self.metrics = metrics
-        self.summarizer = SummarizeWorker(model: model, modelTimeout: configuration.workers.modelTimeout, logger: logger)
+        self.summarizer = SummarizeWorker(
+            model: model, modelTimeout: configuration.workers.modelTimeout, logger: logger)
         self.summariesProxy = .enqueue(
             to: summarizer.queue, jobs: jobs, meter: meter, maxAttempts: configuration.workers.maxAttempts,
             statusPath: "/api/summaries")
@@ -91,15 +92,20 @@ public struct SummariesApp: Sendable {
         auth.group("signup").add(middleware: RateLimitMiddleware(perClientAddress: signupsPerAddress)).post {
             request, context -> Response in
             let credentials = try await decodeJSONBody(Credentials.self, from: request, context: context)
-            return try jsonResponse(try await accounts.signUp(email: credentials.email, password: credentials.password), status: .created)
+            return try jsonResponse(
+                try await accounts.signUp(email: credentials.email, password: credentials.password), status: .created)
         }
         auth.group("login").add(middleware: RateLimitMiddleware(perClientAddress: loginsPerAddress)).post {
             request, context -> Response in
             let credentials = try await decodeJSONBody(Credentials.self, from: request, context: context)
             let session = try await accounts.logIn(
-                email: credentials.email, password: credentials.password, clientAddress: clientAddressKey(context.remoteAddress))
+                email: credentials.email, password: credentials.password,
+                clientAddress: clientAddressKey(context.remoteAddress))
             var response = try jsonResponse(session)
-            response.setCookie(.init(name: "session", value: session.token, maxAge: 7 * 86_400, path: "/", secure: false, httpOnly: true, sameSite: .lax))
+            response.setCookie(
+                .init(
+                    name: "session", value: session.token, maxAge: 7 * 86_400, path: "/", secure: false, httpOnly: true,
+                    sameSite: .lax))
             return response
         }
 
@@ -132,7 +138,9 @@ public struct SummariesApp: Sendable {
 
     /// The durable summarize worker's pool.
     public func workerPool() -> WorkerPool<SummarizeWorker, ContinuousClock> {
-        WorkerPool(summarizer, store: jobs, configuration: .init(concurrency: configuration.workers.concurrency), logger: logger)
+        WorkerPool(
+            summarizer, store: jobs, configuration: .init(concurrency: configuration.workers.concurrency),
+            logger: logger)
     }
 
     /// The HTTP server, with the worker pool as a service beside it unless `workers` is false
@@ -140,7 +148,8 @@ public struct SummariesApp: Sendable {
     public func application(workers: Bool = true) -> some ApplicationProtocol {
         Application(
             router: router(),
-            configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "summaries"),
+            configuration: .init(
+                address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "summaries"),
             services: (workers ? [workerPool()] : []) + [IdempotencyKeyPruner(meter: meter)],
             logger: logger)
     }

@@ -80,7 +80,8 @@ public struct SummarizeWorker: Worker {
         let words = sentences.map(Self.words)
         for list in words { for word in list { frequency[word, default: 0] += 1 } }
         let scored = words.enumerated().map { index, list -> (Int, Double) in
-            let score = list.isEmpty ? 0 : Double(list.reduce(0) { $0 + frequency[$1, default: 0] }) / Double(list.count)
+            let score =
+                list.isEmpty ? 0 : Double(list.reduce(0) { $0 + frequency[$1, default: 0] }) / Double(list.count)
             return (index, score)
         }
         let chosen = scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(count).map(\.0).sorted()
@@ -112,7 +113,8 @@ public struct SummarizeWorker: Worker {
     static let stopWords: Set<String> = [
         "the", "and", "for", "are", "but", "not", "you", "all", "any", "can", "had", "her", "was", "one", "our", "out",
         "has", "his", "how", "its", "may", "new", "now", "see", "who", "did", "get", "let", "she", "too", "use", "that",
-        "with", "have", "this", "will", "your", "from", "they", "been", "were", "said", "each", "which", "their", "there",
+        "with", "have", "this", "will", "your", "from", "they", "been", "were", "said", "each", "which", "their",
+        "there",
         "than", "then", "them", "these", "some", "would", "other", "into", "more", "also", "what", "when", "where",
     ]
 }

@@ -6,10 +6,10 @@ import Metrics
 import NIOCore
 import Prometheus
 import ServiceLifecycle
-import UnixSignals
 import SummariesAPI
 import SwitchyardLLM
 import SwitchyardPipeline
+import UnixSignals
 
 /// Runs the summaries API on one SQLite file.
 @main
@@ -41,7 +41,8 @@ struct SummariesAPICommand: AsyncParsableCommand {
             throw ValidationError("--port must be between 1 and 65535, not \(port)")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical, not \(logLevel)")
+            throw ValidationError(
+                "--log-level must be one of trace, debug, info, notice, warning, error, critical, not \(logLevel)")
         }
     }
 
@@ -77,12 +78,15 @@ struct SummariesAPICommand: AsyncParsableCommand {
             guard configured.count >= 32 else {
                 throw ConfigurationError(
                     file: "environment", key: settings.session.secretVariable,
-                    message: "the session secret must be at least 32 bytes (it is \(configured.count)); the value is not shown")
+                    message:
+                        "the session secret must be at least 32 bytes (it is \(configured.count)); the value is not shown"
+                )
             }
             secret = configured
         } else {
             logger.warning(
-                "\(settings.session.secretVariable) is not set: using a random session secret, so sessions end when the server stops")
+                "\(settings.session.secretVariable) is not set: using a random session secret, so sessions end when the server stops"
+            )
             secret = (0..<32).map { _ in UInt8.random(in: .min ... .max) }
         }
         let model: (any LanguageModel)?
@@ -107,7 +111,8 @@ struct SummariesAPICommand: AsyncParsableCommand {
         if workersOnly {
             logger.notice("summaries workers starting, database \(settings.databasePath)")
             try await ServiceGroup(
-                configuration: .init(services: [app.workerPool()], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+                configuration: .init(
+                    services: [app.workerPool()], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             ).run()
             return
         }
@@ -120,13 +125,16 @@ struct SummariesAPICommand: AsyncParsableCommand {
         } catch let error as IOError where [EADDRINUSE, EACCES, EADDRNOTAVAIL].contains(error.errnoCode) {
             let reason =
                 switch error.errnoCode {
-                case EADDRINUSE: "the port is in use (is another server running?); choose another with --port or server.port"
-                case EACCES: "permission denied (ports below 1024 need privileges); choose another with --port or server.port"
+                case EADDRINUSE:
+                    "the port is in use (is another server running?); choose another with --port or server.port"
+                case EACCES:
+                    "permission denied (ports below 1024 need privileges); choose another with --port or server.port"
                 default: "the address is not one of this machine's; set server.host"
                 }
             throw StartupError(message: "cannot listen on \(host):\(port): \(reason)")
         } catch let error where error is SocketAddressError || error is SocketAddressError.UnknownHost {
-            throw StartupError(message: "cannot listen on \(host):\(port): the host name \(host) does not resolve; set server.host")
+            throw StartupError(
+                message: "cannot listen on \(host):\(port): the host name \(host) does not resolve; set server.host")
         }
     }
 }

@@ -34,10 +34,14 @@ struct EnvelopeError: Decodable {
         let previousRun = try SessionSigner(secret: Array("the secret of the previous server run, 32+ bytes".utf8))
         let stale: HTTPFields = [.cookie: "session=\(previousRun.issue(subject: "1"))"]
         try await Application(router: app.router()).test(.router) { client in
-            try await client.execute(uri: "/auth/signup", method: .post, headers: stale, body: credentials("ada@example.com")) {
+            try await client.execute(
+                uri: "/auth/signup", method: .post, headers: stale, body: credentials("ada@example.com")
+            ) {
                 #expect($0.status == .created)
             }
-            try await client.execute(uri: "/auth/login", method: .post, headers: stale, body: credentials("ada@example.com")) { response in
+            try await client.execute(
+                uri: "/auth/login", method: .post, headers: stale, body: credentials("ada@example.com")
+            ) { response in
                 #expect(response.status == .ok)
                 let cookies = response.headers[values: .setCookie]
                 #expect(cookies.count == 1 && cookies[0].hasPrefix("session=v1."))
@@ -57,14 +61,22 @@ struct EnvelopeError: Decodable {
     @Test func largeBodiesAre413sNamingEachRoutesConfiguredLimit() async throws {
         let app = try makeApp()
         try await Application(router: app.router()).test(.router) { client in
-            let token = try await client.execute(uri: "/auth/signup", method: .post, body: credentials("bo@example.com")) {
+            let token = try await client.execute(
+                uri: "/auth/signup", method: .post, body: credentials("bo@example.com")
+            ) {
                 try decode(Token.self, $0).token
             }
             let cases: [(String, HTTPFields, ByteBuffer, Int)] = [
                 ("/auth/signup", [:], credentials("cy@example.com", padding: 5000), 4096),
                 ("/auth/login", [:], credentials("bo@example.com", padding: 3 << 20), 4096),
-                ("/api/summaries", [.authorization: "Bearer \(token)"], ByteBuffer(string: #"{"text":"\#(String(repeating: "a", count: 300_000))"}"#), 262_144),
-                ("/api/keywords", [.authorization: "Bearer \(token)"], ByteBuffer(string: #"{"text":"\#(String(repeating: "a", count: 3 << 20))"}"#), 1 << 20),
+                (
+                    "/api/summaries", [.authorization: "Bearer \(token)"],
+                    ByteBuffer(string: #"{"text":"\#(String(repeating: "a", count: 300_000))"}"#), 262_144
+                ),
+                (
+                    "/api/keywords", [.authorization: "Bearer \(token)"],
+                    ByteBuffer(string: #"{"text":"\#(String(repeating: "a", count: 3 << 20))"}"#), 1 << 20
+                ),
             ]
             for (uri, headers, body, limit) in cases {
                 try await client.execute(uri: uri, method: .post, headers: headers, body: body) { response in
@@ -81,7 +93,10 @@ struct EnvelopeError: Decodable {
     @Test func aWrongMethodIs405WithAllow() async throws {
         let app = try makeApp()
         try await Application(router: app.router()).test(.router) { client in
-            for (uri, method, allow) in [("/auth/login", HTTPRequest.Method.get, "POST"), ("/health", .post, "GET"), ("/api/summaries/1", .put, "GET")] {
+            for (uri, method, allow) in [
+                ("/auth/login", HTTPRequest.Method.get, "POST"), ("/health", .post, "GET"),
+                ("/api/summaries/1", .put, "GET"),
+            ] {
                 try await client.execute(uri: uri, method: method) { response in
                     #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
                     #expect(response.headers[.allow] == allow)
@@ -127,11 +142,14 @@ struct EnvelopeError: Decodable {
             var hangUp = HTTPClientRequest(url: url)
             hangUp.method = .POST
             hangUp.body = .stream(broken, length: .known(Int64(1000)))
-            await #expect(throws: (any Error).self) { _ = try await HTTPClient.shared.execute(hangUp, timeout: .seconds(30)) }
+            await #expect(throws: (any Error).self) {
+                _ = try await HTTPClient.shared.execute(hangUp, timeout: .seconds(30))
+            }
 
             let counted = try await eventually(maxYields: 20_000) {
                 try await client.execute(uri: "/metrics", method: .get) { response in
-                    String(buffer: response.body).contains(#"http_requests_total{route="/auth/signup",method="POST",status="499"} 1"#)
+                    String(buffer: response.body).contains(
+                        #"http_requests_total{route="/auth/signup",method="POST",status="499"} 1"#)
                 }
             }
             #expect(counted)
@@ -144,7 +162,8 @@ struct EnvelopeError: Decodable {
     @Test func aHangingModelFallsBackToTheExtractiveSummaryAtTheModelTimeout() async throws {
         let model = ScriptedModel(steps: [.hang])
         let clock = MockClock()
-        let worker = SummarizeWorker(model: model, modelTimeout: .seconds(30), clock: clock, logger: Logger(label: "test"))
+        let worker = SummarizeWorker(
+            model: model, modelTimeout: .seconds(30), clock: clock, logger: Logger(label: "test"))
         let job = Job(
             id: 1, queue: "summarize", payload: "{}", status: .processing, attempt: 1, maxAttempts: 5, runAfter: Date(),
             createdAt: Date(), updatedAt: Date())
@@ -158,7 +177,9 @@ struct EnvelopeError: Decodable {
         }
         #expect(await clock.nextSleepScheduled() == .init(offset: .seconds(30)))
         clock.advance(by: .seconds(30))
-        #expect(try await summary == Summary(summary: SummarizeWorker.extractive(article, sentences: 2), method: "extractive"))
+        #expect(
+            try await summary
+                == Summary(summary: SummarizeWorker.extractive(article, sentences: 2), method: "extractive"))
     }
 }
 
@@ -212,11 +233,18 @@ func runSummariesAPI(_ arguments: [String], in folder: URL) async throws -> (sta
         let notSQLite = folder.appendingPathComponent("notes.txt")
         try "not a database, just some text".write(to: notSQLite, atomically: true, encoding: .utf8)
         let run = try await runSummariesAPI(["--database", notSQLite.path], in: folder)
-        #expect(run.status == 1 && run.errors.contains("Error: cannot open the database \(notSQLite.path): file is not a database"), "\(run.errors)")
+        #expect(
+            run.status == 1
+                && run.errors.contains("Error: cannot open the database \(notSQLite.path): file is not a database"),
+            "\(run.errors)")
         let llmTypo = folder.appendingPathComponent("llm.toml")
         try "[llm]\nmodle = \"x\"\n".write(to: llmTypo, atomically: true, encoding: .utf8)
         let typo = try await runSummariesAPI(["--config", llmTypo.path, "--database", database], in: folder)
-        #expect(typo.status == 1 && typo.errors.contains { $0.hasPrefix("Error: \(llmTypo.path): configuration (") && $0.contains("llm.modle") }, "\(typo.errors)")
+        #expect(
+            typo.status == 1
+                && typo.errors.contains {
+                    $0.hasPrefix("Error: \(llmTypo.path): configuration (") && $0.contains("llm.modle")
+                }, "\(typo.errors)")
     }
 
     @Test func aPortInUseIsNamedWithItsHostAndPort() async throws {
@@ -224,7 +252,8 @@ func runSummariesAPI(_ arguments: [String], in folder: URL) async throws -> (sta
         let app = try makeApp()
         try await app.application(workers: false).test(.live) { client in
             let port = try #require(client.port)
-            let run = try await runSummariesAPI(["--port", "\(port)", "--database", folder.appendingPathComponent("app.sqlite").path], in: folder)
+            let run = try await runSummariesAPI(
+                ["--port", "\(port)", "--database", folder.appendingPathComponent("app.sqlite").path], in: folder)
             #expect(run.status == 1)
             #expect(
                 run.errors.contains(

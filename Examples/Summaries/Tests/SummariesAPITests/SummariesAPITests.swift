@@ -16,13 +16,16 @@ import Testing
 func makeApp(model: (any LanguageModel)? = nil, port: Int = 0) throws -> SummariesApp {
     let folder = try temporaryFolder("summaries")
     var configuration = try PipelineConfiguration.parse(
-        String(contentsOfFile: #filePath.replacingOccurrences(of: "Tests/SummariesAPITests/SummariesAPITests.swift", with: "switchyard.toml"), encoding: .utf8))
+        String(
+            contentsOfFile: #filePath.replacingOccurrences(
+                of: "Tests/SummariesAPITests/SummariesAPITests.swift", with: "switchyard.toml"), encoding: .utf8))
     configuration.databasePath = folder.appendingPathComponent("summaries.sqlite").path
     configuration.server.port = port
     var logger = Logger(label: "summaries-test")
     logger.logLevel = .warning
     return try SummariesApp(
-        configuration: configuration, sessionSecret: Array("a test secret that is at least 32 bytes".utf8), model: model,
+        configuration: configuration, sessionSecret: Array("a test secret that is at least 32 bytes".utf8),
+        model: model,
         bcryptCost: 4, logger: logger)
 }
 
@@ -48,7 +51,8 @@ let article = """
             group.addTask { try await app.workerPool().run() }
             try await Application(router: app.router()).test(.router) { client in
                 let token = try await client.execute(
-                    uri: "/auth/signup", method: .post, body: ByteBuffer(string: #"{"email":"ada@example.com","password":"correct horse"}"#)
+                    uri: "/auth/signup", method: .post,
+                    body: ByteBuffer(string: #"{"email":"ada@example.com","password":"correct horse"}"#)
                 ) { response in
                     #expect(response.status == .created)
                     return try decode(Token.self, response).token
@@ -56,7 +60,8 @@ let article = """
                 let auth: HTTPFields = [.authorization: "Bearer \(token)"]
                 struct Accepted: Decodable { var job_id: Int64; var status_url: String }
                 let accepted = try await client.execute(
-                    uri: "/api/summaries", method: .post, headers: auth, body: ByteBuffer(string: #"{"text":\#(jsonString(article)),"sentences":2}"#)
+                    uri: "/api/summaries", method: .post, headers: auth,
+                    body: ByteBuffer(string: #"{"text":\#(jsonString(article)),"sentences":2}"#)
                 ) { response in
                     #expect(response.status == .accepted)
                     return try decode(Accepted.self, response)
@@ -66,25 +71,32 @@ let article = """
                     var status: String
                     var result: Summary?
                 }
-                let status = try await client.execute(uri: accepted.status_url, method: .get, headers: auth) { try decode(Status.self, $0) }
+                let status = try await client.execute(uri: accepted.status_url, method: .get, headers: auth) {
+                    try decode(Status.self, $0)
+                }
                 #expect(status.status == "completed")
                 #expect(status.result?.method == "extractive")
                 #expect(status.result?.summary == SummarizeWorker.extractive(article, sentences: 2))
                 #expect(status.result?.summary.contains("Cats") == false)
                 // Logging in again gives a working session too; a wrong password does not.
                 try await client.execute(
-                    uri: "/auth/login", method: .post, body: ByteBuffer(string: #"{"email":"ada@example.com","password":"correct horse"}"#)
+                    uri: "/auth/login", method: .post,
+                    body: ByteBuffer(string: #"{"email":"ada@example.com","password":"correct horse"}"#)
                 ) { response in
                     #expect(response.status == .ok)
                     #expect(response.headers[.setCookie]?.hasPrefix("session=") == true)
                 }
                 try await client.execute(
-                    uri: "/auth/login", method: .post, body: ByteBuffer(string: #"{"email":"ada@example.com","password":"wrong horse"}"#)
+                    uri: "/auth/login", method: .post,
+                    body: ByteBuffer(string: #"{"email":"ada@example.com","password":"wrong horse"}"#)
                 ) { #expect($0.status == .unauthorized) }
                 try await client.execute(
-                    uri: "/auth/signup", method: .post, body: ByteBuffer(string: #"{"email":"ADA@example.com","password":"another one"}"#)
+                    uri: "/auth/signup", method: .post,
+                    body: ByteBuffer(string: #"{"email":"ADA@example.com","password":"another one"}"#)
                 ) { #expect($0.status == .conflict) }
-                try await client.execute(uri: "/auth/signup", method: .post, body: ByteBuffer(string: #"{"email":"bob@example.com"}"#)) {
+                try await client.execute(
+                    uri: "/auth/signup", method: .post, body: ByteBuffer(string: #"{"email":"bob@example.com"}"#)
+                ) {
                     #expect($0.status == .badRequest)
                 }
             }
@@ -96,7 +108,8 @@ let article = """
         let app = try makeApp()
         try await Application(router: app.router()).test(.router) { client in
             let session = try await client.execute(
-                uri: "/auth/signup", method: .post, body: ByteBuffer(string: #"{"email":"bo@example.com","password":"long enough"}"#)
+                uri: "/auth/signup", method: .post,
+                body: ByteBuffer(string: #"{"email":"bo@example.com","password":"long enough"}"#)
             ) { try decode(Token.self, $0) }
             let auth: HTTPFields = [.authorization: "Bearer \(session.token)"]
             let request = ByteBuffer(string: #"{"text":\#(jsonString(article)),"count":2}"#)
@@ -136,12 +149,14 @@ let article = """
         let app = try makeApp()
         try await app.application().test(.live) { client in
             let token = try await client.execute(
-                uri: "/auth/signup", method: .post, body: ByteBuffer(string: #"{"email":"cy@example.com","password":"long enough"}"#)
+                uri: "/auth/signup", method: .post,
+                body: ByteBuffer(string: #"{"email":"cy@example.com","password":"long enough"}"#)
             ) { try decode(Token.self, $0).token }
             let auth: HTTPFields = [.authorization: "Bearer \(token)"]
             struct Accepted: Decodable { var job_id: Int64; var status_url: String }
             let accepted = try await client.execute(
-                uri: "/api/summaries", method: .post, headers: auth, body: ByteBuffer(string: #"{"text":"Short. Text."}"#)
+                uri: "/api/summaries", method: .post, headers: auth,
+                body: ByteBuffer(string: #"{"text":"Short. Text."}"#)
             ) { try decode(Accepted.self, $0) }
             #expect(try await eventually { try await app.jobs.job(id: accepted.job_id)?.status == .completed })
             try await client.execute(uri: "/api/me", method: .get, headers: auth) { response in
@@ -158,8 +173,4 @@ let article = """
             }
         }
     }
-}
-
-func jsonString(_ text: String) -> String {
-    String(decoding: try! JSONEncoder().encode(text), as: UTF8.self)
 }
