@@ -10,8 +10,11 @@ let package = Package(
     name: "Switchyard",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "SwitchyardModel", targets: ["SwitchyardModel"]),
+        .library(name: "SwitchyardConfiguration", targets: ["SwitchyardConfiguration"]),
         .library(name: "SwitchyardAgents", targets: ["SwitchyardAgents"]),
         .library(name: "SwitchyardLLM", targets: ["SwitchyardLLM"]),
+        .library(name: "SwitchyardFakeLLM", targets: ["SwitchyardFakeLLM"]),
         .library(name: "SwitchyardTesting", targets: ["SwitchyardTesting"]),
         .library(name: "SwitchyardStore", targets: ["SwitchyardStore"]),
         .library(name: "SwitchyardJobs", targets: ["SwitchyardJobs"]),
@@ -37,14 +40,43 @@ let package = Package(
         .package(url: "https://github.com/swift-extras/swift-extras-base64.git", from: "1.2.0"),
     ],
     targets: [
+        // The model protocol, its errors, timeouts, fallback chains and structured output: no
+        // dependencies, so agents and workers can use models without an HTTP client.
+        .target(name: "SwitchyardModel", swiftSettings: upcoming),
+        // The one reader of switchyard.toml and its one error type.
+        .target(
+            name: "SwitchyardConfiguration",
+            dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: upcoming
+        ),
+        // The HTTP providers (Anthropic, OpenAI-compatible) and [llm] settings.
         .target(
             name: "SwitchyardLLM",
             dependencies: [
+                "SwitchyardConfiguration",
+                "SwitchyardModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
+            swiftSettings: upcoming
+        ),
+        // A local stand-in for the providers' HTTP APIs, scripted with faults: for tests and
+        // for `switchyard fake-llm`.
+        .target(
+            name: "SwitchyardFakeLLM",
+            dependencies: [
+                "SwitchyardModel",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "SwitchyardConfigurationTests",
+            dependencies: ["SwitchyardConfiguration"],
             swiftSettings: upcoming
         ),
         .target(
@@ -99,8 +131,9 @@ let package = Package(
         .target(
             name: "SwitchyardPipeline",
             dependencies: [
+                "SwitchyardConfiguration",
                 "SwitchyardJobs",
-                "SwitchyardLLM",
+                "SwitchyardModel",
                 "SwitchyardStore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),
@@ -109,13 +142,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "SwitchyardPipelineTests",
             dependencies: [
+                "SwitchyardConfiguration",
                 "SwitchyardPipeline",
                 "SwitchyardJobs",
                 "SwitchyardStore",
@@ -130,7 +163,7 @@ let package = Package(
         .target(
             name: "SwitchyardAgents",
             dependencies: [
-                "SwitchyardLLM",
+                "SwitchyardModel",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -142,12 +175,9 @@ let package = Package(
         .target(
             name: "SwitchyardTesting",
             dependencies: [
-                "SwitchyardAgents",
-                "SwitchyardLLM",
+                "SwitchyardModel",
                 "SwitchyardStore",
                 .product(name: "DequeModule", package: "swift-collections"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
@@ -155,9 +185,8 @@ let package = Package(
         .executableTarget(
             name: "switchyard",
             dependencies: [
-                "SwitchyardAgents",
-                "SwitchyardLLM",
-                "SwitchyardTesting",
+                "SwitchyardFakeLLM",
+                "SwitchyardModel",
                 "KitchenDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -168,6 +197,9 @@ let package = Package(
         .testTarget(
             name: "SwitchyardLLMTests",
             dependencies: [
+                "SwitchyardConfiguration",
+                "SwitchyardFakeLLM",
+                "SwitchyardModel",
                 "SwitchyardLLM",
                 "SwitchyardTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -178,12 +210,13 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchyardCLITests",
-            dependencies: ["switchyard", "SwitchyardLLM", "SwitchyardTesting"],
+            dependencies: ["SwitchyardFakeLLM", "SwitchyardModel", "switchyard", "SwitchyardLLM", "SwitchyardTesting"],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "SwitchyardAgentsTests",
             dependencies: [
+                "SwitchyardModel",
                 "SwitchyardAgents",
                 "SwitchyardTesting",
                 .product(name: "Logging", package: "swift-log"),
@@ -198,6 +231,7 @@ let package = Package(
         .target(
             name: "KitchenDemo",
             dependencies: [
+                "SwitchyardModel",
                 "SwitchyardAgents",
                 "SwitchyardLLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -219,13 +253,17 @@ let package = Package(
         ),
         .testTarget(
             name: "KitchenDemoTests",
-            dependencies: ["KitchenDemo", "SwitchyardTesting"],
+            dependencies: [
+                "SwitchyardFakeLLM", "SwitchyardLLM", "SwitchyardModel", "KitchenDemo", "SwitchyardTesting",
+            ],
             path: "Examples/Kitchen/Tests/KitchenDemoTests",
             swiftSettings: upcoming
         ),
         .target(
             name: "SummariesAPI",
             dependencies: [
+                "SwitchyardConfiguration",
+                "SwitchyardModel",
                 "SwitchyardPipeline",
                 "SwitchyardJobs",
                 "SwitchyardStore",
@@ -245,6 +283,8 @@ let package = Package(
         .executableTarget(
             name: "summaries-api",
             dependencies: [
+                "SwitchyardConfiguration",
+                "SwitchyardModel",
                 "SummariesAPI",
                 "SwitchyardLLM",
                 "SwitchyardPipeline",
@@ -262,6 +302,7 @@ let package = Package(
         .testTarget(
             name: "SummariesAPITests",
             dependencies: [
+                "SwitchyardModel",
                 "SummariesAPI",
                 "SwitchyardPipeline",
                 "SwitchyardJobs",

@@ -1,7 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
-import TOMLKit
+import SwitchyardConfiguration
+import SwitchyardModel
 
 /// Which model to use, from `switchyard.toml`'s `[llm]` table and the environment.
 ///
@@ -55,7 +56,7 @@ public struct LLMSettings: Sendable, Hashable {
     }
 
     /// The `SWITCHYARD_LLM_*` variables.
-    public static func environment(_ environment: [String: String]) throws(LLMConfigurationError) -> LLMSettings {
+    public static func environment(_ environment: [String: String]) throws(ConfigurationError) -> LLMSettings {
         var settings = LLMSettings()
         if let provider = environment["SWITCHYARD_LLM_PROVIDER"], !provider.isEmpty {
             settings.provider = try parseProvider(provider, key: "SWITCHYARD_LLM_PROVIDER")
@@ -71,78 +72,51 @@ public struct LLMSettings: Sendable, Hashable {
         return settings
     }
 
-    /// The `[llm]` table of a `switchyard.toml` (absent: no settings).
-    public static func toml(_ text: String) throws(LLMConfigurationError) -> LLMSettings {
-        let root: TOMLTable
-        do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw LLMConfigurationError(key: nil, line: error.source.begin.line, message: error.description)
-        } catch {
-            throw LLMConfigurationError(key: nil, line: nil, message: "\(error)")
-        }
-        guard let value = root["llm"] else { return LLMSettings() }
-        guard let table = value.table else {
-            throw LLMConfigurationError(key: "llm", line: nil, message: "must be a table ([llm])")
-        }
-        var settings = LLMSettings()
-        let known = ["provider", "model", "base_url", "api_key_env", "stream", "request_timeout_seconds", "api_key"]
-        for key in table.keys where !known.contains(key) {
-            throw LLMConfigurationError(
-                key: "llm.\(key)", line: nil,
-                message:
-                    "unknown key; expected one of provider, model, base_url, api_key_env, stream, request_timeout_seconds"
-            )
-        }
-        if table["api_key"] != nil {
-            throw LLMConfigurationError(
-                key: "llm.api_key", line: nil,
-                message: "keys do not belong in files; name the environment variable that holds it with api_key_env")
-        }
-        func string(_ key: String) throws(LLMConfigurationError) -> String? {
-            guard let value = table[key] else { return nil }
-            guard let string = value.string else {
-                throw LLMConfigurationError(key: "llm.\(key)", line: nil, message: "must be a string")
-            }
-            return string
-        }
-        if let provider = try string("provider") {
-            settings.provider = try parseProvider(provider, key: "llm.provider")
-        }
-        settings.model = try string("model")
-        settings.baseURL = try string("base_url")
-        settings.apiKeyVariable = try checkedVariable(try string("api_key_env"), key: "llm.api_key_env")
-        if let stream = table["stream"] {
-            guard let flag = stream.bool else {
-                throw LLMConfigurationError(key: "llm.stream", line: nil, message: "must be true or false")
-            }
-            settings.streaming = flag
-        }
-        if let timeout = table["request_timeout_seconds"] {
-            guard let seconds = timeout.int, seconds > 0 else {
-                throw LLMConfigurationError(
-                    key: "llm.request_timeout_seconds", line: nil, message: "must be a positive integer")
-            }
-            settings.requestTimeout = .seconds(seconds)
-        }
-        return settings
+    /// The `[llm]` table of a `switchyard.toml`'s text (absent: no settings).
+    public static func toml(_ text: String) throws(ConfigurationError) -> LLMSettings {
+        try LLMSettings(file: ConfigurationFile(text: text))
     }
 
-    private static func parseProvider(_ text: String, key: String) throws(LLMConfigurationError) -> Provider {
+    /// The keys of `[llm]`.
+    public static let keys: Set<String> = [
+        "provider", "model", "base_url", "api_key_env", "stream", "request_timeout_seconds",
+    ]
+
+    /// The `[llm]` table of `file` (absent: no settings).
+    public init(file: ConfigurationFile) throws(ConfigurationError) {
+        self.init()
+        let keyInFile = "keys do not belong in files; name the environment variable that holds it with api_key_env"
+        guard let table = try file.root.table("llm", known: Self.keys, refused: ["api_key": keyInFile]) else { return }
+        if let provider = try table.string("provider") {
+            self.provider = try Self.parseProvider(provider, key: "llm.provider", file: file.path)
+        }
+        model = try table.string("model")
+        baseURL = try table.string("base_url")
+        apiKeyVariable = try Self.checkedVariable(
+            try table.string("api_key_env"), key: "llm.api_key_env", file: file.path)
+        streaming = try table.bool("stream")
+        requestTimeout = try table.int("request_timeout_seconds", in: 1...86_400).map { .seconds($0) }
+    }
+
+    private static func parseProvider(_ text: String, key: String, file: String = "environment")
+        throws(ConfigurationError) -> Provider
+    {
         guard let provider = Provider(rawValue: text.lowercased()) else {
-            throw LLMConfigurationError(
-                key: key, line: nil, message: "unknown provider \"\(text)\"; expected anthropic or openai")
+            throw ConfigurationError(
+                file: file, key: key, message: "unknown provider \"\(text)\"; expected anthropic or openai")
         }
         return provider
     }
 
     /// `name`, if it can be an environment variable's name. Otherwise it may be a key pasted
     /// where its variable's name belongs, so the error names the setting but never repeats it.
-    private static func checkedVariable(_ name: String?, key: String) throws(LLMConfigurationError) -> String? {
+    private static func checkedVariable(_ name: String?, key: String, file: String = "environment")
+        throws(ConfigurationError) -> String?
+    {
         guard let name else { return nil }
         guard isEnvironmentVariableName(name) else {
-            throw LLMConfigurationError(
-                key: key, line: nil,
+            throw ConfigurationError(
+                file: file, key: key,
                 message: "must name the environment variable that holds the key (upper-case letters, digits and _, "
                     + "such as ANTHROPIC_API_KEY), not the key itself; the value is not repeated here")
         }
@@ -153,11 +127,11 @@ public struct LLMSettings: Sendable, Hashable {
     /// the log, with the reason). Keys are read from `environment`, never logged.
     public func makeModel(
         environment: [String: String], httpClient: HTTPClient = .shared, logger: Logger
-    ) throws(LLMConfigurationError) -> (any LanguageModel)? {
+    ) throws(ConfigurationError) -> (any LanguageModel)? {
         let provider =
             self.provider ?? (environment["ANTHROPIC_API_KEY"].map { !$0.isEmpty } == true ? .anthropic : nil)
         // The variable's name goes into the log below: make sure it is a name, not a key.
-        let apiKeyVariable = try Self.checkedVariable(apiKeyVariable, key: "llm.api_key_env")
+        let apiKeyVariable = try Self.checkedVariable(apiKeyVariable, key: "llm.api_key_env", file: "settings")
         var transport = TransportOptions()
         if let requestTimeout { transport.requestTimeout = requestTimeout }
         switch provider {
@@ -191,8 +165,8 @@ public struct LLMSettings: Sendable, Hashable {
                 return nil
             }
             guard let model = model ?? (base.contains("api.openai.com") ? "gpt-4o-mini" : nil) else {
-                throw LLMConfigurationError(
-                    key: "llm.model", line: nil,
+                throw ConfigurationError(
+                    file: "settings", key: "llm.model",
                     message:
                         "an OpenAI-compatible server at \(base) needs a model name (llm.model or SWITCHYARD_LLM_MODEL)")
             }
@@ -202,27 +176,4 @@ public struct LLMSettings: Sendable, Hashable {
                 httpClient: httpClient, logger: logger)
         }
     }
-}
-
-/// A bad `[llm]` setting, naming the key (and the line, for syntax errors).
-public struct LLMConfigurationError: Error, Hashable, CustomStringConvertible {
-    public var key: String?
-    public var line: Int?
-    public var message: String
-
-    public var description: String {
-        var where_ = ""
-        if let line { where_ += "line \(line)" }
-        if let key { where_ += where_.isEmpty ? key : ", \(key)" }
-        return where_.isEmpty ? "configuration: \(message)" : "configuration (\(where_)): \(message)"
-    }
-}
-
-/// Whether `name` can be the name of an environment variable holding a secret (upper-case
-/// letters, digits and `_`, not starting with a digit): anything else in a setting such as
-/// `api_key_env` may be the secret itself, pasted where its variable's name belongs, and is
-/// refused without being repeated.
-public func isEnvironmentVariableName(_ name: String) -> Bool {
-    name.first.map { $0 == "_" || ("A"..."Z").contains($0) } == true
-        && name.allSatisfy { $0 == "_" || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
 }

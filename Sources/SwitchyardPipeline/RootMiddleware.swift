@@ -4,7 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
-import SwitchyardLLM
+import SwitchyardModel
 
 // The root layer (the outer `functions/_middleware.js` of a Cloudflare Pages app): session verification and context
 // enrichment, and the error envelope every response shares. No plan, usage or feature logic.

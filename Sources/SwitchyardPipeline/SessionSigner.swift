@@ -1,6 +1,7 @@
 import Crypto
 import ExtrasBase64
 import Foundation
+import SwitchyardConfiguration
 import SwitchyardStore
 import Synchronization
 

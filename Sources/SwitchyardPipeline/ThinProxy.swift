@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import SwitchyardJobs
-import SwitchyardLLM
+import SwitchyardModel
 import SwitchyardStore
 
 /// A worker a proxy awaits in-process (for answers fast enough to give in the response).

@@ -1,5 +1,5 @@
 import Foundation
-import SwitchyardLLM
+import SwitchyardModel
 
 /// A child process whose output lines (standard output, and standard error with it unless it
 /// is kept apart) and exit arrive as streams, for tests that run a built executable

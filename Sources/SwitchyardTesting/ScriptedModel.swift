@@ -1,5 +1,5 @@
 import DequeModule
-import SwitchyardLLM
+import SwitchyardModel
 import Synchronization
 
 /// A ``LanguageModel`` that answers from a script: for tests, and for demos without a key.

@@ -1,6 +1,6 @@
 import Logging
 import ServiceLifecycle
-import SwitchyardLLM
+import SwitchyardModel
 import SwitchyardTesting
 import Testing
 

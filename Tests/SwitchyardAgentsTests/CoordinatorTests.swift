@@ -1,5 +1,5 @@
 import Logging
-import SwitchyardLLM
+import SwitchyardModel
 import SwitchyardTesting
 import Testing
 

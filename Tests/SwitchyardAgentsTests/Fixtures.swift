@@ -1,7 +1,7 @@
 import DequeModule
 import Logging
 import SwitchyardAgents
-import SwitchyardLLM
+import SwitchyardModel
 import Synchronization
 
 struct Trigger: TriggerMessage, Equatable {

@@ -1,7 +1,8 @@
 import Foundation
-import SwitchyardLLM
+import SwitchyardModel
 import SwitchyardTesting
 import Testing
+import SwitchyardFakeLLM
 
 extension ChildProcess {
     /// `switchyard` with `arguments`, its standard output and error merged.

@@ -1,5 +1,7 @@
 import Logging
+import SwitchyardConfiguration
 import SwitchyardLLM
+import SwitchyardModel
 import SwitchyardTesting
 import Synchronization
 import Testing
@@ -36,20 +38,20 @@ import Testing
 
     @Test func badFilesAreRejectedWithTheLineOrKey() {
         #expect { try LLMSettings.toml("[llm]\nprovider = \"anthropic\"\nmodel = ") } throws: {
-            ($0 as? LLMConfigurationError)?.line == 3
+            ($0 as? ConfigurationError)?.line == 3
         }
         #expect { try LLMSettings.toml("[llm]\nprovider = \"gemini\"") } throws: {
-            let error = $0 as? LLMConfigurationError
+            let error = $0 as? ConfigurationError
             return error?.key == "llm.provider" && error?.description.contains("gemini") == true
         }
         #expect { try LLMSettings.toml("[llm]\nmodle = \"x\"") } throws: {
-            ($0 as? LLMConfigurationError)?.key == "llm.modle"
+            ($0 as? ConfigurationError)?.key == "llm.modle"
         }
         #expect { try LLMSettings.toml("[llm]\nstream = \"yes\"") } throws: {
-            ($0 as? LLMConfigurationError)?.key == "llm.stream"
+            ($0 as? ConfigurationError)?.key == "llm.stream"
         }
         #expect { try LLMSettings.toml("[llm]\napi_key = \"sk-123\"") } throws: {
-            let error = $0 as? LLMConfigurationError
+            let error = $0 as? ConfigurationError
             return error?.key == "llm.api_key" && error?.description.contains("sk-123") == false
         }
     }
@@ -57,17 +59,17 @@ import Testing
     @Test func aKeyWhereItsVariableBelongsIsRefusedWithoutBeingRepeated() throws {
         let pasted = "sk-ant-api03-\(secret)"
         #expect { try LLMSettings.toml("[llm]\napi_key_env = \"\(pasted)\"") } throws: {
-            let error = $0 as? LLMConfigurationError
+            let error = $0 as? ConfigurationError
             return error?.key == "llm.api_key_env" && error?.description.contains(secret) == false
         }
         #expect { try LLMSettings.environment(["SWITCHYARD_LLM_API_KEY_ENV": pasted]) } throws: {
-            let error = $0 as? LLMConfigurationError
+            let error = $0 as? ConfigurationError
             return error?.key == "SWITCHYARD_LLM_API_KEY_ENV" && error?.description.contains(secret) == false
         }
         for provider in LLMSettings.Provider.allCases {
             #expect {
                 try LLMSettings(provider: provider, apiKeyVariable: pasted).makeModel(environment: [:], logger: logger)
-            } throws: { ($0 as? LLMConfigurationError)?.description.contains(secret) == false }
+            } throws: { ($0 as? ConfigurationError)?.description.contains(secret) == false }
         }
         #expect(!logs.lines.contains { $0.contains(secret) })
         #expect(try LLMSettings.toml("[llm]\napi_key_env = \"MY_LLM_KEY_2\"").apiKeyVariable == "MY_LLM_KEY_2")
@@ -93,7 +95,7 @@ import Testing
         #expect {
             try LLMSettings(provider: .openai, baseURL: "http://localhost:11434/v1").makeModel(
                 environment: [:], logger: logger)
-        } throws: { ($0 as? LLMConfigurationError)?.key == "llm.model" }
+        } throws: { ($0 as? ConfigurationError)?.key == "llm.model" }
         #expect(!logs.lines.contains { $0.contains(secret) })
     }
 }

@@ -1,4 +1,6 @@
+import SwitchyardFakeLLM
 import SwitchyardLLM
+import SwitchyardModel
 import SwitchyardTesting
 import Synchronization
 import Testing

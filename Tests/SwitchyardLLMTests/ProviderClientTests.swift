@@ -1,7 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import SwitchyardFakeLLM
 import SwitchyardLLM
+import SwitchyardModel
 import SwitchyardTesting
 import Synchronization
 import Testing

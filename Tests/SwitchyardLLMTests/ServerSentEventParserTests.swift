@@ -1,3 +1,4 @@
+import SwitchyardModel
 import Testing
 
 @testable import SwitchyardLLM

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardConfiguration
 import SwitchyardPipeline
 import SwitchyardTesting
 import Testing

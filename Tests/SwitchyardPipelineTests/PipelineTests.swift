@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Prometheus
+import SwitchyardConfiguration
 import SwitchyardJobs
 import SwitchyardPipeline
 import SwitchyardTesting

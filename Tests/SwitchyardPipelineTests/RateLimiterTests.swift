@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import SwitchyardConfiguration
 import SwitchyardPipeline
 import SwitchyardTesting
 import Synchronization

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import SwitchyardConfiguration
 import SwitchyardJobs
 import SwitchyardPipeline
 import SwitchyardTesting

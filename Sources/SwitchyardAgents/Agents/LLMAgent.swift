@@ -1,7 +1,7 @@
 import Logging
 import Metrics
 import ServiceLifecycle
-import SwitchyardLLM
+import SwitchyardModel
 import Synchronization
 
 /// An agent that asks a language model, with a rule-based fallback it cannot do without.

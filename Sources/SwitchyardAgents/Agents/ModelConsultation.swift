@@ -1,5 +1,5 @@
 import Logging
-import SwitchyardLLM
+import SwitchyardModel
 import Synchronization
 
 /// Calls `model` with `request` under `timeout` and parses the reply; every way this can go

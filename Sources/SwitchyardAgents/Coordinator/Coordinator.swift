@@ -1,7 +1,7 @@
 import Logging
 import Metrics
 import ServiceLifecycle
-import SwitchyardLLM
+import SwitchyardModel
 import Synchronization
 
 /// How a ``Coordinator`` collects and decides.

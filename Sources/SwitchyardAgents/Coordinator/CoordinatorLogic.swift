@@ -1,5 +1,5 @@
 import Foundation
-import SwitchyardLLM
+import SwitchyardModel
 
 /// The observations collected for one trigger when its window closes.
 public struct CollectedWindow<Trigger: TriggerMessage, Value: Sendable>: Sendable {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOHTTP1
+import SwitchyardModel
 
 /// Anthropic's Messages API (`POST /v1/messages`), as a ``LanguageModel``.
 ///

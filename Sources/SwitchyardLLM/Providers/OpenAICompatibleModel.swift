@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOHTTP1
+import SwitchyardModel
 
 /// An OpenAI-compatible Chat Completions server (`POST {baseURL}/chat/completions`) as a
 /// ``LanguageModel``: OpenAI itself, or a local Ollama, llama.cpp or vLLM server.

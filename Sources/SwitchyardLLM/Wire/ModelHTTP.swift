@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import NIOCore
 import NIOHTTP1
+import SwitchyardModel
 
 /// How a provider client reaches its server: timeouts and retries.
 public struct TransportOptions: Sendable {

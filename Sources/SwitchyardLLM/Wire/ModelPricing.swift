@@ -1,3 +1,5 @@
+import SwitchyardModel
+
 /// Prices per million tokens, to put a cost on each reply.
 public struct ModelPricing: Sendable, Hashable {
     /// US dollars per million input tokens.

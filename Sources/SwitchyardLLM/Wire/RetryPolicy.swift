@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardModel
 
 /// When and how long to wait before retrying a failed model call — the official SDKs'
 /// rules.

@@ -1,7 +1,7 @@
 import Logging
 import ServiceLifecycle
 import SwitchyardAgents
-import SwitchyardLLM
+import SwitchyardModel
 
 /// The kitchen simulation's settings.
 public struct KitchenConfiguration: Sendable {

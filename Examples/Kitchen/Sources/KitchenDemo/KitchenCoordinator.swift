@@ -1,6 +1,6 @@
 import Foundation
 import SwitchyardAgents
-import SwitchyardLLM
+import SwitchyardModel
 
 /// Turns the agents' observations into one decision per service.
 ///

@@ -1,7 +1,7 @@
 import Logging
 import ServiceLifecycle
 import SwitchyardAgents
-import SwitchyardLLM
+import SwitchyardModel
 import Synchronization
 import UnixSignals
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SwitchyardLLM
+import SwitchyardModel
 import UnixSignals
 
 /// Command-line options of the kitchen demo, shared by `kitchen-demo` and `switchyard demo`.

@@ -1,5 +1,5 @@
 import SwitchyardAgents
-import SwitchyardLLM
+import SwitchyardModel
 import Testing
 
 @testable import KitchenDemo

@@ -3,10 +3,12 @@ import Logging
 import ServiceLifecycle
 import SwitchyardAgents
 import SwitchyardLLM
+import SwitchyardModel
 import SwitchyardTesting
 import Testing
 
 @testable import KitchenDemo
+import SwitchyardFakeLLM
 
 /// The whole kitchen tree on a mock clock: ticks are driven by the test, never by sleeping.
 @Suite struct KitchenAppTests {

@@ -5,7 +5,7 @@ import NIOCore
 import Prometheus
 import ServiceLifecycle
 import SwitchyardJobs
-import SwitchyardLLM
+import SwitchyardModel
 import SwitchyardPipeline
 import SwitchyardStore
 

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import SwitchyardJobs
-import SwitchyardLLM
+import SwitchyardModel
 import SwitchyardPipeline
 
 /// `POST /api/summaries` body.

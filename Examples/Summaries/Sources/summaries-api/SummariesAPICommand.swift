@@ -7,7 +7,9 @@ import NIOCore
 import Prometheus
 import ServiceLifecycle
 import SummariesAPI
+import SwitchyardConfiguration
 import SwitchyardLLM
+import SwitchyardModel
 import SwitchyardPipeline
 import UnixSignals
 
@@ -50,18 +52,11 @@ struct SummariesAPICommand: AsyncParsableCommand {
         var logger = Logger(label: "summaries")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let path = config ?? (FileManager.default.fileExists(atPath: "switchyard.toml") ? "switchyard.toml" : nil)
-        var settings = PipelineConfiguration()
-        var text = ""
-        if let path {
-            do {
-                text = try PipelineConfiguration.read(path: path)
-                settings = try PipelineConfiguration.parse(text)
-            } catch {
-                var error = error
-                error.file = path
-                throw error
-            }
-        }
+        // One read of the file: the Pipeline's tables and [llm] come from the same parse.
+        let file = try path.map { path throws(ConfigurationError) in try ConfigurationFile.load(path: path) }
+        var settings =
+            try file.map { file throws(ConfigurationError) in try PipelineConfiguration(file: file) }
+            ?? PipelineConfiguration()
         if let port { settings.server.port = port }
         if let database { settings.databasePath = database }
         do {
@@ -89,13 +84,9 @@ struct SummariesAPICommand: AsyncParsableCommand {
             )
             secret = (0..<32).map { _ in UInt8.random(in: .min ... .max) }
         }
-        let model: (any LanguageModel)?
-        do {
-            model = try LLMSettings.toml(text).overridden(by: LLMSettings.environment(environment))
-                .makeModel(environment: environment, logger: logger)
-        } catch {
-            throw StartupError(message: "\(path ?? "environment"): \(error)")
-        }
+        let fileModelSettings = try file.map { file throws(ConfigurationError) in try LLMSettings(file: file) }
+        let model = try (fileModelSettings ?? LLMSettings()).overridden(by: LLMSettings.environment(environment))
+            .makeModel(environment: environment, logger: logger)
 
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))

@@ -8,7 +8,7 @@ import NIOCore
 import NIOHTTP1
 import SummariesAPI
 import SwitchyardJobs
-import SwitchyardLLM
+import SwitchyardModel
 import SwitchyardPipeline
 import SwitchyardTesting
 import Testing
@@ -243,7 +243,7 @@ func runSummariesAPI(_ arguments: [String], in folder: URL) async throws -> (sta
         #expect(
             typo.status == 1
                 && typo.errors.contains {
-                    $0.hasPrefix("Error: \(llmTypo.path): configuration (") && $0.contains("llm.modle")
+                    $0.hasPrefix("Error: \(llmTypo.path) (line 2, llm.modle): unknown key")
                 }, "\(typo.errors)")
     }
 

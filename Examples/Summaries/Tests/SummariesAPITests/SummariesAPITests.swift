@@ -7,7 +7,7 @@ import Logging
 import NIOCore
 import SummariesAPI
 import SwitchyardJobs
-import SwitchyardLLM
+import SwitchyardModel
 import SwitchyardPipeline
 import SwitchyardStore
 import SwitchyardTesting

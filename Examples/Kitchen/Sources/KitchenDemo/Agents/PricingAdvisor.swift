@@ -1,6 +1,6 @@
 import Foundation
 import SwitchyardAgents
-import SwitchyardLLM
+import SwitchyardModel
 
 /// Suggests price changes: asks a model, and falls back to a simple rule.
 ///

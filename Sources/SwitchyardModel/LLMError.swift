@@ -4,37 +4,35 @@
 /// message (shortened); never the API key, the prompt or the request body.
 public struct LLMError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The class of failure.
-    public struct Kind: Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: String
-        public init(_ rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
-
+    public enum Kind: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
         /// 401: the key is missing or wrong. Never retried.
-        public static let authentication = Kind("authentication")
+        case authentication
         /// 403: the key may not do this. Never retried.
-        public static let permission = Kind("permission")
+        case permission
         /// 400, 404, 413, 422: the request is wrong. Never retried.
-        public static let invalidRequest = Kind("invalid_request")
+        case invalidRequest = "invalid_request"
         /// 429: too many requests. Retried (honouring `retry-after`).
-        public static let rateLimited = Kind("rate_limited")
+        case rateLimited = "rate_limited"
         /// 529, or an `overloaded_error`: the provider is overloaded. Retried.
-        public static let overloaded = Kind("overloaded")
+        case overloaded
         /// 408, 409 or another 5xx. Retried.
-        public static let server = Kind("server")
+        case server
         /// No answer within the per-request or overall timeout.
-        public static let timeout = Kind("timeout")
+        case timeout
         /// The connection failed or closed early.
-        public static let transport = Kind("transport")
+        case transport
         /// The response was not the protocol's JSON.
-        public static let malformedResponse = Kind("malformed_response")
+        case malformedResponse = "malformed_response"
         /// A stream ended before its final event.
-        public static let truncatedStream = Kind("truncated_stream")
+        case truncatedStream = "truncated_stream"
         /// An `error` event inside a stream that began with HTTP 200.
-        public static let streamError = Kind("stream_error")
+        case streamError = "stream_error"
         /// The reply was not the JSON asked for (structured output).
-        public static let unparsableOutput = Kind("unparsable_output")
+        case unparsableOutput = "unparsable_output"
         /// No provider or key is configured.
-        public static let notConfigured = Kind("not_configured")
+        case notConfigured = "not_configured"
+
+        public var description: String { rawValue }
     }
 
     public var kind: Kind
@@ -48,11 +46,17 @@ public struct LLMError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     /// The provider's request id (`request-id` / `x-request-id`), for support tickets.
     public var requestID: String?
+    /// Where in the code the error was made (`#fileID`); not part of equality.
+    public var file: String
+    /// The line in ``file``.
+    public var line: Int
 
     public init(
         _ kind: Kind, provider: String, status: Int? = nil, providerType: String? = nil, message: String,
-        requestID: String? = nil
+        requestID: String? = nil, file: String = #fileID, line: Int = #line
     ) {
+        self.file = file
+        self.line = line
         self.kind = kind
         self.provider = provider
         self.status = status
@@ -75,6 +79,18 @@ public struct LLMError: Error, Sendable, Hashable, CustomStringConvertible {
         return text
     }
 
+    public static func == (lhs: LLMError, rhs: LLMError) -> Bool {
+        lhs.kind == rhs.kind && lhs.provider == rhs.provider && lhs.status == rhs.status
+            && lhs.providerType == rhs.providerType && lhs.message == rhs.message && lhs.requestID == rhs.requestID
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(provider)
+        hasher.combine(status)
+        hasher.combine(message)
+    }
+
     /// The kind for an HTTP error status.
     public static func kind(forStatus status: Int, providerType: String? = nil) -> Kind {
         if providerType == "overloaded_error" { return .overloaded }
@@ -88,17 +104,4 @@ public struct LLMError: Error, Sendable, Hashable, CustomStringConvertible {
         default: return .invalidRequest
         }
     }
-}
-
-/// An API key: its description, debug description and dump are redacted, so it cannot
-/// leak into logs or errors by accident.
-public struct APIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    /// The key itself, for the one header that needs it.
-    public let secret: String
-
-    public init(_ secret: String) { self.secret = secret }
-
-    public var description: String { "APIKey(<redacted>)" }
-    public var debugDescription: String { description }
-    public var customMirror: Mirror { Mirror(self, children: ["secret": "<redacted>"]) }
 }

@@ -4,7 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
-import SwitchyardLLM
+import SwitchyardModel
 import Synchronization
 
 /// A local HTTP server that speaks Anthropic's Messages API (`POST /v1/messages`) and the
@@ -233,11 +233,12 @@ public final class FakeLLMServer: Sendable {
     ) async throws -> Response {
         switch fault {
         case .noAnswer:
-            let never = ScriptedModel.Gate()
+            // Hold the request open until the client gives up (the server cancels it).
+            let (never, hangUp) = AsyncStream<Never>.makeStream()
             await withTaskCancellationHandler {
-                await never.wait()
+                for await _ in never {}
             } onCancel: {
-                never.open()
+                hangUp.finish()
             }
             throw CancellationError()
         case .rateLimited:
