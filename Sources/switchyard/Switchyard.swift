@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import KitchenDemo
 import Logging
-import SwitchyardModel
 import SwitchyardFakeLLM
+import SwitchyardModel
 
 /// The `switchyard` command-line tool: a thin layer over the library.
 @main

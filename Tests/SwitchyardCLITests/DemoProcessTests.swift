@@ -1,8 +1,8 @@
 import Foundation
+import SwitchyardFakeLLM
 import SwitchyardModel
 import SwitchyardTesting
 import Testing
-import SwitchyardFakeLLM
 
 extension ChildProcess {
     /// `switchyard` with `arguments`, its standard output and error merged.

@@ -2,13 +2,13 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SwitchyardAgents
+import SwitchyardFakeLLM
 import SwitchyardLLM
 import SwitchyardModel
 import SwitchyardTesting
 import Testing
 
 @testable import KitchenDemo
-import SwitchyardFakeLLM
 
 /// The whole kitchen tree on a mock clock: ticks are driven by the test, never by sleeping.
 @Suite struct KitchenAppTests {
