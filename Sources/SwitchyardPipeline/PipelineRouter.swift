@@ -1,15 +1,16 @@
 import HTTPTypes
 import Hummingbird
-import Prometheus
+import Metrics
 
 extension Router where Context == PipelineContext {
-    /// The root layer, outermost first: route metrics (when `metrics` is given), the rich
+    /// The root layer, outermost first: route metrics (``RouteMetricsMiddleware``, through
+    /// `metrics`, the app's metrics backend; `nil` records none), the rich
     /// error envelope, each route's body limit (``BodyLimits``; default 2 MiB everywhere),
     /// then session verification.
     public func addRootMiddleware(
-        sessions: SessionSigner, metrics: PrometheusCollectorRegistry?, bodyLimits: BodyLimits = BodyLimits()
+        sessions: SessionSigner, metrics: (any MetricsFactory)?, bodyLimits: BodyLimits = BodyLimits()
     ) {
-        if let metrics { add(middleware: RouteMetricsMiddleware(registry: metrics)) }
+        if let metrics { add(middleware: RouteMetricsMiddleware(factory: metrics)) }
         add(middleware: RichErrorMiddleware())
         add(middleware: BodyLimitMiddleware(bodyLimits))
         add(middleware: SessionMiddleware(signer: sessions))

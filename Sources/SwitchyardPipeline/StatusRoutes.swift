@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import HTTPTypes
 import Hummingbird
+import Metrics
 import NIOCore
-import Prometheus
 import SwitchyardJobs
 import SwitchyardStore
 import Synchronization
@@ -78,17 +78,27 @@ public struct JobStatusLookup<Output: Codable & Sendable>: Sendable {
     }
 }
 
-/// Request counts and durations per route template (never per URI), method and status, in a
-/// Prometheus registry.
+/// Request counts and durations per route template (never per URI), method and status, through
+/// swift-metrics: `http_requests_total{route,method,status}` (a counter) and
+/// `http_request_duration_seconds{route,method}` (a timer). Which backend keeps them — Prometheus,
+/// OpenTelemetry, StatsD — is the app's choice: pass its `MetricsFactory`, or leave the default,
+/// the process's bootstrapped `MetricsSystem`.
 public struct RouteMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
-    let registry: PrometheusCollectorRegistry
+    let factory: any MetricsFactory
     private let cache = MetricsCache()
 
-    public init(registry: PrometheusCollectorRegistry) {
-        self.registry = registry
+    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+        self.factory = factory
     }
 
-    static var buckets: [Duration] {
+    /// The counter's label: `http_requests_total`.
+    public static var requestsLabel: String { "http_requests_total" }
+    /// The timer's label: `http_request_duration_seconds`.
+    public static var durationLabel: String { "http_request_duration_seconds" }
+
+    /// Histogram buckets suited to an API's response times (500 µs to 2 s), for backends that
+    /// ask for them (swift-prometheus: `factory.durationHistogramBuckets[durationLabel]`).
+    public static var durationBuckets: [Duration] {
         [
             .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100),
             .milliseconds(500), .seconds(2),
@@ -117,26 +127,21 @@ public struct RouteMetricsMiddleware<Context: RequestContext>: RouterMiddleware 
     private func record(_ request: Request, context: Context, status: Int, since start: ContinuousClock.Instant) {
         let key = MetricsCache.Key(
             route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: status)
-        let (counter, histogram) = cache.metrics(for: key) { key in
+        let (counter, timer) = cache.metrics(for: key) { key in
             let route = ("route", key.route), method = ("method", key.method)
             return (
-                registry.makeCounter(
-                    descriptor: MetricNameDescriptor(
-                        metricName: "http_requests", unitName: "total", helpText: "Requests per route"),
-                    labels: [route, method, ("status", "\(key.status)")]),
-                registry.makeDurationHistogram(
-                    descriptor: MetricNameDescriptor(
-                        metricName: "http_request_duration", unitName: "seconds",
-                        helpText: "Time to the response head, per route"),
-                    labels: [route, method], buckets: Self.buckets)
+                Counter(
+                    label: Self.requestsLabel, dimensions: [route, method, ("status", "\(key.status)")],
+                    factory: factory),
+                Metrics.Timer(label: Self.durationLabel, dimensions: [route, method], factory: factory)
             )
         }
         counter.increment()
-        histogram.record(ContinuousClock.now - start)
+        timer.record(duration: ContinuousClock.now - start)
     }
 }
 
-/// The registry's metric objects per route, method and status, looked up once.
+/// The metric objects per route, method and status, made once.
 final class MetricsCache: Sendable {
     struct Key: Hashable {
         var route: String
@@ -144,11 +149,9 @@ final class MetricsCache: Sendable {
         var status: Int
     }
 
-    private let metrics = Mutex<[Key: (Prometheus.Counter, DurationHistogram)]>([:])
+    private let metrics = Mutex<[Key: (Counter, Metrics.Timer)]>([:])
 
-    func metrics(for key: Key, make: (Key) -> (Prometheus.Counter, DurationHistogram)) -> (
-        Prometheus.Counter, DurationHistogram
-    ) {
+    func metrics(for key: Key, make: (Key) -> (Counter, Metrics.Timer)) -> (Counter, Metrics.Timer) {
         if let found = metrics.withLock({ $0[key] }) { return found }
         let made = make(key)
         metrics.withLock { $0[key] = made }
@@ -157,9 +160,9 @@ final class MetricsCache: Sendable {
 }
 
 extension Router {
-    /// `GET /health` (the database answers: 200, else 503) and `GET /metrics` (Prometheus
-    /// text format).
-    public func addStatusRoutes(database: SQLiteDatabase, metrics: PrometheusCollectorRegistry) {
+    /// `GET /health`: 200 when the database answers, else 503. (`GET /metrics` is the app's,
+    /// in its metrics backend's format.)
+    public func addHealthRoute(database: SQLiteDatabase) {
         get("health") { _, _ -> Response in
             let healthy = (try? await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
             let body =
@@ -167,11 +170,6 @@ extension Router {
             return Response(
                 status: healthy ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: body)))
-        }
-        get("metrics") { _, _ -> Response in
-            Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
         }
     }
 }

@@ -569,8 +569,9 @@ import Testing
         let pipeline = try TestPipeline()
         let registry = PrometheusCollectorRegistry()
         let router = Router(context: PipelineContext.self)
-        router.addRootMiddleware(sessions: pipeline.signer, metrics: registry)
-        router.addStatusRoutes(database: pipeline.database, metrics: registry)
+        router.addRootMiddleware(sessions: pipeline.signer, metrics: PrometheusMetricsFactory(registry: registry))
+        router.addHealthRoute(database: pipeline.database)
+        router.get("metrics") { _, _ in String(decoding: registry.emitToBuffer(), as: UTF8.self) }
         router.get("items/{id}") { _, _ in "item" }
         try await Application(router: router).test(.router) { client in
             for id in 1...3 {

@@ -56,7 +56,8 @@ bare.post("echo", use: echoHandler)
 let pipeline = Router(context: PipelineContext.self)
 pipeline.addRootMiddleware(
     sessions: signer,
-    metrics: serve || ProcessInfo.processInfo.environment["METRICS"] == "1" ? PrometheusCollectorRegistry() : nil)
+    metrics: serve || ProcessInfo.processInfo.environment["METRICS"] == "1"
+        ? PrometheusMetricsFactory(registry: PrometheusCollectorRegistry()) : nil)
 let api = pipeline.apiGroup(
     subscriptions: subscriptions, plans: plans, meter: meter, cost: { $0.uri.path == "/api/summaries" ? 1 : 0 },
     charging: .byProxy

@@ -79,8 +79,18 @@ public struct SummariesApp: Sendable {
     public func router() -> Router<PipelineContext> {
         // HEAD on every GET route (as GET, without the body); other methods on a known path: 405.
         let router = Router(context: PipelineContext.self, options: .autoGenerateHeadEndpoints)
-        router.addRootMiddleware(sessions: signer, metrics: metrics, bodyLimits: configuration.server.bodyLimits)
-        router.addStatusRoutes(database: database, metrics: metrics)
+        // Route metrics go through swift-metrics; this app keeps them in Prometheus.
+        var metricsFactory = PrometheusMetricsFactory(registry: metrics)
+        metricsFactory.durationHistogramBuckets[RouteMetricsMiddleware<PipelineContext>.durationLabel] =
+            RouteMetricsMiddleware<PipelineContext>.durationBuckets
+        router.addRootMiddleware(
+            sessions: signer, metrics: metricsFactory, bodyLimits: configuration.server.bodyLimits)
+        router.addHealthRoute(database: database)
+        router.get("metrics") { [metrics] _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+        }
 
         let accounts = self.accounts
         struct Credentials: Decodable {

@@ -7,7 +7,7 @@ import SwitchyardModel
 
 /// The `switchyard` command-line tool: a thin layer over the library.
 @main
-struct Switchyard: AsyncParsableCommand {
+struct SwitchyardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchyard",
         abstract: "Backends on two tracks: Multi-Agent and Pipeline.",
@@ -15,7 +15,7 @@ struct Switchyard: AsyncParsableCommand {
     )
 }
 
-extension Switchyard {
+extension SwitchyardCommand {
     /// `switchyard demo`: the kitchen Multi-Agent demo, on an embedded setup with no API key.
     struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -38,7 +38,7 @@ extension Switchyard {
     }
 }
 
-extension Switchyard {
+extension SwitchyardCommand {
     /// `switchyard fake-llm`: a local server speaking the Anthropic and OpenAI protocols.
     struct FakeLLM: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
