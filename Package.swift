@@ -75,6 +75,11 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
+            name: "SwitchyardModelTests",
+            dependencies: ["SwitchyardModel", "SwitchyardTesting"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
             name: "SwitchyardConfigurationTests",
             dependencies: ["SwitchyardConfiguration"],
             swiftSettings: upcoming
