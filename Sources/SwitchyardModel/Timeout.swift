@@ -1,15 +1,3 @@
-/// Thrown by ``withTimeout(_:clock:operation:)`` when the operation did not finish in time.
-public struct TimeoutError: Error, Hashable, CustomStringConvertible {
-    /// The limit that was exceeded.
-    public var timeout: Duration
-
-    public init(timeout: Duration) {
-        self.timeout = timeout
-    }
-
-    public var description: String { "operation timed out after \(timeout)" }
-}
-
 /// Runs `operation` in a child task and cancels it if it has not finished after `timeout`
 /// on `clock`.
 ///

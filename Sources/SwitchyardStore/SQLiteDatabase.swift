@@ -58,6 +58,7 @@ public final class SQLiteDatabase: Sendable {
         } catch let error as DatabaseError {
             // SQLite's own words ("file is not a database"), never a statement's arguments.
             throw StoreError(
+                .cannotOpen,
                 message:
                     "cannot open the database \(path): \(error.message ?? "SQLite error \(error.resultCode.rawValue)")")
         }
@@ -98,24 +99,19 @@ public struct Migration: Sendable, Hashable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         } catch {
-            throw StoreError(message: "cannot read the schema folder \(directory.path): \(error.localizedDescription)")
+            throw StoreError(
+                .unreadableSchema,
+                message: "cannot read the schema folder \(directory.path): \(error.localizedDescription)")
         }
         let files = names.filter { $0.hasSuffix(".sql") }.sorted()
-        guard !files.isEmpty else { throw StoreError(message: "no .sql files in \(directory.path)") }
+        guard !files.isEmpty else { throw StoreError(.noMigrations, message: "no .sql files in \(directory.path)") }
         return try files.map { file in
             let url = directory.appendingPathComponent(file)
             do {
                 return Migration(name: String(file.dropLast(4)), sql: try String(contentsOf: url, encoding: .utf8))
             } catch {
-                throw StoreError(message: "cannot read \(url.path): \(error.localizedDescription)")
+                throw StoreError(.unreadableSchema, message: "cannot read \(url.path): \(error.localizedDescription)")
             }
         }
     }
-}
-
-/// A store-level failure with a message that names the file or query at fault.
-public struct StoreError: Error, Hashable, CustomStringConvertible {
-    public var message: String
-    public init(message: String) { self.message = message }
-    public var description: String { message }
 }

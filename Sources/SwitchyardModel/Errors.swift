@@ -1,3 +1,5 @@
+// The errors of the model layer: a failed model call (`LLMError`) and a timeout (`TimeoutError`).
+
 /// A failed model call, with a stable kind for deciding what to do next.
 ///
 /// Its description names the provider, the kind, the HTTP status and the provider's own
@@ -104,4 +106,16 @@ public struct LLMError: Error, Sendable, Hashable, CustomStringConvertible {
         default: return .invalidRequest
         }
     }
+}
+
+/// Thrown by ``withTimeout(_:clock:operation:)`` when the operation did not finish in time.
+public struct TimeoutError: Error, Hashable, CustomStringConvertible {
+    /// The limit that was exceeded.
+    public var timeout: Duration
+
+    public init(timeout: Duration) {
+        self.timeout = timeout
+    }
+
+    public var description: String { "operation timed out after \(timeout)" }
 }
