@@ -6,69 +6,6 @@ import ServiceLifecycle
 import SwitchyardStore
 import Synchronization
 
-/// The code that runs one queue's jobs.
-///
-/// `process` either returns the result (the job completes) or throws (it is retried with
-/// backoff, then marked `stuck` with the error kept). It is never fire-and-forget: the pool
-/// records the outcome of every call.
-public protocol Worker: Sendable {
-    associatedtype Payload: Decodable & Sendable
-    associatedtype Output: Encodable & Sendable
-
-    /// The queue this worker serves.
-    var queue: String { get }
-
-    func process(_ payload: Payload, job: Job) async throws -> Output
-}
-
-/// How a ``WorkerPool`` runs.
-public struct WorkerPoolConfiguration: Sendable {
-    /// Jobs processed at once (handler tasks). Default 4.
-    public var concurrency: Int
-    /// Jobs claimed ahead of the handlers, so one claim statement serves many jobs. They are
-    /// leased and heartbeated while they wait, and released on shutdown. `nil` (the default)
-    /// adapts: about 50 ms of work at the measured job duration, between `concurrency` and
-    /// 256 — large batches for short jobs, no hoarding of long ones.
-    public var prefetch: Int?
-    /// How long a claim lasts without a heartbeat. Default 30 s.
-    public var lease: Duration
-    /// How often leases of held jobs are extended. Default 10 s.
-    public var heartbeatInterval: Duration
-    /// How often the queue is polled when nothing in this process wakes the pool. Default 1 s.
-    public var pollInterval: Duration
-    /// How often expired leases are rescued. Default 15 s.
-    public var rescueInterval: Duration
-    /// The delay between attempts.
-    public var backoff: Backoff
-    /// Completed jobs older than this are deleted (checked with each rescue); `nil` keeps
-    /// them. Default 7 days.
-    public var retention: Duration?
-    /// This pool's identity in leases. Default: host, process id and a random suffix.
-    public var owner: String
-
-    public init(
-        concurrency: Int = 4, prefetch: Int? = nil, lease: Duration = .seconds(30),
-        heartbeatInterval: Duration = .seconds(10),
-        pollInterval: Duration = .seconds(1), rescueInterval: Duration = .seconds(15), backoff: Backoff = .init(),
-        retention: Duration? = .seconds(7 * 24 * 3600),
-        owner: String =
-            "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UInt32.random(in: .min ... .max))"
-    ) {
-        precondition(concurrency >= 1, "Switchyard: a worker pool's concurrency must be at least 1")
-        precondition(prefetch.map { $0 >= 1 } ?? true, "Switchyard: prefetch must be at least 1")
-        precondition(heartbeatInterval < lease, "Switchyard: the heartbeat interval must be shorter than the lease")
-        self.concurrency = concurrency
-        self.prefetch = prefetch
-        self.lease = lease
-        self.heartbeatInterval = heartbeatInterval
-        self.pollInterval = pollInterval
-        self.rescueInterval = rescueInterval
-        self.backoff = backoff
-        self.retention = retention
-        self.owner = owner
-    }
-}
-
 /// Runs a ``Worker`` over a ``JobStore`` as a swift-service-lifecycle service: each job
 /// checked and claimed, marked processing, run, then marked completed or failed.
 ///
@@ -396,37 +333,5 @@ extension WorkerPool where C == ContinuousClock {
         logger: Logger = Logger(label: "switchyard.jobs")
     ) {
         self.init(worker, store: store, configuration: configuration, clock: ContinuousClock(), logger: logger)
-    }
-}
-
-/// Completions waiting for the next group commit.
-final class CompletionBatch: Sendable {
-    struct Item: Sendable {
-        var job: Job
-        var result: String?
-    }
-
-    let signal = JobNotifier()
-    private let pending = Mutex<[Item]>([])
-    private let finished = Atomic<Bool>(false)
-
-    /// Set once no more items will be added.
-    var isFinished: Bool { finished.load(ordering: .acquiring) }
-
-    func finish() {
-        finished.store(true, ordering: .releasing)
-        signal.notify()
-    }
-
-    func add(_ job: Job, result: String?) {
-        pending.withLock { $0.append(Item(job: job, result: result)) }
-        signal.notify()
-    }
-
-    func take() -> [Item] {
-        pending.withLock { items in
-            defer { items.removeAll(keepingCapacity: true) }
-            return items
-        }
     }
 }
