@@ -1,4 +1,3 @@
-import DequeModule
 import Foundation
 import Logging
 import Metrics
@@ -21,17 +20,6 @@ import Synchronization
 /// - On graceful shutdown it stops claiming, releases the jobs it had not started, lets
 ///   running jobs finish and their completions commit, and returns.
 public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Duration == Duration {
-    private struct State {
-        /// Claimed, waiting for a handler.
-        var ready: Deque<Job> = []
-        /// In a handler now.
-        var running = 0
-        /// Every job this pool holds a lease on.
-        var held: Set<Int64> = []
-        /// Moving average of a job's run time in seconds; `nil` before the first job.
-        var averageRunTime: Double?
-    }
-
     private let worker: W
     private let store: any JobStore
     private let configuration: WorkerPoolConfiguration
@@ -39,12 +27,13 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
     private let logger: Logger
     private let random: @Sendable () -> Double
     private let now: @Sendable () -> Date
-    private let state = Mutex(State())
+    /// The buffer, the running count, the held leases and draining: decided by the state
+    /// machine, carried out here.
+    private let state: Mutex<WorkerPoolStateMachine>
     /// Signalled when jobs enter the buffer, and on shutdown: idle handlers wait on it.
     private let jobsReady = JobNotifier()
     /// Signalled when the buffer drops to half, and on shutdown: the claimer waits on it.
     private let roomFreed = JobNotifier()
-    private let draining = Atomic<Bool>(false)
     private let completions = CompletionBatch()
 
     public init(
@@ -59,6 +48,7 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
         self.clock = clock
         self.now = now
         self.random = random
+        self.state = Mutex(WorkerPoolStateMachine(configuration))
         var logger = logger
         logger[metadataKey: "job.queue"] = "\(worker.queue)"
         self.logger = logger
@@ -68,7 +58,7 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
     public var runningCount: Int { state.withLock { $0.running } }
 
     /// Whether graceful shutdown has begun: the pool claims nothing more.
-    public var isDraining: Bool { draining.load(ordering: .acquiring) }
+    public var isDraining: Bool { state.withLock { $0.isDraining } }
 
     public func run() async throws {
         await withDiscardingTaskGroup { periodic in
@@ -83,11 +73,11 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
                     await withGracefulShutdownHandler {
                         await self.claimLoop()
                     } onGracefulShutdown: {
-                        self.draining.store(true, ordering: .releasing)
+                        self.state.withLock { $0.beginDraining() }
                         self.roomFreed.notify()
                         self.store.notifier.notify()
                     }
-                    draining.store(true, ordering: .releasing)
+                    state.withLock { $0.beginDraining() }
                     jobsReady.notify()
                     await releaseUnstarted()
                 }
@@ -101,40 +91,35 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
 
     private var isStopping: Bool { isDraining || Task.isCancelled }
 
-    /// How many claimed jobs the buffer should hold (see ``WorkerPoolConfiguration/prefetch``).
-    private func prefetchTarget(_ state: State) -> Int {
-        if let fixed = configuration.prefetch { return fixed }
-        let concurrency = configuration.concurrency
-        guard let runTime = state.averageRunTime else { return max(2 * concurrency, 16) }
-        let jobs = Double(concurrency) * 0.05 / max(runTime, 1e-6)
-        return Int(min(max(jobs, Double(concurrency)), 256))
-    }
-
     /// Keeps the buffer of claimed jobs topped up.
     private func claimLoop() async {
         while true {
             let seen = roomFreed.version  // read before the stop check, so a shutdown signal is never missed
-            guard !isStopping else { return }
-            let (room, refillAt) = state.withLock { state in
-                let target = prefetchTarget(state)
-                return (target - state.ready.count, target - target / 2)
-            }
-            if room < refillAt {
+            guard !Task.isCancelled else { return }
+            let limit: Int
+            switch state.withLock({ $0.nextClaim() }) {
+            case .stop:
+                return
+            case .waitForRoom:
                 await roomFreed.wait(afterVersion: seen)
                 continue
+            case .claim(let room):
+                limit = room
             }
             let enqueued = store.notifier.version
             let jobs: [Job]
             do {
                 jobs = try await store.claim(
-                    queue: worker.queue, limit: room, owner: configuration.owner,
+                    queue: worker.queue, limit: limit, owner: configuration.owner,
                     lease: configuration.lease.timeInterval)
             } catch {
+                _ = state.withLock { $0.claimed([]) }
                 logger.error("claiming failed", metadata: ["error": "\(error)"])
                 await sleepOrWake(seen: enqueued, until: clock.now.advanced(by: configuration.pollInterval))
                 continue
             }
             guard !jobs.isEmpty else {
+                _ = state.withLock { $0.claimed([]) }
                 var deadline = clock.now.advanced(by: configuration.pollInterval)
                 if let due = try? await store.nextDue(queue: worker.queue) {
                     let wait = Duration.seconds(max(0, due.timeIntervalSince(now())))
@@ -145,11 +130,11 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
             }
             Counter(label: "switchyard_jobs_claimed_total", dimensions: [("queue", worker.queue)]).increment(
                 by: Int64(jobs.count))
-            state.withLock { state in
-                state.ready.append(contentsOf: jobs)
-                state.held.formUnion(jobs.map(\.id))
+            switch state.withLock({ $0.claimed(jobs) }) {
+            case .none: break
+            case .wakeHandlers: jobsReady.notify()
+            case .release(let jobs): await release(jobs)
             }
-            jobsReady.notify()
         }
     }
 
@@ -157,36 +142,35 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
     private func handle() async {
         while true {
             let seen = jobsReady.version
-            guard !isStopping else { return }
-            let popped = state.withLock { state -> (job: Job, refill: Bool)? in
-                guard let job = state.ready.popFirst() else { return nil }
-                state.running += 1
-                return (job, state.ready.count <= prefetchTarget(state) / 2)
-            }
-            guard let (job, refill) = popped else {
+            guard !Task.isCancelled else { return }
+            let job: Job
+            switch state.withLock({ $0.startNext() }) {
+            case .stop:
+                return
+            case .wait:
                 await jobsReady.wait(afterVersion: seen)
                 continue
+            case .run(let next, let wakeClaimer):
+                job = next
+                if wakeClaimer { roomFreed.notify() }
             }
-            if refill { roomFreed.notify() }
             let started = ContinuousClock.now
             await execute(job)
             let runTime = (ContinuousClock.now - started).timeInterval
-            state.withLock { state in
-                state.running -= 1
-                state.averageRunTime = state.averageRunTime.map { 0.9 * $0 + 0.1 * runTime } ?? runTime
-            }
+            state.withLock { $0.finished(runTime: runTime) }
         }
     }
 
     /// Graceful shutdown: jobs claimed but not started go back to `pending` at once.
     private func releaseUnstarted() async {
-        let unstarted = state.withLock { state in
-            defer { state.ready.removeAll() }
-            return Array(state.ready)
-        }
+        await release(state.withLock { $0.takeUnstarted() })
+    }
+
+    /// Gives claimed jobs that were not started back to `pending`.
+    private func release(_ unstarted: [Job]) async {
         for job in unstarted {
             _ = try? await store.release(id: job.id, owner: configuration.owner)
-            state.withLock { _ = $0.held.remove(job.id) }
+            state.withLock { $0.settled(job.id) }
         }
         if !unstarted.isEmpty {
             logger.debug("released unstarted jobs", metadata: ["jobs.released": "\(unstarted.count)"])
@@ -253,7 +237,7 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
                 "recording a failure failed; the lease will expire and the rescuer will retry",
                 metadata: ["error": "\(error)"])
         }
-        state.withLock { _ = $0.held.remove(job.id) }
+        state.withLock { $0.settled(job.id) }
     }
 
     /// Commits queued completions, many per transaction, until ``CompletionBatch/finish()``
@@ -289,12 +273,12 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
                     "completions refused: jobs no longer leased to this worker (rescued or cancelled)",
                     metadata: ["jobs.refused": "\(batch.count - completed)"])
             }
-            state.withLock { $0.held.subtract(batch.map(\.job.id)) }
+            state.withLock { $0.settled(batch.lazy.map(\.job.id)) }
         }
     }
 
     private func heartbeat() async throws {
-        let ids = Array(state.withLock { $0.held })
+        let ids = state.withLock { $0.heldIDs }
         _ = try await store.heartbeat(ids: ids, owner: configuration.owner, lease: configuration.lease.timeInterval)
     }
 
