@@ -1,10 +1,11 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import SwitchyardJobs
 import SwitchyardTesting
 import Synchronization
 import Testing
+
+@testable import SwitchyardJobs
 
 /// Sends "emails": records each, fails while told to, and can block on a gate.
 final class Mailer: Worker {
@@ -12,7 +13,7 @@ final class Mailer: Worker {
     let sent = Mutex<[String]>([])
     let failuresLeft = Mutex(0)
     let gate: ScriptedModel.Gate?
-    let started = JobNotifier()
+    let started = WakeSignal()
 
     init(failures: Int = 0, gate: ScriptedModel.Gate? = nil) {
         failuresLeft.withLock { $0 = failures }

@@ -1,47 +1,15 @@
-import Synchronization
-
 /// Wakes workers when a job is enqueued in this process, so they need not poll for it.
 public final class JobNotifier: Sendable {
-    private struct State {
-        var version: UInt64 = 0
-        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
-        var nextWaiter: UInt64 = 0
-    }
-
-    private let state = Mutex(State())
+    private let signal = WakeSignal()
 
     public init() {}
 
     /// Increases with every enqueue.
-    public var version: UInt64 { state.withLock { $0.version } }
+    public var version: UInt64 { signal.version }
 
     /// Wakes every waiter.
-    public func notify() {
-        let waiters = state.withLock { state in
-            state.version &+= 1
-            defer { state.waiters.removeAll() }
-            return Array(state.waiters.values)
-        }
-        for waiter in waiters { waiter.resume() }
-    }
+    public func notify() { signal.notify() }
 
     /// Returns once ``version`` differs from `seen`, or the task is cancelled.
-    public func wait(afterVersion seen: UInt64) async {
-        let id = state.withLock { state in
-            defer { state.nextWaiter &+= 1 }
-            return state.nextWaiter
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let now = state.withLock { state -> Bool in
-                    if state.version != seen || Task.isCancelled { return true }
-                    state.waiters[id] = continuation
-                    return false
-                }
-                if now { continuation.resume() }
-            }
-        } onCancel: {
-            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
-        }
-    }
+    public func wait(afterVersion seen: UInt64) async { await signal.wait(afterVersion: seen) }
 }

@@ -7,7 +7,7 @@ final class CompletionBatch: Sendable {
         var result: String?
     }
 
-    let signal = JobNotifier()
+    let signal = WakeSignal()
     private let pending = Mutex<[Item]>([])
     private let finished = Atomic<Bool>(false)
 

@@ -31,9 +31,11 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
     /// machine, carried out here.
     private let state: Mutex<WorkerPoolStateMachine>
     /// Signalled when jobs enter the buffer, and on shutdown: idle handlers wait on it.
-    private let jobsReady = JobNotifier()
+    private let jobsReady = WakeSignal()
     /// Signalled when the buffer drops to half, and on shutdown: the claimer waits on it.
-    private let roomFreed = JobNotifier()
+    private let roomFreed = WakeSignal()
+    /// Signalled on shutdown: a claimer sleeping until the next poll waits on it too.
+    private let stopping = WakeSignal()
     private let completions = CompletionBatch()
 
     public init(
@@ -75,7 +77,7 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
                     } onGracefulShutdown: {
                         self.state.withLock { $0.beginDraining() }
                         self.roomFreed.notify()
-                        self.store.notifier.notify()
+                        self.stopping.notify()
                     }
                     state.withLock { $0.beginDraining() }
                     jobsReady.notify()
@@ -179,11 +181,14 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
 
     /// Sleeps until `deadline`, an in-process enqueue, or shutdown.
     private func sleepOrWake(seen: UInt64, until deadline: C.Instant) async {
+        let stopSeen = stopping.version  // read before the stop check, so a shutdown signal is never missed
         guard !isStopping else { return }
         let clock = self.clock
         let notifier = store.notifier
+        let stopping = self.stopping
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await notifier.wait(afterVersion: seen) }
+            group.addTask { await stopping.wait(afterVersion: stopSeen) }
             group.addTask { try? await clock.sleep(until: deadline, tolerance: nil) }
             await group.next()
             group.cancelAll()
