@@ -92,6 +92,23 @@ final class Mailer: Worker {
         }
     }
 
+    @Test func aPayloadThatDoesNotDecodeIsStuckAtOnce() async throws {
+        let store = try SQLiteJobStore(database: try temporaryDatabase(), now: time.closure)
+        let mailer = Mailer()
+        let pool = WorkerPool(
+            mailer, store: store, configuration: .init(concurrency: 1), clock: MockClock(), now: time.closure)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await pool.run() }
+            let id = try await store.enqueue(NewJob(queue: "email", payloadJSON: "{}", maxAttempts: 5)).job.id
+            #expect(try await eventually { try await store.job(id: id)?.status == .stuck })
+            let job = try #require(try await store.job(id: id))
+            #expect(job.attempt == 1)
+            #expect(job.lastError?.hasPrefix("payload does not decode: ") == true)
+            #expect(mailer.sent.withLock { $0.isEmpty })
+            group.cancelAll()
+        }
+    }
+
     @Test func gracefulShutdownFinishesJobsInFlightAndClaimsNoMore() async throws {
         let store = try SQLiteJobStore(database: try temporaryDatabase(), now: time.closure)
         let gate = ScriptedModel.Gate()

@@ -204,7 +204,8 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
         } catch {
             // A payload that does not decode never will: no retry.
             logger(for: job).error("payload does not decode; job is stuck", metadata: ["error": "\(error)"])
-            await recordFailure(job, error: "payload does not decode: \(error)", retryAt: nil)
+            let failure = JobError(.payloadNotDecodable, detail: "\(error)")
+            await recordFailure(job, error: failure.description, retryAt: nil)
             return
         }
         do {
