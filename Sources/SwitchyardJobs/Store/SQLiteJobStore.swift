@@ -132,7 +132,7 @@ public final class SQLiteJobStore: JobStore {
             SET status = 'pending', run_after = ?, last_error = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL
             WHERE id = ? AND status = 'processing' AND lease_owner = ?
             """
-        static let stick = """
+        static let markStuck = """
             UPDATE switchyard_jobs
             SET status = 'stuck', last_error = ?, finished_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL
             WHERE id = ? AND status = 'processing' AND lease_owner = ?
@@ -176,7 +176,7 @@ public final class SQLiteJobStore: JobStore {
         AuditedQuery(name: "jobs.heartbeat", sql: SQL.heartbeat(count: 2), arguments: ["0", "0", "w", "1", "2"]),
         AuditedQuery(name: "jobs.complete", sql: SQL.complete, arguments: ["{}", "0", "0", "1", "w"]),
         AuditedQuery(name: "jobs.retry", sql: SQL.retry, arguments: ["0", "e", "0", "1", "w"]),
-        AuditedQuery(name: "jobs.stick", sql: SQL.stick, arguments: ["e", "0", "0", "1", "w"]),
+        AuditedQuery(name: "jobs.mark_stuck", sql: SQL.markStuck, arguments: ["e", "0", "0", "1", "w"]),
         AuditedQuery(name: "jobs.release", sql: SQL.release, arguments: ["0", "1", "w"]),
         AuditedQuery(name: "jobs.rescue_stuck", sql: SQL.rescueStuck, arguments: ["0", "0", "0"]),
         AuditedQuery(name: "jobs.rescue_requeue", sql: SQL.rescueRequeue, arguments: ["0", "0", "0"]),
@@ -222,14 +222,15 @@ public final class SQLiteJobStore: JobStore {
         {
             return EnqueueResult(job: Job(row: existing), inserted: false)
         }
-        let t = now().timeIntervalSince1970
-        let now = Date(timeIntervalSince1970: t)  // as the row reads back
+        let timestamp = now().timeIntervalSince1970
+        let now = Date(timeIntervalSince1970: timestamp)  // as the row reads back
         // No RETURNING: with it an insert cost about twice as much (SQLite buffers returned
         // rows; the row is then copied and decoded), and every column but the id is known.
         try db.cachedStatement(sql: SQL.insert).execute(
             arguments: [
-                job.queue, job.payload, job.maxAttempts, job.runAfter?.timeIntervalSince1970 ?? t, job.uniqueKey,
-                job.owner, t, t,
+                job.queue, job.payload, job.maxAttempts, job.runAfter?.timeIntervalSince1970 ?? timestamp,
+                job.uniqueKey,
+                job.owner, timestamp, timestamp,
             ])
         wakeWorkersAfterCommit(of: db)
         return EnqueueResult(job: Job(inserted: job, id: db.lastInsertedRowID, at: now), inserted: true)
@@ -247,14 +248,14 @@ public final class SQLiteJobStore: JobStore {
             if job.uniqueKey == nil { plain.append(index) } else { results[index] = try enqueue(job, in: db) }
         }
         if !plain.isEmpty {
-            let t = now().timeIntervalSince1970
-            let now = Date(timeIntervalSince1970: t)  // as the rows read back
+            let timestamp = now().timeIntervalSince1970
+            let now = Date(timeIntervalSince1970: timestamp)  // as the rows read back
             let firstID = try SQL.insertMany.nextID(in: db)
             try SQL.insertMany.execute(count: plain.count, in: db) { row, values in
                 let job = jobs[plain[row]]
                 values += [
                     firstID + Int64(row), job.queue, job.payload, job.maxAttempts,
-                    job.runAfter?.timeIntervalSince1970 ?? t, job.owner, t, t,
+                    job.runAfter?.timeIntervalSince1970 ?? timestamp, job.owner, timestamp, timestamp,
                 ]
             }
             wakeWorkersAfterCommit(of: db)
@@ -286,21 +287,24 @@ public final class SQLiteJobStore: JobStore {
 
     public func claim(queue: String, limit: Int, owner: String, lease: TimeInterval) async throws -> [Job] {
         guard limit > 0 else { return [] }
-        let t = now().timeIntervalSince1970
+        let timestamp = now().timeIntervalSince1970
         return try await database.pool.write { db in
             try Array(
-                Row.fetchCursor(db.cachedStatement(sql: SQL.claim), arguments: [owner, t + lease, t, queue, t, limit])
-                    .map(Job.init(row:)))
+                Row.fetchCursor(
+                    db.cachedStatement(sql: SQL.claim),
+                    arguments: [owner, timestamp + lease, timestamp, queue, timestamp, limit]
+                )
+                .map(Job.init(row:)))
         }.sorted { ($0.runAfter, $0.id) < ($1.runAfter, $1.id) }
     }
 
     public func heartbeat(ids: [Int64], owner: String, lease: TimeInterval) async throws -> Int {
         guard !ids.isEmpty else { return 0 }
-        let t = now().timeIntervalSince1970
+        let timestamp = now().timeIntervalSince1970
         return try await database.pool.write { db in
             try db.execute(
                 sql: SQL.heartbeat(count: ids.count),
-                arguments: StatementArguments([t + lease, t, owner] as [any DatabaseValueConvertible])
+                arguments: StatementArguments([timestamp + lease, timestamp, owner] as [any DatabaseValueConvertible])
                     + StatementArguments(ids))
             return db.changesCount
         }
@@ -312,12 +316,12 @@ public final class SQLiteJobStore: JobStore {
 
     public func completeMany(_ items: [(id: Int64, result: String?)], owner: String) async throws -> [Bool] {
         guard !items.isEmpty else { return [] }
-        let t = now().timeIntervalSince1970
+        let timestamp = now().timeIntervalSince1970
         let onComplete = self.onComplete
         return try await database.pool.write { db in
             let complete = try db.cachedStatement(sql: SQL.complete)
             return try items.map { item in
-                try complete.execute(arguments: [item.result, t, t, item.id, owner])
+                try complete.execute(arguments: [item.result, timestamp, timestamp, item.id, owner])
                 guard db.changesCount == 1 else { return false }
                 try onComplete?(item.id, db)
                 return true
@@ -326,21 +330,21 @@ public final class SQLiteJobStore: JobStore {
     }
 
     public func fail(id: Int64, owner: String, error: String, retryAt: Date?) async throws -> Bool {
-        let t = now().timeIntervalSince1970
+        let timestamp = now().timeIntervalSince1970
         return try await database.pool.write { db in
             if let retryAt {
-                try db.execute(sql: SQL.retry, arguments: [retryAt.timeIntervalSince1970, error, t, id, owner])
+                try db.execute(sql: SQL.retry, arguments: [retryAt.timeIntervalSince1970, error, timestamp, id, owner])
             } else {
-                try db.execute(sql: SQL.stick, arguments: [error, t, t, id, owner])
+                try db.execute(sql: SQL.markStuck, arguments: [error, timestamp, timestamp, id, owner])
             }
             return db.changesCount == 1
         }
     }
 
     public func release(id: Int64, owner: String) async throws -> Bool {
-        let t = now().timeIntervalSince1970
+        let timestamp = now().timeIntervalSince1970
         let applied = try await database.pool.write { db in
-            try db.execute(sql: SQL.release, arguments: [t, id, owner])
+            try db.execute(sql: SQL.release, arguments: [timestamp, id, owner])
             return db.changesCount == 1
         }
         if applied { notifier.notify() }
@@ -348,11 +352,11 @@ public final class SQLiteJobStore: JobStore {
     }
 
     public func rescueExpired() async throws -> (requeued: Int, stuck: Int) {
-        let t = now().timeIntervalSince1970
+        let timestamp = now().timeIntervalSince1970
         let counts = try await database.pool.write { db in
-            try db.execute(sql: SQL.rescueStuck, arguments: [t, t, t])
+            try db.execute(sql: SQL.rescueStuck, arguments: [timestamp, timestamp, timestamp])
             let stuck = db.changesCount
-            try db.execute(sql: SQL.rescueRequeue, arguments: [t, t, t])
+            try db.execute(sql: SQL.rescueRequeue, arguments: [timestamp, timestamp, timestamp])
             return (requeued: db.changesCount, stuck: stuck)
         }
         if counts.requeued > 0 { notifier.notify() }
@@ -360,9 +364,9 @@ public final class SQLiteJobStore: JobStore {
     }
 
     public func cancel(id: Int64) async throws -> Bool {
-        let t = now().timeIntervalSince1970
+        let timestamp = now().timeIntervalSince1970
         return try await database.pool.write { db in
-            try db.execute(sql: SQL.cancel, arguments: [t, t, id])
+            try db.execute(sql: SQL.cancel, arguments: [timestamp, timestamp, id])
             return db.changesCount == 1
         }
     }

@@ -1,7 +1,10 @@
 import Synchronization
 
-/// Wakes workers when a job is enqueued in this process, so they need not poll for it.
-public final class JobNotifier: Sendable {
+/// A versioned wake-up: ``notify()`` wakes every task waiting for a version it has not seen.
+///
+/// Read ``version`` before checking the condition you wait for, then
+/// ``wait(afterVersion:)``: a signal between the two is never missed.
+final class WakeSignal: Sendable {
     private struct State {
         var version: UInt64 = 0
         var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
@@ -10,13 +13,13 @@ public final class JobNotifier: Sendable {
 
     private let state = Mutex(State())
 
-    public init() {}
+    init() {}
 
-    /// Increases with every enqueue.
-    public var version: UInt64 { state.withLock { $0.version } }
+    /// Increases with every signal.
+    var version: UInt64 { state.withLock { $0.version } }
 
     /// Wakes every waiter.
-    public func notify() {
+    func notify() {
         let waiters = state.withLock { state in
             state.version &+= 1
             defer { state.waiters.removeAll() }
@@ -26,7 +29,7 @@ public final class JobNotifier: Sendable {
     }
 
     /// Returns once ``version`` differs from `seen`, or the task is cancelled.
-    public func wait(afterVersion seen: UInt64) async {
+    func wait(afterVersion seen: UInt64) async {
         let id = state.withLock { state in
             defer { state.nextWaiter &+= 1 }
             return state.nextWaiter

@@ -6,35 +6,6 @@ import SwitchyardTesting
 import Synchronization
 import Testing
 
-/// Sends "emails": records each, fails while told to, and can block on a gate.
-final class Mailer: Worker {
-    let queue = "email"
-    let sent = Mutex<[String]>([])
-    let failuresLeft = Mutex(0)
-    let gate: ScriptedModel.Gate?
-    let started = JobNotifier()
-
-    init(failures: Int = 0, gate: ScriptedModel.Gate? = nil) {
-        failuresLeft.withLock { $0 = failures }
-        self.gate = gate
-    }
-
-    struct Receipt: Codable, Sendable { var id: String }
-    struct SMTPDown: Error, CustomStringConvertible { var description: String { "smtp down" } }
-
-    func process(_ payload: Email, job: Job) async throws -> Receipt {
-        started.notify()
-        if let gate { await gate.wait() }
-        let fail = failuresLeft.withLock { left in
-            defer { left = max(0, left - 1) }
-            return left > 0
-        }
-        if fail { throw SMTPDown() }
-        sent.withLock { $0.append(payload.to) }
-        return Receipt(id: "receipt-\(job.id)")
-    }
-}
-
 @Suite struct WorkerPoolTests {
     let time = ManualTime()
 
@@ -87,6 +58,23 @@ final class Mailer: Worker {
             clock.advance(to: .init(offset: .seconds(5)))
             #expect(try await eventually { try await store.job(id: id)?.status == .completed })
             #expect(try await store.job(id: id)?.attempt == 2)
+            group.cancelAll()
+        }
+    }
+
+    @Test func aPayloadThatDoesNotDecodeIsStuckAtOnce() async throws {
+        let store = try SQLiteJobStore(database: try temporaryDatabase(), now: time.closure)
+        let mailer = Mailer()
+        let pool = WorkerPool(
+            mailer, store: store, configuration: .init(concurrency: 1), clock: MockClock(), now: time.closure)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await pool.run() }
+            let id = try await store.enqueue(NewJob(queue: "email", payloadJSON: "{}", maxAttempts: 5)).job.id
+            #expect(try await eventually { try await store.job(id: id)?.status == .stuck })
+            let job = try #require(try await store.job(id: id))
+            #expect(job.attempt == 1)
+            #expect(job.lastError?.hasPrefix("payload does not decode: ") == true)
+            #expect(mailer.sent.withLock { $0.isEmpty })
             group.cancelAll()
         }
     }

@@ -1,73 +1,9 @@
-import DequeModule
 import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
 import SwitchyardStore
 import Synchronization
-
-/// The code that runs one queue's jobs.
-///
-/// `process` either returns the result (the job completes) or throws (it is retried with
-/// backoff, then marked `stuck` with the error kept). It is never fire-and-forget: the pool
-/// records the outcome of every call.
-public protocol Worker: Sendable {
-    associatedtype Payload: Decodable & Sendable
-    associatedtype Output: Encodable & Sendable
-
-    /// The queue this worker serves.
-    var queue: String { get }
-
-    func process(_ payload: Payload, job: Job) async throws -> Output
-}
-
-/// How a ``WorkerPool`` runs.
-public struct WorkerPoolConfiguration: Sendable {
-    /// Jobs processed at once (handler tasks). Default 4.
-    public var concurrency: Int
-    /// Jobs claimed ahead of the handlers, so one claim statement serves many jobs. They are
-    /// leased and heartbeated while they wait, and released on shutdown. `nil` (the default)
-    /// adapts: about 50 ms of work at the measured job duration, between `concurrency` and
-    /// 256 — large batches for short jobs, no hoarding of long ones.
-    public var prefetch: Int?
-    /// How long a claim lasts without a heartbeat. Default 30 s.
-    public var lease: Duration
-    /// How often leases of held jobs are extended. Default 10 s.
-    public var heartbeatInterval: Duration
-    /// How often the queue is polled when nothing in this process wakes the pool. Default 1 s.
-    public var pollInterval: Duration
-    /// How often expired leases are rescued. Default 15 s.
-    public var rescueInterval: Duration
-    /// The delay between attempts.
-    public var backoff: Backoff
-    /// Completed jobs older than this are deleted (checked with each rescue); `nil` keeps
-    /// them. Default 7 days.
-    public var retention: Duration?
-    /// This pool's identity in leases. Default: host, process id and a random suffix.
-    public var owner: String
-
-    public init(
-        concurrency: Int = 4, prefetch: Int? = nil, lease: Duration = .seconds(30),
-        heartbeatInterval: Duration = .seconds(10),
-        pollInterval: Duration = .seconds(1), rescueInterval: Duration = .seconds(15), backoff: Backoff = .init(),
-        retention: Duration? = .seconds(7 * 24 * 3600),
-        owner: String =
-            "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UInt32.random(in: .min ... .max))"
-    ) {
-        precondition(concurrency >= 1, "Switchyard: a worker pool's concurrency must be at least 1")
-        precondition(prefetch.map { $0 >= 1 } ?? true, "Switchyard: prefetch must be at least 1")
-        precondition(heartbeatInterval < lease, "Switchyard: the heartbeat interval must be shorter than the lease")
-        self.concurrency = concurrency
-        self.prefetch = prefetch
-        self.lease = lease
-        self.heartbeatInterval = heartbeatInterval
-        self.pollInterval = pollInterval
-        self.rescueInterval = rescueInterval
-        self.backoff = backoff
-        self.retention = retention
-        self.owner = owner
-    }
-}
 
 /// Runs a ``Worker`` over a ``JobStore`` as a swift-service-lifecycle service: each job
 /// checked and claimed, marked processing, run, then marked completed or failed.
@@ -84,17 +20,6 @@ public struct WorkerPoolConfiguration: Sendable {
 /// - On graceful shutdown it stops claiming, releases the jobs it had not started, lets
 ///   running jobs finish and their completions commit, and returns.
 public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Duration == Duration {
-    private struct State {
-        /// Claimed, waiting for a handler.
-        var ready: Deque<Job> = []
-        /// In a handler now.
-        var running = 0
-        /// Every job this pool holds a lease on.
-        var held: Set<Int64> = []
-        /// Moving average of a job's run time in seconds; `nil` before the first job.
-        var averageRunTime: Double?
-    }
-
     private let worker: W
     private let store: any JobStore
     private let configuration: WorkerPoolConfiguration
@@ -102,12 +27,15 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
     private let logger: Logger
     private let random: @Sendable () -> Double
     private let now: @Sendable () -> Date
-    private let state = Mutex(State())
+    /// The buffer, the running count, the held leases and draining: decided by the state
+    /// machine, carried out here.
+    private let state: Mutex<WorkerPoolStateMachine>
     /// Signalled when jobs enter the buffer, and on shutdown: idle handlers wait on it.
-    private let jobsReady = JobNotifier()
+    private let jobsReady = WakeSignal()
     /// Signalled when the buffer drops to half, and on shutdown: the claimer waits on it.
-    private let roomFreed = JobNotifier()
-    private let draining = Atomic<Bool>(false)
+    private let roomFreed = WakeSignal()
+    /// Signalled on shutdown: a claimer sleeping until the next poll waits on it too.
+    private let stopping = WakeSignal()
     private let completions = CompletionBatch()
 
     public init(
@@ -122,6 +50,7 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
         self.clock = clock
         self.now = now
         self.random = random
+        self.state = Mutex(WorkerPoolStateMachine(configuration))
         var logger = logger
         logger[metadataKey: "job.queue"] = "\(worker.queue)"
         self.logger = logger
@@ -131,7 +60,7 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
     public var runningCount: Int { state.withLock { $0.running } }
 
     /// Whether graceful shutdown has begun: the pool claims nothing more.
-    public var isDraining: Bool { draining.load(ordering: .acquiring) }
+    public var isDraining: Bool { state.withLock { $0.isDraining } }
 
     public func run() async throws {
         await withDiscardingTaskGroup { periodic in
@@ -146,11 +75,11 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
                     await withGracefulShutdownHandler {
                         await self.claimLoop()
                     } onGracefulShutdown: {
-                        self.draining.store(true, ordering: .releasing)
+                        self.state.withLock { $0.beginDraining() }
                         self.roomFreed.notify()
-                        self.store.notifier.notify()
+                        self.stopping.notify()
                     }
-                    draining.store(true, ordering: .releasing)
+                    state.withLock { $0.beginDraining() }
                     jobsReady.notify()
                     await releaseUnstarted()
                 }
@@ -164,40 +93,35 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
 
     private var isStopping: Bool { isDraining || Task.isCancelled }
 
-    /// How many claimed jobs the buffer should hold (see ``WorkerPoolConfiguration/prefetch``).
-    private func prefetchTarget(_ state: State) -> Int {
-        if let fixed = configuration.prefetch { return fixed }
-        let concurrency = configuration.concurrency
-        guard let runTime = state.averageRunTime else { return max(2 * concurrency, 16) }
-        let jobs = Double(concurrency) * 0.05 / max(runTime, 1e-6)
-        return Int(min(max(jobs, Double(concurrency)), 256))
-    }
-
     /// Keeps the buffer of claimed jobs topped up.
     private func claimLoop() async {
         while true {
             let seen = roomFreed.version  // read before the stop check, so a shutdown signal is never missed
-            guard !isStopping else { return }
-            let (room, refillAt) = state.withLock { state in
-                let target = prefetchTarget(state)
-                return (target - state.ready.count, target - target / 2)
-            }
-            if room < refillAt {
+            guard !Task.isCancelled else { return }
+            let limit: Int
+            switch state.withLock({ $0.nextClaim() }) {
+            case .stop:
+                return
+            case .waitForRoom:
                 await roomFreed.wait(afterVersion: seen)
                 continue
+            case .claim(let room):
+                limit = room
             }
             let enqueued = store.notifier.version
             let jobs: [Job]
             do {
                 jobs = try await store.claim(
-                    queue: worker.queue, limit: room, owner: configuration.owner,
+                    queue: worker.queue, limit: limit, owner: configuration.owner,
                     lease: configuration.lease.timeInterval)
             } catch {
+                _ = state.withLock { $0.claimed([]) }
                 logger.error("claiming failed", metadata: ["error": "\(error)"])
                 await sleepOrWake(seen: enqueued, until: clock.now.advanced(by: configuration.pollInterval))
                 continue
             }
             guard !jobs.isEmpty else {
+                _ = state.withLock { $0.claimed([]) }
                 var deadline = clock.now.advanced(by: configuration.pollInterval)
                 if let due = try? await store.nextDue(queue: worker.queue) {
                     let wait = Duration.seconds(max(0, due.timeIntervalSince(now())))
@@ -208,11 +132,11 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
             }
             Counter(label: "switchyard_jobs_claimed_total", dimensions: [("queue", worker.queue)]).increment(
                 by: Int64(jobs.count))
-            state.withLock { state in
-                state.ready.append(contentsOf: jobs)
-                state.held.formUnion(jobs.map(\.id))
+            switch state.withLock({ $0.claimed(jobs) }) {
+            case .none: break
+            case .wakeHandlers: jobsReady.notify()
+            case .release(let jobs): await release(jobs)
             }
-            jobsReady.notify()
         }
     }
 
@@ -220,36 +144,35 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
     private func handle() async {
         while true {
             let seen = jobsReady.version
-            guard !isStopping else { return }
-            let popped = state.withLock { state -> (job: Job, refill: Bool)? in
-                guard let job = state.ready.popFirst() else { return nil }
-                state.running += 1
-                return (job, state.ready.count <= prefetchTarget(state) / 2)
-            }
-            guard let (job, refill) = popped else {
+            guard !Task.isCancelled else { return }
+            let job: Job
+            switch state.withLock({ $0.startNext() }) {
+            case .stop:
+                return
+            case .wait:
                 await jobsReady.wait(afterVersion: seen)
                 continue
+            case .run(let next, let wakeClaimer):
+                job = next
+                if wakeClaimer { roomFreed.notify() }
             }
-            if refill { roomFreed.notify() }
             let started = ContinuousClock.now
             await execute(job)
             let runTime = (ContinuousClock.now - started).timeInterval
-            state.withLock { state in
-                state.running -= 1
-                state.averageRunTime = state.averageRunTime.map { 0.9 * $0 + 0.1 * runTime } ?? runTime
-            }
+            state.withLock { $0.finished(runTime: runTime) }
         }
     }
 
     /// Graceful shutdown: jobs claimed but not started go back to `pending` at once.
     private func releaseUnstarted() async {
-        let unstarted = state.withLock { state in
-            defer { state.ready.removeAll() }
-            return Array(state.ready)
-        }
+        await release(state.withLock { $0.takeUnstarted() })
+    }
+
+    /// Gives claimed jobs that were not started back to `pending`.
+    private func release(_ unstarted: [Job]) async {
         for job in unstarted {
             _ = try? await store.release(id: job.id, owner: configuration.owner)
-            state.withLock { _ = $0.held.remove(job.id) }
+            state.withLock { $0.settled(job.id) }
         }
         if !unstarted.isEmpty {
             logger.debug("released unstarted jobs", metadata: ["jobs.released": "\(unstarted.count)"])
@@ -258,11 +181,14 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
 
     /// Sleeps until `deadline`, an in-process enqueue, or shutdown.
     private func sleepOrWake(seen: UInt64, until deadline: C.Instant) async {
+        let stopSeen = stopping.version  // read before the stop check, so a shutdown signal is never missed
         guard !isStopping else { return }
         let clock = self.clock
         let notifier = store.notifier
+        let stopping = self.stopping
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await notifier.wait(afterVersion: seen) }
+            group.addTask { await stopping.wait(afterVersion: stopSeen) }
             group.addTask { try? await clock.sleep(until: deadline, tolerance: nil) }
             await group.next()
             group.cancelAll()
@@ -278,7 +204,8 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
         } catch {
             // A payload that does not decode never will: no retry.
             logger(for: job).error("payload does not decode; job is stuck", metadata: ["error": "\(error)"])
-            await recordFailure(job, error: "payload does not decode: \(error)", retryAt: nil)
+            let failure = JobError(.payloadNotDecodable, detail: "\(error)")
+            await recordFailure(job, error: failure.description, retryAt: nil)
             return
         }
         do {
@@ -316,7 +243,7 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
                 "recording a failure failed; the lease will expire and the rescuer will retry",
                 metadata: ["error": "\(error)"])
         }
-        state.withLock { _ = $0.held.remove(job.id) }
+        state.withLock { $0.settled(job.id) }
     }
 
     /// Commits queued completions, many per transaction, until ``CompletionBatch/finish()``
@@ -352,12 +279,12 @@ public final class WorkerPool<W: Worker, C: Clock>: Service, Sendable where C.Du
                     "completions refused: jobs no longer leased to this worker (rescued or cancelled)",
                     metadata: ["jobs.refused": "\(batch.count - completed)"])
             }
-            state.withLock { $0.held.subtract(batch.map(\.job.id)) }
+            state.withLock { $0.settled(batch.lazy.map(\.job.id)) }
         }
     }
 
     private func heartbeat() async throws {
-        let ids = Array(state.withLock { $0.held })
+        let ids = state.withLock { $0.heldIDs }
         _ = try await store.heartbeat(ids: ids, owner: configuration.owner, lease: configuration.lease.timeInterval)
     }
 
@@ -396,37 +323,5 @@ extension WorkerPool where C == ContinuousClock {
         logger: Logger = Logger(label: "switchyard.jobs")
     ) {
         self.init(worker, store: store, configuration: configuration, clock: ContinuousClock(), logger: logger)
-    }
-}
-
-/// Completions waiting for the next group commit.
-final class CompletionBatch: Sendable {
-    struct Item: Sendable {
-        var job: Job
-        var result: String?
-    }
-
-    let signal = JobNotifier()
-    private let pending = Mutex<[Item]>([])
-    private let finished = Atomic<Bool>(false)
-
-    /// Set once no more items will be added.
-    var isFinished: Bool { finished.load(ordering: .acquiring) }
-
-    func finish() {
-        finished.store(true, ordering: .releasing)
-        signal.notify()
-    }
-
-    func add(_ job: Job, result: String?) {
-        pending.withLock { $0.append(Item(job: job, result: result)) }
-        signal.notify()
-    }
-
-    func take() -> [Item] {
-        pending.withLock { items in
-            defer { items.removeAll(keepingCapacity: true) }
-            return items
-        }
     }
 }

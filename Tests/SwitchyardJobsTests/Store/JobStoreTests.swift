@@ -5,48 +5,6 @@ import SwitchyardStore
 import SwitchyardTesting
 import Testing
 
-@Suite struct SQLiteStoreTests {
-    @Test func migrationsRunOnceInOrderFromSchemaFiles() throws {
-        let database = try temporaryDatabase()
-        let folder = try temporaryFolder("schema")
-        try "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);".write(
-            to: folder.appendingPathComponent("001_users.sql"), atomically: true, encoding: .utf8)
-        try "CREATE INDEX users_email ON users (email);".write(
-            to: folder.appendingPathComponent("002_users_email.sql"), atomically: true, encoding: .utf8)
-        try "not sql".write(to: folder.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
-        let migrations = try Migration.files(in: folder)
-        #expect(migrations.map(\.name) == ["001_users", "002_users_email"])
-        #expect(try database.migrate(migrations) == ["001_users", "002_users_email"])
-        #expect(try database.migrate(migrations) == [])
-        #expect(throws: StoreError.self) { try Migration.files(in: folder.appendingPathComponent("missing")) }
-    }
-
-    @Test func everyJobQueryIsIndexed() throws {
-        let database = try temporaryDatabase()
-        _ = try SQLiteJobStore(database: database)
-        #expect(try database.auditIndexes(SQLiteJobStore.auditedQueries) == [])
-        // And the audit does catch a scan.
-        let findings = try database.auditIndexes([
-            AuditedQuery(name: "by_payload", sql: "SELECT * FROM switchyard_jobs WHERE payload = ?", arguments: ["{}"])
-        ])
-        #expect(findings.map(\.query) == ["by_payload"])
-    }
-
-    @Test func theDatabaseIsInWALModeWithAWaitingBusyHandler() throws {
-        let database = try temporaryDatabase()
-        let mode = try database.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
-        #expect(mode == "wal")
-        // FULL (2) on the connection that commits, and on the readers.
-        let writer = try database.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
-        #expect(writer == 2)
-        let reader = try database.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
-        #expect(reader == 2)
-        let normal = try SQLiteDatabase(
-            path: database.path + "-normal.sqlite", configuration: .init(synchronous: .normal))
-        #expect(try normal.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
-    }
-}
-
 @Suite struct JobStoreTests {
     let time = ManualTime()
 
@@ -260,26 +218,5 @@ extension JobStoreTests {
             #expect(stored == result.job)
         }
         #expect(try await store.counts() == [JobCount(queue: "email", status: .pending, count: 71)])
-    }
-}
-
-@Suite struct JobStateMachineTests {
-    @Test func onlyTheSeedsTransitionsAreAllowed() {
-        #expect(JobStateMachine.isAllowed(from: .pending, to: .processing))
-        #expect(JobStateMachine.isAllowed(from: .processing, to: .completed))
-        #expect(JobStateMachine.isAllowed(from: .processing, to: .stuck))
-        #expect(!JobStateMachine.isAllowed(from: .completed, to: .pending))
-        #expect(!JobStateMachine.isAllowed(from: .pending, to: .completed))
-        #expect(!JobStateMachine.isAllowed(from: .stuck, to: .processing))
-        #expect(JobStatus.allCases.filter(\.isFinal) == [.completed, .stuck, .cancelled])
-    }
-
-    @Test func backoffIsExponentialCappedAndJittered() {
-        let backoff = Backoff(base: 1, max: 60, jitter: 0.1)
-        #expect(backoff.delay(afterAttempt: 1, random: 0.5) == 1)
-        #expect(backoff.delay(afterAttempt: 4, random: 0.5) == 8)
-        #expect(backoff.delay(afterAttempt: 20, random: 0.5) == 60)
-        #expect(backoff.delay(afterAttempt: 4, random: 0) == 8 * 0.9)
-        #expect(abs(backoff.delay(afterAttempt: 4, random: 1) - 8 * 1.1) < 1e-9)
     }
 }
