@@ -32,34 +32,6 @@ public enum ObservationSource: String, Sendable, Hashable, Codable, CustomString
     public var description: String { rawValue }
 }
 
-/// Why an LLM agent or a coordinator used its fallback.
-public struct FallbackReason: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The kind of failure, stable for metrics and tests.
-    public enum Kind: String, Sendable, Hashable, Codable {
-        /// No model is configured.
-        case noModel = "no_model"
-        /// The model did not answer within the timeout.
-        case timeout
-        /// The model call threw.
-        case modelError = "model_error"
-        /// The reply could not be parsed.
-        case unparsableReply = "unparsable_reply"
-        /// Too many calls were in flight; the trigger was answered at once.
-        case busy
-    }
-
-    public var kind: Kind
-    /// A short, secret-free explanation (never the prompt or a key).
-    public var detail: String
-
-    public init(_ kind: Kind, detail: String = "") {
-        self.kind = kind
-        self.detail = detail
-    }
-
-    public var description: String { detail.isEmpty ? kind.rawValue : "\(kind.rawValue): \(detail)" }
-}
-
 /// What one agent observed about one trigger, published on `"{domain}:agent_observation"`.
 public struct Observation<Value: Sendable>: Sendable {
     /// The agent's name.

@@ -63,11 +63,6 @@ extension CoordinatorLogic {
     }
 }
 
-/// Thrown by the default ``CoordinatorLogic/parse(_:for:)``: a prompt without a parser.
-public struct NoDecisionParser: Error, CustomStringConvertible {
-    public var description: String { "the coordinator logic sends a prompt but does not implement parse(_:for:)" }
-}
-
 /// Where a directive's decision came from.
 public enum DirectiveSource: String, Sendable, Hashable, Codable, CustomStringConvertible {
     case model

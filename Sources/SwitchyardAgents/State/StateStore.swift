@@ -11,12 +11,6 @@ public struct StateChange<State: Sendable>: Sendable {
     public var state: State
 }
 
-/// Thrown by ``StateStore/run()`` when the store is already running: a store has one run
-/// loop at a time.
-public struct StateStoreAlreadyRunning: Error, CustomStringConvertible {
-    public var description: String { "the state store is already running; a store runs one loop at a time" }
-}
-
 /// The single owner of a domain's state: the Swift form of the seed's State GenServer.
 ///
 /// Updates are functions applied one at a time, in the order they were sent, by the store's

@@ -1,7 +1,6 @@
 import Logging
 import Metrics
 import ServiceLifecycle
-import ServiceLifecycleTestKit
 import Synchronization
 
 /// How a ``Supervisor`` restarts its children.
@@ -132,9 +131,7 @@ public final class Supervisor<C: Clock>: Service, Sendable where C.Duration == D
                         // nested ServiceGroup would otherwise hear it and every child would
                         // stop at once. The supervisor stops children one by one, in reverse
                         // order, through `serviceGroup.triggerGracefulShutdown()`.
-                        // `testGracefulShutdown` is service-lifecycle's public way to give a
-                        // task a graceful-shutdown scope of its own.
-                        try await testGracefulShutdown { _ in try await serviceGroup.run() }
+                        try await withoutGracefulShutdownScope { try await serviceGroup.run() }
                     } catch {
                         exit.error = error
                     }
