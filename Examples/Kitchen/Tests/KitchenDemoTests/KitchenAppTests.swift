@@ -126,7 +126,7 @@ import Testing
         // Bounded: before, the demo kept waiting for directives after the tree had failed.
         await #expect(throws: SupervisorError.self) {
             try await withTimeout(.seconds(60), clock: ContinuousClock()) {
-                _ = try await KitchenDemo.run(app, tree: tree, signals: [], logger: logger) { _ in }
+                _ = try await KitchenRun.run(app, tree: tree, signals: [], logger: logger) { _ in }
             }
         }
     }
