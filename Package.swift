@@ -216,6 +216,7 @@ let package = Package(
         .testTarget(
             name: "SwitchyardCLITests",
             dependencies: ["SwitchyardFakeLLM", "SwitchyardModel", "switchyard", "SwitchyardLLM", "SwitchyardTesting"],
+            exclude: ["Golden"],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -56,7 +56,8 @@ public struct LLMAgentOptions: Sendable {
     }
 }
 
-/// Runs an ``LLMAgent``: the Swift form of the seed's `Task.start(fn -> process_with_llm end)`.
+/// Runs an ``LLMAgent``: one task per agent, consulting its model without blocking its
+/// triggers.
 ///
 /// The agent's own task reads triggers; each model call runs in a child task of the agent's
 /// task group with a timeout, so the agent keeps receiving triggers while calls are in

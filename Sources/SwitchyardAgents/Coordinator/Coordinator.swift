@@ -6,8 +6,7 @@ import Synchronization
 
 /// How a ``Coordinator`` collects and decides.
 public struct CoordinatorOptions: Sendable {
-    /// How long a window stays open for observations. Default 800 ms (the seed's
-    /// `@collection_window_ms`).
+    /// How long a window stays open for observations. Default 800 ms.
     public var window: Duration
     /// How long a model synthesis may take, once a window closed, before the fallback
     /// decides. It bounds how long a directive follows its window, and since directives are

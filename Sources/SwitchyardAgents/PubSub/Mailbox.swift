@@ -28,7 +28,7 @@ class AnyMailbox: @unchecked Sendable {
 final class Mailbox<Message: Sendable>: AnyMailbox, @unchecked Sendable {
     @usableFromInline let owner: SubscriberID
     @usableFromInline let topic: Topic<Message>
-    @usableFromInline let state: Mutex<MailboxStateMachine<Message>>
+    @usableFromInline let state: Mutex<MailboxStateMachine<Message, UnsafeContinuation<Void, Never>>>
     @usableFromInline let dropCounter: Counter
     /// For handler subscriptions: the code run for each message, and where to schedule it.
     @usableFromInline let handler: (@Sendable (Message) async -> Void)?
@@ -98,7 +98,7 @@ final class Mailbox<Message: Sendable>: AnyMailbox, @unchecked Sendable {
     }
 
     @inlinable
-    func outcome(of wake: MailboxStateMachine<Message>.Wake) -> OfferOutcome {
+    func outcome(of wake: MailboxStateMachine<Message, UnsafeContinuation<Void, Never>>.Wake) -> OfferOutcome {
         switch wake {
         case .none:
             return .delivered
@@ -147,7 +147,7 @@ final class Mailbox<Message: Sendable>: AnyMailbox, @unchecked Sendable {
     }
 
     @inlinable
-    func perform(_ wake: MailboxStateMachine<Message>.Wake) {
+    func perform(_ wake: MailboxStateMachine<Message, UnsafeContinuation<Void, Never>>.Wake) {
         switch wake {
         case .none:
             break

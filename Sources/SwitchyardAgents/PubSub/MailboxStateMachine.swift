@@ -9,8 +9,12 @@ import DequeModule
 /// *scheduled* when a message arrives) or a task iterating a ``Subscription`` (it starts
 /// `active` and *parks* when the buffer is empty). A consumer that is already awake is never
 /// woken again: only the `idle → active` and `waiting → active` edges produce a wake-up.
+///
+/// `Waiter` is what resumes a suspended task: ``Mailbox`` uses
+/// `UnsafeContinuation<Void, Never>`; tests use plain values, so the rules are tested
+/// without tasks.
 @usableFromInline
-struct MailboxStateMachine<Message> {
+struct MailboxStateMachine<Message, Waiter> {
     @usableFromInline
     enum Consumer {
         /// Not scheduled and not waiting (handler mailboxes only): a message must schedule it.
@@ -18,14 +22,14 @@ struct MailboxStateMachine<Message> {
         /// Running, or about to look at the buffer: nothing to do on arrival.
         case active
         /// Parked iterator: a message must resume it.
-        case waiting(UnsafeContinuation<Void, Never>)
+        case waiting(Waiter)
     }
 
     @usableFromInline
     enum Wake {
         case none
         case schedule
-        case resume(UnsafeContinuation<Void, Never>)
+        case resume(Waiter)
     }
 
     @usableFromInline
@@ -46,10 +50,10 @@ struct MailboxStateMachine<Message> {
     struct BlockedPublisher {
         @usableFromInline var id: UInt64
         @usableFromInline var message: Message
-        @usableFromInline var continuation: UnsafeContinuation<Void, Never>
+        @usableFromInline var continuation: Waiter
 
         @inlinable
-        init(id: UInt64, message: Message, continuation: UnsafeContinuation<Void, Never>) {
+        init(id: UInt64, message: Message, continuation: Waiter) {
             self.id = id
             self.message = message
             self.continuation = continuation
@@ -111,7 +115,7 @@ struct MailboxStateMachine<Message> {
     /// The slow path of ``OverflowPolicy/suspendPublisher``: called with the publisher's
     /// continuation once it has decided to suspend.
     @inlinable
-    mutating func block(_ message: Message, continuation: UnsafeContinuation<Void, Never>, isCancelled: Bool)
+    mutating func block(_ message: Message, continuation: Waiter, isCancelled: Bool)
         -> BlockAction
     {
         if isClosed { return .dropped }
@@ -131,7 +135,7 @@ struct MailboxStateMachine<Message> {
 
     /// A blocked publisher was cancelled: its message is dropped (counted) and it is resumed.
     @inlinable
-    mutating func cancelBlocked(id: UInt64) -> UnsafeContinuation<Void, Never>? {
+    mutating func cancelBlocked(id: UInt64) -> Waiter? {
         guard let index = blocked.firstIndex(where: { $0.id == id }) else { return nil }
         dropped &+= 1
         return blocked.remove(at: index).continuation
@@ -156,10 +160,10 @@ struct MailboxStateMachine<Message> {
     /// Moves every buffered message into `batch` (which must be empty) and refills the buffer
     /// from blocked publishers, returning the publishers to resume.
     @inlinable
-    mutating func takeBatch(into batch: inout Deque<Message>) -> [UnsafeContinuation<Void, Never>] {
+    mutating func takeBatch(into batch: inout Deque<Message>) -> [Waiter] {
         swap(&batch, &buffer)
         guard !blocked.isEmpty else { return [] }
-        var resumes: [UnsafeContinuation<Void, Never>] = []
+        var resumes: [Waiter] = []
         while buffer.count < capacity, let publisher = blocked.popFirst() {
             buffer.append(publisher.message)
             resumes.append(publisher.continuation)
@@ -181,7 +185,7 @@ struct MailboxStateMachine<Message> {
     /// An iterator found the buffer empty and offers to park. Returns `false` if it must
     /// not park (messages arrived, or the subscription closed): resume it at once.
     @inlinable
-    mutating func park(_ continuation: UnsafeContinuation<Void, Never>, isCancelled: Bool) -> Bool {
+    mutating func park(_ continuation: Waiter, isCancelled: Bool) -> Bool {
         if !buffer.isEmpty || isClosed || isCancelled { return false }
         consumer = .waiting(continuation)
         return true
@@ -189,7 +193,7 @@ struct MailboxStateMachine<Message> {
 
     /// The parked iterator's task was cancelled.
     @inlinable
-    mutating func unpark() -> UnsafeContinuation<Void, Never>? {
+    mutating func unpark() -> Waiter? {
         guard case .waiting(let continuation) = consumer else { return nil }
         consumer = .active
         return continuation
@@ -198,7 +202,7 @@ struct MailboxStateMachine<Message> {
     /// Unsubscribe: buffered messages are still delivered; blocked publishers are released
     /// (their messages counted as dropped) and a parked iterator is woken to see the end.
     @inlinable
-    mutating func close() -> (waiter: UnsafeContinuation<Void, Never>?, publishers: [UnsafeContinuation<Void, Never>]) {
+    mutating func close() -> (waiter: Waiter?, publishers: [Waiter]) {
         guard !isClosed else { return (nil, []) }
         isClosed = true
         dropped &+= UInt64(blocked.count)

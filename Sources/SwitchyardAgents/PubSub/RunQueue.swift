@@ -3,6 +3,9 @@ import Synchronization
 
 /// The ready queue of handler mailboxes, served by the bus's runner tasks.
 ///
+/// The shared queue's rules live in ``RunQueueState``; this class adds the locks, the
+/// runners' own slots and the parking of runner tasks.
+///
 /// A mailbox is enqueued only on its `idle → active` edge, so it is queued at most once.
 /// The design follows work-stealing schedulers (Go's, Tokio's):
 /// - Publishers put every mailbox one broadcast woke into the shared queue under one lock.
@@ -14,21 +17,7 @@ import Synchronization
 ///   woken only when no runner is *searching* for work and work is waiting.
 @usableFromInline
 final class RunQueue: Sendable {
-    private struct Shared {
-        var ready: Deque<AnyMailbox> = []
-        var parked: Deque<UnsafeContinuation<Bool, Never>> = []
-        /// Runners awake and looking for work (not parked, not in a handler).
-        var searching = 0
-        var stopping = false
-
-        /// Wakes one parked runner if work waits and nobody is looking for it; it wakes up
-        /// searching.
-        mutating func runnerToWake(workWaiting: Bool) -> UnsafeContinuation<Bool, Never>? {
-            guard workWaiting, searching == 0, let runner = parked.popFirst() else { return nil }
-            searching += 1
-            return runner
-        }
-    }
+    private typealias Shared = RunQueueState<AnyMailbox, UnsafeContinuation<Bool, Never>>
 
     /// Mailboxes a runner moves from the shared queue to its slot at once.
     static let batch = 32
@@ -48,19 +37,13 @@ final class RunQueue: Sendable {
 
     @usableFromInline
     func schedule(_ mailbox: AnyMailbox) {
-        let runner = shared.withLock { shared in
-            shared.ready.append(mailbox)
-            return shared.runnerToWake(workWaiting: true)
-        }
+        let runner = shared.withLock { $0.schedule(mailbox) }
         runner?.resume(returning: true)
     }
 
     @usableFromInline
     func schedule(contentsOf mailboxes: [AnyMailbox]) {
-        let runner = shared.withLock { shared in
-            shared.ready.append(contentsOf: mailboxes)
-            return shared.runnerToWake(workWaiting: true)
-        }
+        let runner = shared.withLock { $0.schedule(contentsOf: mailboxes) }
         runner?.resume(returning: true)
     }
 
@@ -69,25 +52,22 @@ final class RunQueue: Sendable {
     func next(runner index: Int) async -> AnyMailbox? {
         let slot = slots[index]
         if let mailbox = slot.queue.withLock({ $0.popFirst() }) { return mailbox }
-        shared.withLock { $0.searching += 1 }
+        shared.withLock { $0.startSearching() }
         while true {
             for _ in 0..<Self.spinsBeforeParking {
                 if let mailbox = takeShared(into: slot) { return mailbox }
                 if let mailbox = steal(for: index) {
-                    shared.withLock { $0.searching -= 1 }
+                    shared.withLock { $0.stopSearching() }
                     return mailbox
                 }
                 await Task.yield()
             }
             let keepSearching = await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
-                let immediate = shared.withLock { shared -> Bool? in
-                    if !shared.ready.isEmpty { return true }
-                    shared.searching -= 1
-                    if shared.stopping { return false }
-                    shared.parked.append(continuation)
-                    return nil
+                switch shared.withLock({ $0.park(continuation) }) {
+                case .searchAgain: continuation.resume(returning: true)
+                case .stop: continuation.resume(returning: false)
+                case .parked: break
                 }
-                if let immediate { continuation.resume(returning: immediate) }
             }
             if !keepSearching {
                 // Stopping: finish whatever is still queued anywhere.
@@ -100,18 +80,13 @@ final class RunQueue: Sendable {
     /// on the first. If it took more than one and nobody else is searching, it wakes a
     /// parked runner to share them.
     private func takeShared(into slot: Slot) -> AnyMailbox? {
-        let (first, runner) = shared.withLock { shared -> (AnyMailbox?, UnsafeContinuation<Bool, Never>?) in
-            guard let first = shared.ready.popFirst() else { return (nil, nil) }
-            let extra = min(Self.batch - 1, shared.ready.count)
-            if extra > 0 {
-                slot.queue.withLock { $0.append(contentsOf: shared.ready.prefix(extra)) }
-                shared.ready.removeFirst(extra)
-            }
-            shared.searching -= 1
-            return (first, shared.runnerToWake(workWaiting: extra > 0))
+        let take = shared.withLock { shared -> Shared.Take? in
+            guard let take = shared.take(batch: Self.batch) else { return nil }
+            if !take.extra.isEmpty { slot.queue.withLock { $0.append(contentsOf: take.extra) } }
+            return take
         }
-        runner?.resume(returning: true)
-        return first
+        take?.wake?.resume(returning: true)
+        return take?.first
     }
 
     /// Takes the newest mailbox from another runner's slot (the caller does the accounting).
@@ -125,19 +100,12 @@ final class RunQueue: Sendable {
 
     /// Accepts runners again after a ``stop()`` (a restarted bus).
     func start() {
-        shared.withLock { shared in
-            shared.stopping = false
-            shared.searching = 0
-        }
+        shared.withLock { $0.start() }
     }
 
     /// Runners finish what is queued, then ``next(runner:)`` returns `nil`.
     func stop() {
-        let parked = shared.withLock { shared in
-            shared.stopping = true
-            defer { shared.parked.removeAll() }
-            return shared.parked
-        }
+        let parked = shared.withLock { $0.stop() }
         for runner in parked { runner.resume(returning: false) }
     }
 }

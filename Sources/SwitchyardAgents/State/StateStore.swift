@@ -11,7 +11,7 @@ public struct StateChange<State: Sendable>: Sendable {
     public var state: State
 }
 
-/// The single owner of a domain's state: the Swift form of the seed's State GenServer.
+/// The single owner of a domain's state, in the manner of an Erlang/OTP GenServer.
 ///
 /// Updates are functions applied one at a time, in the order they were sent, by the store's
 /// ``run()`` loop; after each, the new state is published on the `changes` topic with a

@@ -10,7 +10,7 @@ public struct Tick: TriggerMessage, Hashable, Codable {
     public init(number: UInt64) { self.number = number }
 }
 
-/// Publishes numbered ``Tick``s at a fixed interval: the seed's Ticker (heartbeat).
+/// Publishes numbered ``Tick``s at a fixed interval: the heartbeat that drives agents.
 ///
 /// Ticks are scheduled on absolute deadlines (start + n × interval), so they do not drift;
 /// if the ticker falls behind, the late ticks are published at once. It stops on graceful

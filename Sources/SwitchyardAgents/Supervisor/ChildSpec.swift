@@ -1,6 +1,7 @@
 import ServiceLifecycle
 
-/// The seed's supervisor-tree stages, in the only order a tree may start in.
+/// The stages of a supervisor tree, in the only order a tree may start in: what others
+/// depend on starts first and stops last.
 public enum SupervisionStage: Int, Sendable, Hashable, Comparable, CaseIterable, CustomStringConvertible {
     /// PubSub, database clients.
     case infrastructure = 1

@@ -28,7 +28,8 @@ public struct SupervisorOptions: Sendable {
     }
 }
 
-/// A supervisor tree in the seed's fixed order, run as a swift-service-lifecycle service.
+/// A supervisor tree in a fixed stage order (``SupervisionStage``), run as a
+/// swift-service-lifecycle service.
 ///
 /// - It refuses a tree whose children are out of stage order (infrastructure, state, pure
 ///   agents, LLM agents, coordinator, web), naming the offending child.

@@ -37,7 +37,8 @@ public struct KitchenConfiguration: Sendable {
     }
 }
 
-/// The kitchen backend: its bus, central state, and supervisor tree in the seed's order.
+/// The kitchen backend: its bus, central state, and supervisor tree in stage order
+/// (``SupervisionStage``).
 public struct KitchenApp<C: Clock>: Sendable where C.Duration == Duration {
     public let bus: PubSub
     public let store: StateStore<KitchenState>

@@ -110,7 +110,7 @@ public struct KitchenDemoOptions: ParsableArguments {
         logger.logLevel = logLevel
         let environment = ProcessInfo.processInfo.environment
         let model = try llmSettings(environment: environment).makeModel(environment: environment, logger: logger)
-        let outcome = try await KitchenDemo.run(configuration: try configuration(), model: model, logger: logger) {
+        let outcome = try await KitchenRun.run(configuration: try configuration(), model: model, logger: logger) {
             print($0)
             fflush(nil)
         }

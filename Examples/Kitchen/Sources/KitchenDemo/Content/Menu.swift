@@ -1,4 +1,4 @@
-/// The kitchen's static content: the menu and the pantry (the seed's content modules).
+/// The kitchen's static content: the menu and the pantry.
 
 /// A dish on the menu.
 public struct Dish: Sendable, Hashable {

@@ -6,7 +6,7 @@ import Synchronization
 import UnixSignals
 
 /// Runs the kitchen demo until `configuration.ticks` directives were made, printing each.
-public enum KitchenDemo {
+public enum KitchenRun {
     /// How a run ended.
     public enum Ending: Sendable, Hashable {
         /// Every configured service got its directive.
