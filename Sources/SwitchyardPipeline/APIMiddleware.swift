@@ -77,7 +77,7 @@ public struct UsageLimitMiddleware: RouterMiddleware {
         /// routes are all thin proxies, as a Pipeline app's are. A request refused before it is
         /// forwarded (a later gate, a bad body) is never counted, so it cannot take the place
         /// of a valid one. A handler of your own counts first
-        /// with `if let replay = try await context.usage?.charge() { return replay }`; one that
+        /// with `if let replay = try await context.chargeUsage() { return replay }`; one that
         /// does not is counted after it succeeds (its response replaced by the refusal if that
         /// fails), with a warning in the log.
         case byProxy
@@ -132,16 +132,19 @@ public struct UsageLimitMiddleware: RouterMiddleware {
             requestHash = Array(
                 SHA256.hash(data: try await request.collectBody(upTo: context.maxUploadSize).readableBytesView))
         }
+        let usage = UsageMeter.Usage(
+            subject: context.identity.subject, units: units, limit: plan.limit, requestID: context.id,
+            route: route(request, context))
         let charge = UsageCharge(
-            meter: meter, subject: context.identity.subject, units: units, plan: plan, requestID: context.id,
-            route: route(request, context), idempotencyKey: key, requestHash: requestHash)
-        if charging == .beforeHandler, let replay = try await charge.charge() { return replay }
-        // Left to the proxy, a retry is still answered from its key before the handler runs
-        // again (a handler that is not a proxy would otherwise repeat its work).
-        if charging == .byProxy, let key,
-            let earlier = try await meter.earlierUse(of: key, for: charge.usage, requestHash: requestHash)
-        {
-            return try charge.settle(earlier)!  // never granted: a replay, or a refusal thrown
+            meter: meter, usage: usage, plan: plan, charging: charging, idempotencyKey: key, requestHash: requestHash)
+        switch charge.transition({ $0.arrived() }) {
+        case .charge:
+            if let replay = try await charge.charge() { return replay }
+        case .lookUpEarlierUse:
+            let earlier = try await meter.earlierUse(of: key!, for: usage, requestHash: requestHash)
+            if let replay = try charge.carryOut(charge.transition { $0.foundEarlierUse(earlier) }) { return replay }
+        case .runHandler:
+            break
         }
         var context = context
         context.usage = charge
@@ -149,21 +152,46 @@ public struct UsageLimitMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            await refund(charge, context: context)
+            if case .refund(let ticket) = charge.transition({ $0.handlerFailed() }) {
+                await refund(ticket, context: context)
+            }
             throw error
         }
-        guard (200..<300).contains(response.status.code) else {
-            await refund(charge, context: context)
-            return response
+        while true {
+            switch charge.transition({ $0.answered(status: response.status.code) }) {
+            case .respond:
+                return response
+            case .refund(let ticket):
+                await refund(ticket, context: context)
+                return response
+            case .chargeLate:
+                context.logger.warning(
+                    "a costed route was not charged by a thin proxy: counted after it answered",
+                    metadata: ["http.route": "\(usage.route)"])
+                if let replay = try await charge.charge() { return replay }
+            case .keepResponse(let ticket):
+                return try await keep(response, for: ticket, context: context)
+            }
         }
-        if charge.state == .pending {
-            context.logger.warning(
-                "a costed route was not charged by a thin proxy: counted after it answered",
-                metadata: ["http.route": "\(charge.route)"])
-            if let replay = try await charge.charge() { return replay }
+    }
+}
+
+extension UsageLimitMiddleware {
+    /// Gives back the count of a failed request; a failure to do so is logged, and the
+    /// request's own outcome (its error or response) still reaches the caller.
+    private func refund(_ ticket: UsageTicket, context: Context) async {
+        do {
+            try await meter.refund(ticket)
+        } catch {
+            context.logger.error(
+                "refunding usage failed; the request stays counted",
+                metadata: safeMetadata(of: error).merging(["usage.ledger_id": "\(ticket.ledgerID)"]) { $1 })
         }
-        guard let ticket = charge.ticket, ticket.idempotencyKey != nil, !ticket.responseStored else { return response }
-        // Keep the response for replays; the body is small JSON from a thin proxy.
+    }
+
+    /// Keeps a granted idempotent request's response for replays, and answers with it.
+    private func keep(_ response: Response, for ticket: UsageTicket, context: Context) async throws -> Response {
+        // The body is small JSON from a thin proxy.
         let collected = CollectingWriter.Bytes()
         try await response.body.write(CollectingWriter(into: collected))
         let stored = StoredResponse(
@@ -171,7 +199,7 @@ public struct UsageLimitMiddleware: RouterMiddleware {
             location: response.headers[.location],
             body: collected.bytes)
         do {
-            try await meter.store(stored, for: ticket)
+            try await meter.keepResponse(stored, for: ticket)
         } catch {
             // The request is done (counted, forwarded): its answer still goes to the caller.
             // Retries with the key get 409 until it expires, never a second execution.
@@ -181,21 +209,6 @@ public struct UsageLimitMiddleware: RouterMiddleware {
         }
         return Response(
             status: response.status, headers: response.headers, body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
-    }
-}
-
-extension UsageLimitMiddleware {
-    /// Gives back the count of a failed request, if it was counted; a failure to do so is
-    /// logged, and the request's own outcome (its error or response) still reaches the caller.
-    private func refund(_ charge: UsageCharge, context: Context) async {
-        guard let ticket = charge.ticket else { return }
-        do {
-            try await meter.refund(ticket)
-        } catch {
-            context.logger.error(
-                "refunding usage failed; the request stays counted",
-                metadata: safeMetadata(of: error).merging(["usage.ledger_id": "\(ticket.ledgerID)"]) { $1 })
-        }
     }
 }
 

@@ -41,8 +41,9 @@ public struct APIContext: ChildRequestContext {
     public let identity: Identity
     /// The caller's active plan.
     public var plan: Plan?
-    /// What this request costs, when the route costs anything.
-    public var usage: UsageCharge?
+    /// What this request costs, when the route costs anything: the usage gate's charge, left
+    /// to the handler to count (see ``chargeUsage()``).
+    package var usage: UsageCharge?
     /// The route's body limit, from the parent context.
     public let maxUploadSize: Int
 
@@ -53,5 +54,15 @@ public struct APIContext: ChildRequestContext {
         self.coreContext = context.coreContext
         self.identity = identity
         self.maxUploadSize = context.maxUploadSize
+    }
+
+    /// Counts this request against the caller's plan now, for a handler of your own that is not
+    /// a ``ThinProxy`` (under ``UsageLimitMiddleware/Charging/byProxy``): call it before doing
+    /// the work. Once counted (or on a route that costs nothing) it does nothing.
+    /// - Returns: the stored response when this is a retry of a completed idempotent request:
+    ///   answer with it.
+    /// - Throws: ``APIError`` when the request is refused (over the limit, a key in use).
+    public func chargeUsage() async throws -> Response? {
+        try await usage?.charge()
     }
 }

@@ -57,16 +57,22 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
         case answered(Response)
         /// The request's usage charge, made in the forwarding transaction, did not grant it:
         /// nothing was forwarded.
-        case notCharged(UsageMeter.Reservation)
+        case notCharged(UsageMeter.Outcome)
     }
+
+    /// Steps 2 and 3: forwards the extracted request and logs its usage (calling `step` as
+    /// each starts).
+    typealias ForwardAndLogUsage =
+        @Sendable (
+            Extracted, APIContext, _ step: @escaping @Sendable (Step) -> Void
+        ) async throws -> Forwarded
 
     /// The worker (queue) requests go to.
     public let worker: String
-    /// Whether a usage charge left to the proxy is made in the forwarding transaction (an
-    /// enqueue) rather than before forwarding (an in-process call).
-    private let chargesWhileForwarding: Bool
-    private let forwardAndLog:
-        @Sendable (Extracted, APIContext, _ step: @escaping @Sendable (Step) -> Void) async throws -> Forwarded
+    /// Whether a usage charge left to the proxy is made before forwarding (an in-process
+    /// call) rather than in the forwarding transaction (an enqueue).
+    private let chargesBeforeForwarding: Bool
+    private let forwardAndLogUsage: ForwardAndLogUsage
     /// Observes each step as it starts (tests; tracing).
     public var onStep: @Sendable (Step) -> Void = { _ in }
 
@@ -81,9 +87,9 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
         // Charged enqueues (the common case: no idempotency key) from concurrent requests are
         // made together: one count per caller, one multi-row insert of jobs and one of ledger
         // rows per group commit.
-        let batch = WriteBatch<ChargedEnqueue, (UsageMeter.Reservation, Job?)>(writer: meter.writer) { writes, db in
+        let batch = WriteBatch<ChargedEnqueue, (UsageMeter.Outcome, Job?)>(writer: meter.writer) { writes, db in
             var enqueued: [Job?] = Array(repeating: nil, count: writes.count)
-            let reservations = try meter.reserve(writes.map(\.usage), in: db) { granted in
+            let outcomes = try meter.charge(writes.map(\.usage), in: db) { granted in
                 let jobs = try jobs.enqueue(granted.map { writes[$0].job }, in: db)
                 return zip(granted, jobs).map { index, result in
                     enqueued[index] = result.job
@@ -91,49 +97,52 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
                     return UsageMeter.Forwarding(worker: queue, jobID: result.job.id)
                 }
             }
-            return Array(zip(reservations, enqueued))
+            return Array(zip(outcomes, enqueued))
         }
-        return ThinProxy(worker: queue, chargesWhileForwarding: true) { extracted, context, step in
+        let statusURL: @Sendable (Job) -> String = { job in "\(statusPath)/\(job.id)" }
+        return ThinProxy(worker: queue, chargesBeforeForwarding: false) { extracted, context, step in
             // The body decoded as the worker's payload type: it is the job's payload as sent.
             // The job is the caller's: its status route shows it to them alone.
             let job = NewJob(
                 queue: queue, payloadJSON: extracted.json, maxAttempts: maxAttempts, owner: context.identity.subject)
-            let statusURL: @Sendable (Job) -> String = { job in "\(statusPath)/\(job.id)" }
             step(.forward)
-            let charge = context.usage
-            let (reservation, enqueued): (UsageMeter.Reservation?, Job?)
-            if let charge, charge.state == .pending, charge.idempotencyKey == nil {
-                (reservation, enqueued) = try await batch.write(
-                    ChargedEnqueue(usage: charge.usage, job: job, step: step))
-            } else {
-                (reservation, enqueued) = try await meter.writer.write { db -> (UsageMeter.Reservation?, Job?) in
-                    if let charge, charge.state == .pending {
-                        // The charge left to the proxy, with an idempotency key: counted,
-                        // enqueued, logged and the answer kept, in one transaction.
-                        var enqueued: Job?
-                        let reservation = try charge.reserve(in: db) { db in
-                            let job = try jobs.enqueue(job, in: db).job
-                            enqueued = job
-                            step(.logUsage)
-                            let response = charge.idempotencyKey.map { _ in
-                                StoredResponse(
-                                    status: 202, contentType: acceptedContentType, location: statusURL(job),
-                                    body: Array(acceptedBody(job, statusURL: statusURL(job), worker: queue).utf8))
-                            }
-                            return UsageMeter.Forwarding(worker: queue, jobID: job.id, response: response)
-                        }
-                        return (reservation, enqueued)
-                    }
+            guard let charge = context.usage, charge.isPending else {
+                // Counted before the handler (or free): the job, and the usage log on its
+                // ledger row.
+                let enqueued = try await meter.writer.write { db in
                     let enqueued = try jobs.enqueue(job, in: db).job
                     step(.logUsage)
-                    if let ticket = charge?.ticket {
-                        try meter.logUsage(ticket, worker: queue, jobID: enqueued.id, in: db)
+                    if let ticket = context.usage?.ticket {
+                        try meter.log(ticket, worker: queue, jobID: enqueued.id, in: db)
                     }
-                    return (nil, enqueued)
+                    return enqueued
+                }
+                return .enqueued(enqueued, statusURL: statusURL(enqueued))
+            }
+            // Counted here: the count, the job and the ledger row naming it commit together.
+            let (outcome, enqueued): (UsageMeter.Outcome, Job?)
+            if charge.idempotencyKey == nil {
+                (outcome, enqueued) = try await batch.write(ChargedEnqueue(usage: charge.usage, job: job, step: step))
+            } else {
+                // With an idempotency key, the answer is kept in the same transaction too.
+                (outcome, enqueued) = try await meter.writer.write { db in
+                    var enqueued: Job?
+                    let outcome = try meter.charge(
+                        charge.usage, idempotencyKey: charge.idempotencyKey, requestHash: charge.requestHash, in: db
+                    ) { db in
+                        let job = try jobs.enqueue(job, in: db).job
+                        enqueued = job
+                        step(.logUsage)
+                        let response = StoredResponse(
+                            status: 202, contentType: acceptedContentType, location: statusURL(job),
+                            body: Array(acceptedBody(job, statusURL: statusURL(job), worker: queue).utf8))
+                        return UsageMeter.Forwarding(worker: queue, jobID: job.id, response: response)
+                    }
+                    return (outcome, enqueued)
                 }
             }
-            guard let enqueued else { return .notCharged(reservation!) }
-            if let reservation { _ = try charge?.settle(reservation) }
+            guard let enqueued else { return .notCharged(outcome) }
+            _ = try charge.charged(outcome)  // granted: nil
             return .enqueued(enqueued, statusURL: statusURL(enqueued))
         }
     }
@@ -143,7 +152,7 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
     public static func call<W: RequestWorker>(
         _ worker: W, timeout: Duration, meter: UsageMeter, clock: some Clock<Duration> = ContinuousClock()
     ) -> ThinProxy where W.Input == Input {
-        ThinProxy(worker: worker.name, chargesWhileForwarding: false) { extracted, context, step in
+        ThinProxy(worker: worker.name, chargesBeforeForwarding: true) { extracted, context, step in
             step(.forward)
             let input = extracted.input
             let output: W.Output
@@ -157,41 +166,43 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
             }
             step(.logUsage)
             if let ticket = context.usage?.ticket {
-                try await meter.writer.write { db in try meter.logUsage(ticket, worker: worker.name, jobID: nil, in: db)
-                }
+                try await meter.writer.write { db in try meter.log(ticket, worker: worker.name, jobID: nil, in: db) }
             }
             return .answered(try jsonResponse(output))
         }
     }
 
-    private init(
-        worker: String, chargesWhileForwarding: Bool,
-        forwardAndLog:
-            @escaping @Sendable (Extracted, APIContext, _ step: @escaping @Sendable (Step) -> Void) async throws ->
-            Forwarded
-    ) {
+    private init(worker: String, chargesBeforeForwarding: Bool, forwardAndLogUsage: @escaping ForwardAndLogUsage) {
         self.worker = worker
-        self.chargesWhileForwarding = chargesWhileForwarding
-        self.forwardAndLog = forwardAndLog
+        self.chargesBeforeForwarding = chargesBeforeForwarding
+        self.forwardAndLogUsage = forwardAndLogUsage
     }
 
-    /// The route handler.
+    /// The route handler: the four steps.
     public func handle(_ request: Request, context: APIContext) async throws -> Response {
-        // 1. Extract request data.
+        // 1. Extract the request data.
         onStep(.extract)
-        let body = try await readJSONBody(Input.self, from: request, context: context)
-        let extracted = Extracted(input: body.value, json: String(buffer: body.json))
+        let extracted = try await extract(request, context: context)
         // A usage charge left to the proxy (``UsageLimitMiddleware/Charging/byProxy``) is made
         // before an in-process worker is awaited; an enqueue makes it in its transaction.
-        if !chargesWhileForwarding, let charge = context.usage, charge.state == .pending,
-            let replay = try await charge.charge()
-        {
-            return replay
-        }
-        // 2. Forward to the worker, 3. log usage.
-        let forwarded: Forwarded
+        if chargesBeforeForwarding, let replay = try await context.usage?.charge() { return replay }
+        // 2. Forward it to the worker, 3. log usage.
+        let forwarded = try await forward(extracted, context: context)
+        // 4. Respond.
+        onStep(.respond)
+        return try respond(forwarded, context: context)
+    }
+
+    /// Step 1: the body decoded as `Input`, and the JSON it came as.
+    private func extract(_ request: Request, context: APIContext) async throws -> Extracted {
+        let body = try await readJSONBody(Input.self, from: request, context: context)
+        return Extracted(input: body.value, json: String(buffer: body.json))
+    }
+
+    /// Steps 2 and 3, their failures named for the worker.
+    private func forward(_ extracted: Extracted, context: APIContext) async throws -> Forwarded {
         do {
-            forwarded = try await forwardAndLog(extracted, context, onStep)
+            return try await forwardAndLogUsage(extracted, context, onStep)
         } catch var error as APIError {
             error.worker = error.worker ?? worker
             throw error
@@ -202,8 +213,11 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
                 .internalServerError, code: "worker_failed", message: "the \(worker) worker could not take the request",
                 hint: "retry later; quote the request id if it keeps failing", worker: worker)
         }
-        // 4. Return the response.
-        onStep(.respond)
+    }
+
+    /// Step 4: 202 with the job, 200 with the worker's answer — or, when the charge in the
+    /// forwarding transaction did not grant the request, its refusal or replay.
+    private func respond(_ forwarded: Forwarded, context: APIContext) throws -> Response {
         switch forwarded {
         case .enqueued(let job, let statusURL):
             return Response(
@@ -211,12 +225,11 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: acceptedBody(job, statusURL: statusURL, worker: worker))))
         case .answered(let response):
             return response
-        case .notCharged(let reservation):
+        case .notCharged(let outcome):
             // A refusal throws its error (429, 409, 422); a replay answers with the stored response.
-            return try context.usage!.settle(reservation)!
+            return try context.usage!.charged(outcome)!
         }
     }
-
 }
 
 private let acceptedContentType = "application/json"

@@ -14,6 +14,18 @@ public struct UsageTicket: Sendable, Hashable {
     /// Whether the response was stored under ``idempotencyKey`` with the count (a thin proxy
     /// that knew its answer inside the transaction), so there is nothing left to store.
     public var responseStored = false
+
+    package init(
+        ledgerID: Int64, subject: String, periodStart: Int64, units: Int, idempotencyKey: String?,
+        responseStored: Bool = false
+    ) {
+        self.ledgerID = ledgerID
+        self.subject = subject
+        self.periodStart = periodStart
+        self.units = units
+        self.idempotencyKey = idempotencyKey
+        self.responseStored = responseStored
+    }
 }
 
 /// A response kept for replay under an `Idempotency-Key`.
@@ -38,9 +50,9 @@ public struct StoredResponse: Sendable, Hashable {
 ///
 /// Writes go through a ``GroupCommit``: concurrent requests share one durable commit.
 public final class UsageMeter: Sendable {
-    /// The outcome of ``reserve(_:idempotencyKey:requestHash:)``.
-    public enum Reservation: Sendable, Hashable {
-        /// Counted; settle it with ``refund(_:)`` if the request fails.
+    /// What charging a request came to (``charge(_:idempotencyKey:requestHash:)``).
+    public enum Outcome: Sendable, Hashable {
+        /// Counted; give it back with ``refund(_:)`` if the request fails.
         case granted(UsageTicket)
         /// The limit would be exceeded: nothing was written.
         case overLimit(used: Int, resetAt: Date)
@@ -169,13 +181,13 @@ public final class UsageMeter: Sendable {
     /// with a ledger row — or replays the response stored under `idempotencyKey`, or refuses —
     /// in a durable write of its own.
     /// - Parameter requestHash: a digest of the request body, stored with `idempotencyKey`: a
-    ///   retry whose body differs is refused (``Reservation/keyReusedWithAnotherBody``).
-    public func reserve(_ usage: Usage, idempotencyKey: String?, requestHash: [UInt8]? = nil) async throws
-        -> Reservation
+    ///   retry whose body differs is refused (``Outcome/keyReusedWithAnotherBody``).
+    public func charge(_ usage: Usage, idempotencyKey: String?, requestHash: [UInt8]? = nil) async throws
+        -> Outcome
     {
-        let t = now()
+        let time = now()
         return try await writer.write { db in
-            try self.reserve(usage, idempotencyKey: idempotencyKey, requestHash: requestHash, at: t, in: db)
+            try self.charge(usage, idempotencyKey: idempotencyKey, requestHash: requestHash, at: time, in: db)
         }
     }
 
@@ -184,33 +196,33 @@ public final class UsageMeter: Sendable {
     /// ledger row names and, when it already knows it, the response to keep under
     /// `idempotencyKey`. The count, the forwarding, the ledger row and the kept response commit
     /// (or roll back) together.
-    public func reserve(
+    public func charge(
         _ usage: Usage, idempotencyKey: String?, requestHash: [UInt8]? = nil, in db: Database,
         forward: (Database) throws -> Forwarding
-    ) throws -> Reservation {
-        try reserve(
+    ) throws -> Outcome {
+        try charge(
             usage, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now(), in: db, forward: forward)
     }
 
-    private func reserve(
-        _ usage: Usage, idempotencyKey: String?, requestHash: [UInt8]?, at t: Date, in db: Database,
+    private func charge(
+        _ usage: Usage, idempotencyKey: String?, requestHash: [UInt8]?, at time: Date, in db: Database,
         forward: (Database) throws -> Forwarding = { _ in Forwarding() }
-    ) throws -> Reservation {
+    ) throws -> Outcome {
         let (subject, units, limit, route) = (usage.subject, usage.units, usage.limit, usage.route)
-        let period = limit.period.start(of: t)
+        let period = limit.period.start(of: time)
         if let key = idempotencyKey,
             let earlier = try Self.earlierUse(of: key, subject: subject, route: route, requestHash: requestHash, in: db)
         {
             return earlier
         }
         guard try count(units, subject: subject, period: period, limit: limit, in: db) else {
-            return try overLimit(subject: subject, period: period, limit: limit, at: t, in: db)
+            return try overLimit(subject: subject, period: period, limit: limit, at: time, in: db)
         }
         let forwarded = try forward(db)
         try db.cachedStatement(sql: SQL.insertLedger).execute(
             arguments: [
                 subject, period, units, usage.requestID, route, forwarded.worker, forwarded.jobID,
-                t.timeIntervalSince1970,
+                time.timeIntervalSince1970,
             ])
         let ledgerID = db.lastInsertedRowID
         if let key = idempotencyKey {
@@ -220,7 +232,7 @@ public final class UsageMeter: Sendable {
                     subject, key, route, requestHash.map { Data($0) }, response == nil ? "in_progress" : "completed",
                     response?.status,
                     response?.contentType, response?.location,
-                    response.map { Data($0.body) }, t.timeIntervalSince1970,
+                    response.map { Data($0.body) }, time.timeIntervalSince1970,
                 ])
         }
         return .granted(
@@ -234,7 +246,7 @@ public final class UsageMeter: Sendable {
     private static func earlierUse(
         of key: String, subject: String, route: String, requestHash: [UInt8]?, in db: Database
     ) throws
-        -> Reservation?
+        -> Outcome?
     {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: SQL.findKey), arguments: [subject, key]) else {
             return nil
@@ -254,23 +266,23 @@ public final class UsageMeter: Sendable {
     /// What an earlier request with `usage`'s caller and idempotency key `key` left, read
     /// without writing: a retry is answered before its handler runs again. (The count that
     /// follows checks the key again, in its transaction.)
-    public func earlierUse(of key: String, for usage: Usage, requestHash: [UInt8]?) async throws -> Reservation? {
+    public func earlierUse(of key: String, for usage: Usage, requestHash: [UInt8]?) async throws -> Outcome? {
         try await writer.database.pool.read { db in
             try Self.earlierUse(of: key, subject: usage.subject, route: usage.route, requestHash: requestHash, in: db)
         }
     }
 
     /// Counts many requests, none with an idempotency key, inside `db`'s transaction, as
-    /// single reservations made one after another would: one conditional count per caller
+    /// single charges made one after another would: one conditional count per caller
     /// and period when all of that caller's requests fit under the limit, else one per request,
     /// in order. `forward` gets the indices of the granted requests (called only if there are
     /// any) and returns how each was forwarded; their ledger rows are then written with one
-    /// multi-row insert. Returns one reservation per request, in order.
-    public func reserve(_ usages: [Usage], in db: Database, forward: (_ granted: [Int]) throws -> [Forwarding]) throws
-        -> [Reservation]
+    /// multi-row insert. Returns one outcome per request, in order.
+    public func charge(_ usages: [Usage], in db: Database, forward: (_ granted: [Int]) throws -> [Forwarding]) throws
+        -> [Outcome]
     {
-        let t = now()
-        let periods = usages.map { $0.limit.period.start(of: t) }
+        let time = now()
+        let periods = usages.map { $0.limit.period.start(of: time) }
         // The requests counted against each counter row, in order of arrival.
         struct Counter: Hashable {
             var subject: String
@@ -284,7 +296,7 @@ public final class UsageMeter: Sendable {
             if counters[counter] == nil { order.append(counter) }
             counters[counter, default: []].append(index)
         }
-        var reservations: [Reservation?] = Array(repeating: nil, count: usages.count)
+        var outcomes: [Outcome?] = Array(repeating: nil, count: usages.count)
         var granted: [Int] = []
         for counter in order {
             let indices = counters[counter]!
@@ -299,12 +311,12 @@ public final class UsageMeter: Sendable {
                 {
                     granted.append(index)
                 } else {
-                    reservations[index] = try overLimit(
-                        subject: counter.subject, period: counter.period, limit: counter.limit, at: t, in: db)
+                    outcomes[index] = try overLimit(
+                        subject: counter.subject, period: counter.period, limit: counter.limit, at: time, in: db)
                 }
             }
         }
-        guard !granted.isEmpty else { return reservations.map { $0! } }
+        guard !granted.isEmpty else { return outcomes.map { $0! } }
         granted.sort()
         let forwarded = try forward(granted)
         precondition(forwarded.count == granted.count, "Switchyard: forward returns one Forwarding per granted request")
@@ -315,18 +327,18 @@ public final class UsageMeter: Sendable {
             values += [
                 firstID + Int64(row), usage.subject, periods[index], usage.units, usage.requestID, usage.route,
                 forwarded[row].worker,
-                forwarded[row].jobID, t.timeIntervalSince1970,
+                forwarded[row].jobID, time.timeIntervalSince1970,
             ]
         }
         for (row, index) in granted.enumerated() {
             let usage = usages[index]
-            reservations[index] = .granted(
+            outcomes[index] = .granted(
                 UsageTicket(
                     ledgerID: firstID + Int64(row), subject: usage.subject, periodStart: periods[index],
                     units: usage.units,
                     idempotencyKey: nil))
         }
-        return reservations.map { $0! }
+        return outcomes.map { $0! }
     }
 
     /// Adds `units` to the caller's counter for `period` if that keeps it within `limit`: one
@@ -339,14 +351,14 @@ public final class UsageMeter: Sendable {
         return db.changesCount == 1
     }
 
-    private func overLimit(subject: String, period: Int64, limit: UsageLimit, at t: Date, in db: Database) throws
-        -> Reservation
+    private func overLimit(subject: String, period: Int64, limit: UsageLimit, at time: Date, in db: Database) throws
+        -> Outcome
     {
         let used = try Int.fetchOne(db.cachedStatement(sql: SQL.used), arguments: [subject, period]) ?? 0
-        return .overLimit(used: used, resetAt: limit.period.reset(after: t))
+        return .overLimit(used: used, resetAt: limit.period.reset(after: time))
     }
 
-    /// Undoes a reservation: the counter goes back down, the ledger row and the idempotency
+    /// Undoes a granted charge: the counter goes back down, the ledger row and the idempotency
     /// key go away, as if the request had never come.
     public func refund(_ ticket: UsageTicket) async throws {
         try await writer.write { db in
@@ -361,7 +373,7 @@ public final class UsageMeter: Sendable {
     }
 
     /// Keeps the response of a granted request under its idempotency key, for replays.
-    public func store(_ response: StoredResponse, for ticket: UsageTicket) async throws {
+    public func keepResponse(_ response: StoredResponse, for ticket: UsageTicket) async throws {
         guard let key = ticket.idempotencyKey else { return }
         try await writer.write { db in
             try db.cachedStatement(sql: SQL.storeResponse).execute(
@@ -373,7 +385,7 @@ public final class UsageMeter: Sendable {
 
     /// The thin proxy's usage log: which worker took the counted request, and its job. Runs
     /// inside the caller's transaction (the one that enqueued the job).
-    public func logUsage(_ ticket: UsageTicket, worker: String, jobID: Int64?, in db: Database) throws {
+    public func log(_ ticket: UsageTicket, worker: String, jobID: Int64?, in db: Database) throws {
         try db.cachedStatement(sql: SQL.logUsage).execute(arguments: [worker, jobID, ticket.ledgerID])
     }
 

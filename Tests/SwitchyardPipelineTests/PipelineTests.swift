@@ -458,7 +458,7 @@ import Testing
         let usages = [usage("ada"), usage("ada"), usage("bob"), usage("ada"), usage("eve", units: 5), usage("ada")]
         let (reservations, forwarded) = try await pipeline.meter.writer.write { db in
             var forwarded: [Int] = []
-            let reservations = try pipeline.meter.reserve(usages, in: db) { granted in
+            let reservations = try pipeline.meter.charge(usages, in: db) { granted in
                 forwarded = granted
                 return granted.map { UsageMeter.Forwarding(worker: "echo", jobID: Int64(100 + $0)) }
             }
@@ -493,14 +493,14 @@ import Testing
     @Test func expiredIdempotencyKeysArePrunedOnSchedule() async throws {
         let pipeline = try TestPipeline()
         let meter = pipeline.meter
-        func reserve() async throws -> UsageMeter.Reservation {
-            try await meter.reserve(
+        func reserve() async throws -> UsageMeter.Outcome {
+            try await meter.charge(
                 UsageMeter.Usage(subject: "ada", units: 1, limit: UsageLimit(units: 10), requestID: "r", route: "/x"),
                 idempotencyKey: "k")
         }
         guard case .granted(let ticket) = try await reserve() else { Issue.record("not granted"); return }
         let stored = StoredResponse(status: 201, contentType: nil, body: Array("done".utf8))
-        try await meter.store(stored, for: ticket)
+        try await meter.keepResponse(stored, for: ticket)
         #expect(try await reserve() == .replay(stored))
         pipeline.time.advance(86_401)
         let clock = MockClock()
