@@ -27,22 +27,14 @@ public struct SubscriptionMiddleware: RouterMiddleware {
         -> Response
     {
         guard let subscription = try await subscriptions.subscription(for: context.identity.subject) else {
-            throw APIError(
-                .paymentRequired, code: "no_subscription", message: "this account has no subscription",
-                hint: "choose a plan to use the API")
+            throw APIError.noSubscription()
         }
         guard subscription.status == .active else {
-            throw APIError(
-                .paymentRequired, code: "subscription_inactive",
-                message: "the subscription is \(subscription.status.rawValue)",
-                hint: "update the payment method to reactivate it", details: ["plan": subscription.plan])
+            throw APIError.subscriptionInactive(subscription)
         }
         guard let plan = plans[subscription.plan] else {
             // Our data names a plan our configuration lacks: a server fault, not the caller's.
-            throw APIError(
-                .internalServerError, code: "plan_not_configured",
-                message: "the account's plan is not configured on this server",
-                details: ["plan": subscription.plan])
+            throw APIError.planNotConfigured(subscription.plan)
         }
         var context = context
         context.plan = plan
@@ -115,15 +107,11 @@ public struct UsageLimitMiddleware: RouterMiddleware {
         let units = cost(request)
         guard units > 0 else { return try await next(request, context) }
         guard let plan = context.plan else {
-            throw APIError(
-                .internalServerError, code: "middleware_order", message: "usage limits need the subscription gate first"
-            )
+            throw APIError.middlewareOrder("usage limits need the subscription gate first")
         }
         let key = request.headers[.idempotencyKey]
         if let key, key.isEmpty || key.utf8.count > Self.maximumKeyLength {
-            throw APIError(
-                .badRequest, code: "invalid_idempotency_key", message: "Idempotency-Key must be 1 to 255 characters",
-                hint: "use a fresh UUID per logical request")
+            throw APIError.invalidIdempotencyKey()
         }
         // A key is bound to the request's body: a retry must send the same one.
         var request = request
@@ -231,16 +219,11 @@ public struct FeatureAccessMiddleware: RouterMiddleware {
         -> Response
     {
         guard let plan = context.plan else {
-            throw APIError(
-                .internalServerError, code: "middleware_order",
-                message: "feature access needs the subscription gate first")
+            throw APIError.middlewareOrder("feature access needs the subscription gate first")
         }
         guard plan.features.contains(feature) else {
             let offering = plans.values.filter { $0.features.contains(feature) }.map(\.name).sorted()
-            throw APIError(
-                .forbidden, code: "feature_not_in_plan", message: "the \(plan.name) plan does not include \(feature)",
-                hint: offering.isEmpty ? nil : "upgrade to \(offering.joined(separator: " or "))",
-                details: ["feature": feature, "plan": plan.name])
+            throw APIError.featureNotInPlan(feature, plan: plan, offering: offering)
         }
         return try await next(request, context)
     }

@@ -28,7 +28,7 @@ public struct PipelineContext: RequestContext, RemoteAddressRequestContext {
 }
 
 /// The context of the API route group. It exists only for an authenticated caller: building
-/// it from a ``PipelineContext`` without an identity throws ``APIError/unauthenticated`` (or,
+/// it from a ``PipelineContext`` without an identity throws ``APIError/unauthenticated(file:line:)`` (or,
 /// when a session cookie came and was refused, why it was), so no API handler or middleware
 /// ever sees an anonymous request.
 ///
@@ -49,7 +49,7 @@ public struct APIContext: ChildRequestContext {
 
     public init(context: PipelineContext) throws {
         guard let identity = context.identity else {
-            throw context.rejectedCookie.map(APIError.invalidSession) ?? APIError.unauthenticated
+            throw context.rejectedCookie.map { APIError.invalidSession($0) } ?? APIError.unauthenticated()
         }
         self.coreContext = context.coreContext
         self.identity = identity

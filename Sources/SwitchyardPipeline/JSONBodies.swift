@@ -23,7 +23,7 @@ public func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = 
 }
 
 /// The request body decoded as `T`; a body that does not decode is a 400 naming the field
-/// (``APIError/invalidBody(_:)``).
+/// (``APIError/invalidBody(_:file:line:)``).
 public func decodeJSONBody<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext)
     async throws -> T
 {

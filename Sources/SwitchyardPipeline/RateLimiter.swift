@@ -104,28 +104,12 @@ public final class RateLimiter: Sendable {
 }
 
 extension RateLimiter {
-    /// Takes one event from `key`'s bucket or throws ``APIError/rateLimited(retryAfter:limit:scope:)``.
+    /// Takes one event from `key`'s bucket or throws ``APIError/rateLimited(retryAfter:limit:scope:file:line:)``.
     /// - Parameter scope: what the key is, for the error (`"address"`, `"account"`).
     public func acquire(_ key: String, scope: String) throws(APIError) {
         if case .limited(let retryAfter) = acquire(key) {
             throw .rateLimited(retryAfter: retryAfter, limit: limit, scope: scope)
         }
-    }
-}
-
-extension APIError {
-    /// 429 `rate_limited`, with `Retry-After` (whole seconds, rounded up) and the limit in
-    /// `details`.
-    public static func rateLimited(retryAfter: Duration, limit: RateLimit, scope: String) -> APIError {
-        let (seconds, fraction) = retryAfter.components
-        let wait = max(1, seconds + (fraction > 0 ? 1 : 0))
-        return APIError(
-            .tooManyRequests, code: "rate_limited", message: "too many requests for this \(scope); retry in \(wait) s",
-            hint: "wait for the Retry-After seconds before trying again",
-            details: [
-                "retry_after_seconds": "\(wait)", "scope": scope, "limit": "\(limit.count)",
-                "period_seconds": "\(limit.period.components.seconds)",
-            ])
     }
 }
 

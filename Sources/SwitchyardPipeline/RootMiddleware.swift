@@ -127,7 +127,7 @@ public struct BodyLimits: Sendable, Hashable {
 
 /// Applies each route's ``BodyLimits``: sets ``PipelineContext/maxUploadSize``, refuses a
 /// declared `Content-Length` over it with 413 before reading a byte, and makes the body's
-/// reader report a client that hangs up mid-body as ``APIError/clientClosedRequest`` (4xx: the
+/// reader report a client that hangs up mid-body as ``APIError/clientClosedRequest(file:line:)`` (4xx: the
 /// client's doing, never a server fault). A chunked body past the limit is refused with 413
 /// as it is read.
 public struct BodyLimitMiddleware: RouterMiddleware {
@@ -158,10 +158,10 @@ public struct BodyLimitMiddleware: RouterMiddleware {
     }
 }
 
-/// A request body that stops with ``APIError/payloadTooLarge(limit:)`` past `limit` bytes
+/// A request body that stops with ``APIError/payloadTooLarge(limit:file:line:)`` past `limit` bytes
 /// (whoever reads it, with whatever `collect(upTo:)`), and whose read failures (the
 /// connection closed or broke before the body was complete) surface as
-/// ``APIError/clientClosedRequest``.
+/// ``APIError/clientClosedRequest(file:line:)``.
 struct LimitedRequestBody: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
     let base: RequestBody
@@ -179,7 +179,7 @@ struct LimitedRequestBody: AsyncSequence, Sendable {
             } catch let error as CancellationError {
                 throw error
             } catch {
-                throw APIError.clientClosedRequest
+                throw APIError.clientClosedRequest()
             }
             read += chunk?.readableBytes ?? 0
             if read > limit { throw APIError.payloadTooLarge(limit: limit) }
@@ -246,17 +246,7 @@ extension APIError {
         case let error as APIError:
             return error
         case let error as HTTPError:
-            let code: String =
-                switch error.status {
-                case .notFound: "not_found"
-                case .methodNotAllowed: "method_not_allowed"
-                case .contentTooLarge: "payload_too_large"
-                case .badRequest: "bad_request"
-                case .unsupportedMediaType: "unsupported_media_type"
-                default: error.status.code >= 500 ? "internal_error" : "http_\(error.status.code)"
-                }
-            let message = error.status.code >= 500 ? "the server failed" : (error.body ?? error.status.reasonPhrase)
-            return APIError(error.status, code: code, message: message)
+            return .http(error)
         case is NIOTooManyBytesError:
             // A handler's own `collect(upTo:)`, below its route's limit. (The error's
             // `maxBytes` is what was left of the limit at the failing chunk, not the limit.)
@@ -264,9 +254,7 @@ extension APIError {
         case is DecodingError:
             return .invalidBody(error)
         default:
-            return APIError(
-                .internalServerError, code: "internal_error", message: "the server failed to handle this request",
-                hint: "retry later; quote the request id if it keeps failing")
+            return .internalError()
         }
     }
 
@@ -275,7 +263,7 @@ extension APIError {
         let error = self
         let envelope = ErrorEnvelope(
             error: .init(
-                code: error.code, message: error.message, requestID: requestID, route: route,
+                code: error.code.rawValue, message: error.message, requestID: requestID, route: route,
                 hint: error.hint, worker: error.worker, jobID: error.jobID, jobStatus: error.jobStatus,
                 details: error.details.isEmpty ? nil : error.details))
         // Strings and integers only: encoding cannot fail, so the fallback is never sent.

@@ -51,24 +51,21 @@ public struct JobStatusLookup<Output: Codable & Sendable>: Sendable {
         guard let id = Int64(text), let job = try await jobs.job(id: id), job.queue == queue,
             job.owner == context.identity.subject
         else {
-            throw APIError(
-                .notFound, code: "unknown_job", message: "no \(queue) job \(text) belongs to this account",
-                hint: "use the job_id returned when the request was accepted", worker: queue, jobID: Int64(text))
+            throw APIError.unknownJob(queue: queue, id: text)
         }
         let failure: Body.Failure? =
             switch job.status {
-            case .stuck: .init(code: "job_stuck", message: "the worker gave up after \(job.attempt) attempts")
-            case .cancelled: .init(code: "job_cancelled", message: "the job was cancelled")
+            case .stuck:
+                .init(
+                    code: APIError.Code.jobStuck.rawValue, message: "the worker gave up after \(job.attempt) attempts")
+            case .cancelled: .init(code: APIError.Code.jobCancelled.rawValue, message: "the job was cancelled")
             default: nil
             }
         let result: Output?
         do {
             result = try job.decodeResult(as: Output.self)
         } catch {
-            throw APIError(
-                .internalServerError, code: "unreadable_result", message: "the job's result could not be read",
-                worker: queue,
-                jobID: job.id, jobStatus: job.status.rawValue)
+            throw APIError.unreadableResult(job)
         }
         let body = Body(
             jobID: job.id, worker: queue, status: job.status.rawValue, attempt: job.attempt,

@@ -159,10 +159,7 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
             do {
                 output = try await withTimeout(timeout, clock: clock) { try await worker.handle(input) }
             } catch is TimeoutError {
-                throw APIError(
-                    .gatewayTimeout, code: "worker_timeout",
-                    message: "the \(worker.name) worker did not answer within \(timeout)",
-                    hint: "retry; nothing was counted", worker: worker.name)
+                throw APIError.workerTimeout(worker.name, timeout: timeout)
             }
             step(.logUsage)
             if let ticket = context.usage?.ticket {
@@ -209,9 +206,7 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
         } catch {
             context.logger.error(
                 "forwarding failed", metadata: safeMetadata(of: error).merging(["worker": "\(worker)"]) { $1 })
-            throw APIError(
-                .internalServerError, code: "worker_failed", message: "the \(worker) worker could not take the request",
-                hint: "retry later; quote the request id if it keeps failing", worker: worker)
+            throw APIError.workerFailed(worker)
         }
     }
 

@@ -77,37 +77,3 @@ extension Response {
             body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
     }
 }
-
-extension APIError {
-    /// The error for a request the usage gate refused: over the limit (429 with the reset
-    /// time), an idempotency key still in use (409) or used for another route or body (422).
-    static func usageRefused(_ refusal: UsageChargeStateMachine.Refusal, plan: Plan) -> APIError {
-        switch refusal {
-        case .overLimit(let used, let resetAt):
-            APIError(
-                .tooManyRequests, code: "over_limit",
-                message: "the \(plan.name) plan allows \(plan.limit.units) requests per \(plan.limit.period.rawValue)",
-                hint: "wait for the reset, or upgrade the plan",
-                details: [
-                    "plan": plan.name, "limit": "\(plan.limit.units)", "used": "\(used)",
-                    "reset_at": resetAt.formatted(.iso8601),
-                    "retry_after_seconds": "\(max(1, Int(resetAt.timeIntervalSinceNow.rounded(.up))))",
-                ])
-        case .keyInProgress:
-            APIError(
-                .conflict, code: "idempotency_key_in_use",
-                message: "a request with this Idempotency-Key is still running",
-                hint: "retry after it finishes to get its response")
-        case .keyReused(let route):
-            APIError(
-                .unprocessableContent, code: "idempotency_key_reused",
-                message: "this Idempotency-Key was used for another route", hint: "use a fresh key per logical request",
-                details: ["first_route": route])
-        case .keyReusedWithAnotherBody:
-            APIError(
-                .unprocessableContent, code: "idempotency_key_reused",
-                message: "this Idempotency-Key was used with another request body",
-                hint: "use a fresh key per logical request")
-        }
-    }
-}

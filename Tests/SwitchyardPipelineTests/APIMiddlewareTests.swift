@@ -124,7 +124,7 @@ struct SetPlan: RouterMiddleware {
         let plan = Plan(name: "free", features: [], limit: UsageLimit(units: 5))
         let router = pipeline.usageGateRouter(plan: plan) { request, _ in
             switch request.uri.queryParameters["fail"] {
-            case "throw": throw APIError(.unprocessableContent, code: "refused", message: "no")
+            case "throw": throw APIError(.unprocessableContent, code: .refused, message: "no")
             case "status": return Response(status: .badRequest)
             default: return Response(status: .ok)
             }

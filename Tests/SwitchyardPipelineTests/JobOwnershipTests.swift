@@ -164,7 +164,7 @@ final class HoldThenRefuse: RouterMiddleware, Sendable {
             release.withLock { $0.append(continuation) }
             arrivals.yield()
         }
-        throw APIError(.forbidden, code: "refused", message: "held, then refused")
+        throw APIError(.forbidden, code: .refused, message: "held, then refused")
     }
 
     func releaseAll() {

@@ -138,3 +138,8 @@ final class StepLog: Sendable {
     var all: [ThinProxy<EchoInput>.Step] { steps.withLock { $0 } }
     func record(_ step: ThinProxy<EchoInput>.Step) { steps.withLock { $0.append(step) } }
 }
+
+extension APIError.Code {
+    /// A test handler's refusal.
+    static let refused = Self("refused")
+}
