@@ -203,7 +203,7 @@ extension APIError {
 
     /// 402: the caller's subscription is not active.
     static func subscriptionInactive(
-        _ subscription: Subscription, file: String = #fileID, line: Int = #line
+        _ subscription: PlanSubscription, file: String = #fileID, line: Int = #line
     ) -> APIError {
         APIError(
             .paymentRequired, code: .subscriptionInactive,

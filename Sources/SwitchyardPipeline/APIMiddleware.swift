@@ -14,10 +14,10 @@ import NIOCore
 public struct SubscriptionMiddleware: RouterMiddleware {
     public typealias Context = APIContext
 
-    let subscriptions: any SubscriptionStore
+    let subscriptions: any PlanSubscriptionStore
     let plans: [String: Plan]
 
-    public init(subscriptions: any SubscriptionStore, plans: [String: Plan]) {
+    public init(subscriptions: any PlanSubscriptionStore, plans: [String: Plan]) {
         self.subscriptions = subscriptions
         self.plans = plans
     }

@@ -20,7 +20,7 @@ extension Router where Context == PipelineContext {
     /// routes. `charging` says when a request is counted (see
     /// ``UsageLimitMiddleware/Charging``).
     public func apiGroup(
-        _ path: RouterPath = "api", subscriptions: any SubscriptionStore, plans: [String: Plan], meter: UsageMeter,
+        _ path: RouterPath = "api", subscriptions: any PlanSubscriptionStore, plans: [String: Plan], meter: UsageMeter,
         cost: @escaping @Sendable (Request) -> Int = UsageLimitMiddleware.writesCostOne,
         charging: UsageLimitMiddleware.Charging = .byProxy
     ) -> RouterGroup<APIContext> {

@@ -2,7 +2,7 @@ import SwitchyardStore
 
 /// The tables the Pipeline layer owns: subscriptions, usage counters, the usage ledger and
 /// idempotency keys. Applied by ``UsageMeter/init(database:writer:now:)`` and
-/// ``SQLiteSubscriptionStore/init(database:now:)``.
+/// ``SQLitePlanSubscriptionStore/init(database:now:)``.
 public enum PipelineSchema {
     public static let migrations = [
         Migration(

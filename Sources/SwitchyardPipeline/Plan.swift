@@ -39,8 +39,8 @@ public enum UsagePeriod: String, Sendable, Hashable, CaseIterable {
 
     /// The start of the period holding `date` (seconds since 1970, UTC).
     public func start(of date: Date) -> Int64 {
-        let t = Int64(date.timeIntervalSince1970.rounded(.down))
-        return t - ((t % seconds) + seconds) % seconds
+        let instant = Int64(date.timeIntervalSince1970.rounded(.down))
+        return instant - ((instant % seconds) + seconds) % seconds
     }
 
     /// When the period holding `date` ends and its counter resets.

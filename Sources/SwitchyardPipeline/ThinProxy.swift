@@ -17,7 +17,7 @@ public protocol RequestWorker: Sendable {
     func handle(_ input: Input) async throws -> Output
 }
 
-/// The seed's thin proxy (`functions/api/*.js`): exactly four steps, in order —
+/// A thin proxy (a Cloudflare Pages `functions/api/*.js`): exactly four steps, in order —
 ///
 /// 1. **extract** the request data: the body decoded as `Input` (a decoding error is a 400
 ///    naming the field);

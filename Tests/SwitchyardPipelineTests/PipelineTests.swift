@@ -368,7 +368,7 @@ import Testing
     @Test func everyPipelineQueryIsIndexed() throws {
         let database = try temporaryDatabase()
         _ = try UsageMeter(database: database, writer: GroupCommit(database: database))
-        let findings = try database.auditIndexes(UsageMeter.auditedQueries + SQLiteSubscriptionStore.auditedQueries)
+        let findings = try database.auditIndexes(UsageMeter.auditedQueries + SQLitePlanSubscriptionStore.auditedQueries)
         #expect(findings == [])
     }
 

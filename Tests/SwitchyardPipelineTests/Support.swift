@@ -11,10 +11,10 @@ import Synchronization
 import Testing
 
 /// Subscriptions held in memory.
-final class FixedSubscriptions: SubscriptionStore {
-    let table: Mutex<[String: Subscription]>
-    init(_ table: [String: Subscription] = [:]) { self.table = Mutex(table) }
-    func subscription(for subject: String) async throws -> Subscription? { table.withLock { $0[subject] } }
+final class FixedSubscriptions: PlanSubscriptionStore {
+    let table: Mutex<[String: PlanSubscription]>
+    init(_ table: [String: PlanSubscription] = [:]) { self.table = Mutex(table) }
+    func subscription(for subject: String) async throws -> PlanSubscription? { table.withLock { $0[subject] } }
 }
 
 let secret = Array("an example secret of at least thirty-two bytes".utf8)
@@ -40,7 +40,7 @@ struct TestPipeline {
     let steps = StepLog()
 
     init(
-        subscriptions: [String: Subscription] = [
+        subscriptions: [String: PlanSubscription] = [
             "ada": .init(plan: "free", status: .active), "grace": .init(plan: "pro", status: .active),
         ]
     )

@@ -36,7 +36,7 @@ import SwitchyardStore
 /// per-address limit (middleware on the routes) bounds how many accounts it tries.
 public final class Accounts: Sendable {
     let database: SQLiteDatabase
-    let subscriptions: SQLiteSubscriptionStore
+    let subscriptions: SQLitePlanSubscriptionStore
     let signer: SessionSigner
     let bcryptCost: UInt8
     let failedLogins: RateLimiter
@@ -66,7 +66,8 @@ public final class Accounts: Sendable {
     ///   - failedLogins: keyed by normalised email and client address; by default 5 per 15 minutes.
     ///   - metrics: gets `summaries_password_hashes_total`.
     public init(
-        database: SQLiteDatabase, subscriptions: SQLiteSubscriptionStore, signer: SessionSigner, bcryptCost: UInt8 = 10,
+        database: SQLiteDatabase, subscriptions: SQLitePlanSubscriptionStore, signer: SessionSigner,
+        bcryptCost: UInt8 = 10,
         failedLogins: RateLimiter = RateLimiter(RateLimit(5, per: .seconds(900)), clock: ContinuousClock()),
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) throws {
@@ -111,7 +112,7 @@ public final class Accounts: Sendable {
         do {
             try await database.pool.write { db in
                 try db.execute(sql: SQL.insert, arguments: [id, email, hash, Date().timeIntervalSince1970])
-                try self.subscriptions.set(Subscription(plan: "free", status: .active), for: id, in: db)
+                try self.subscriptions.set(PlanSubscription(plan: "free", status: .active), for: id, in: db)
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw APIError.emailTaken()

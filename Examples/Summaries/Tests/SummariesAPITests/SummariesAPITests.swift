@@ -116,7 +116,7 @@ let article = """
             try await client.execute(uri: "/api/keywords", method: .post, headers: auth, body: request) { response in
                 #expect(response.status == .forbidden)
             }
-            try await app.subscriptions.set(Subscription(plan: "pro", status: .active), for: session.user_id)
+            try await app.subscriptions.set(PlanSubscription(plan: "pro", status: .active), for: session.user_id)
             try await client.execute(uri: "/api/keywords", method: .post, headers: auth, body: request) { response in
                 #expect(response.status == .ok)
                 let keywords = try decode(Keywords.self, response).keywords

@@ -4,7 +4,7 @@ import SwitchyardStore
 import Synchronization
 
 /// A caller's subscription: its plan's name and whether it is paid up.
-public struct Subscription: Sendable, Hashable {
+public struct PlanSubscription: Sendable, Hashable {
     public enum Status: String, Sendable, Hashable {
         case active
         case pastDue = "past_due"
@@ -22,19 +22,19 @@ public struct Subscription: Sendable, Hashable {
 
 /// Where ``SubscriptionMiddleware`` looks up a caller's subscription (your billing system,
 /// or the SQLite table below).
-public protocol SubscriptionStore: Sendable {
-    func subscription(for subject: String) async throws -> Subscription?
+public protocol PlanSubscriptionStore: Sendable {
+    func subscription(for subject: String) async throws -> PlanSubscription?
 }
 
 /// Subscriptions in the `switchyard_subscriptions` table, cached for a few seconds per caller
 /// (the subscription gate runs on every API request). A change made through ``set(_:for:)``
 /// applies at once in this process; one made elsewhere within ``cacheLifetime``.
-public final class SQLiteSubscriptionStore: SubscriptionStore {
+public final class SQLitePlanSubscriptionStore: PlanSubscriptionStore {
     private let database: SQLiteDatabase
     private let now: @Sendable () -> Date
     /// How long a looked-up subscription is reused. Default 5 s; zero turns caching off.
     public let cacheLifetime: Duration
-    private let cache = Mutex<[String: (subscription: Subscription?, until: Date)]>([:])
+    private let cache = Mutex<[String: (subscription: PlanSubscription?, until: Date)]>([:])
     private static let maximumCached = 100_000
 
     public init(
@@ -59,18 +59,18 @@ public final class SQLiteSubscriptionStore: SubscriptionStore {
         AuditedQuery(name: "subscriptions.upsert", sql: SQL.upsert, arguments: ["s", "free", "active", "0"]),
     ]
 
-    public func subscription(for subject: String) async throws -> Subscription? {
-        let t = now()
-        if let cached = cache.withLock({ $0[subject] }), cached.until > t { return cached.subscription }
+    public func subscription(for subject: String) async throws -> PlanSubscription? {
+        let lookedUpAt = now()
+        if let cached = cache.withLock({ $0[subject] }), cached.until > lookedUpAt { return cached.subscription }
         let subscription = try await database.pool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: SQL.find), arguments: [subject]).map { row in
-                Subscription(plan: row[0], status: Subscription.Status(rawValue: row[1]) ?? .canceled)
+                PlanSubscription(plan: row[0], status: PlanSubscription.Status(rawValue: row[1]) ?? .canceled)
             }
         }
         if cacheLifetime > .zero {
             cache.withLock { cache in
                 if cache.count >= Self.maximumCached { cache.removeAll(keepingCapacity: true) }
-                cache[subject] = (subscription, t.addingTimeInterval(cacheLifetime.timeInterval))
+                cache[subject] = (subscription, lookedUpAt.addingTimeInterval(cacheLifetime.timeInterval))
             }
         }
         return subscription
@@ -78,7 +78,7 @@ public final class SQLiteSubscriptionStore: SubscriptionStore {
 
     /// Sets `subject`'s subscription, inside a transaction of yours (this process sees it
     /// once the transaction commits).
-    public func set(_ subscription: Subscription, for subject: String, in db: Database) throws {
+    public func set(_ subscription: PlanSubscription, for subject: String, in db: Database) throws {
         try db.execute(
             sql: SQL.upsert,
             arguments: [subject, subscription.plan, subscription.status.rawValue, now().timeIntervalSince1970])
@@ -86,7 +86,7 @@ public final class SQLiteSubscriptionStore: SubscriptionStore {
     }
 
     /// Sets `subject`'s subscription.
-    public func set(_ subscription: Subscription, for subject: String) async throws {
+    public func set(_ subscription: PlanSubscription, for subject: String) async throws {
         try await database.pool.write { db in try self.set(subscription, for: subject, in: db) }
     }
 }
