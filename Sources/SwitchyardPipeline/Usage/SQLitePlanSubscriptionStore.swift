@@ -3,29 +3,6 @@ import GRDB
 import SwitchyardStore
 import Synchronization
 
-/// A caller's subscription: its plan's name and whether it is paid up.
-public struct PlanSubscription: Sendable, Hashable {
-    public enum Status: String, Sendable, Hashable {
-        case active
-        case pastDue = "past_due"
-        case canceled
-    }
-
-    public var plan: String
-    public var status: Status
-
-    public init(plan: String, status: Status) {
-        self.plan = plan
-        self.status = status
-    }
-}
-
-/// Where ``SubscriptionMiddleware`` looks up a caller's subscription (your billing system,
-/// or the SQLite table below).
-public protocol PlanSubscriptionStore: Sendable {
-    func subscription(for subject: String) async throws -> PlanSubscription?
-}
-
 /// Subscriptions in the `switchyard_subscriptions` table, cached for a few seconds per caller
 /// (the subscription gate runs on every API request). A change made through ``set(_:for:)``
 /// applies at once in this process; one made elsewhere within ``cacheLifetime``.

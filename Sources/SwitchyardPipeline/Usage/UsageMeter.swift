@@ -3,47 +3,6 @@ import GRDB
 import ServiceLifecycle
 import SwitchyardStore
 
-/// Usage counted for one request: refunded if the request fails, kept if it succeeds.
-public struct UsageTicket: Sendable, Hashable {
-    /// The ledger row.
-    public var ledgerID: Int64
-    public var subject: String
-    public var periodStart: Int64
-    public var units: Int
-    public var idempotencyKey: String?
-    /// Whether the response was stored under ``idempotencyKey`` with the count (a thin proxy
-    /// that knew its answer inside the transaction), so there is nothing left to store.
-    public var responseStored = false
-
-    package init(
-        ledgerID: Int64, subject: String, periodStart: Int64, units: Int, idempotencyKey: String?,
-        responseStored: Bool = false
-    ) {
-        self.ledgerID = ledgerID
-        self.subject = subject
-        self.periodStart = periodStart
-        self.units = units
-        self.idempotencyKey = idempotencyKey
-        self.responseStored = responseStored
-    }
-}
-
-/// A response kept for replay under an `Idempotency-Key`.
-public struct StoredResponse: Sendable, Hashable {
-    public var status: Int
-    public var contentType: String?
-    /// The `Location` header (a 202's status URL, a 201's new resource).
-    public var location: String?
-    public var body: [UInt8]
-
-    public init(status: Int, contentType: String?, location: String? = nil, body: [UInt8]) {
-        self.status = status
-        self.contentType = contentType
-        self.location = location
-        self.body = body
-    }
-}
-
 /// Race-free usage limits: per caller and period, one conditional upsert
 /// (`used + units <= limit`) in the same transaction as the ledger row, so concurrent requests
 /// can never take a caller past its limit and the ledger always sums to the counter.
@@ -409,44 +368,5 @@ public final class UsageMeter: Sendable {
             try db.execute(sql: SQL.pruneKeys, arguments: [cutoff])
             return db.changesCount
         }
-    }
-}
-
-/// Forgets expired idempotency keys periodically: a swift-service-lifecycle service to run
-/// beside the HTTP server.
-public struct IdempotencyKeyPruner<C: Clock>: Service where C.Duration == Duration {
-    let meter: UsageMeter
-    let keep: Duration
-    let interval: Duration
-    let clock: C
-
-    /// - Parameters:
-    ///   - keep: how long a key is honoured. Default a day.
-    ///   - interval: how often expired keys are deleted. Default an hour.
-    public init(
-        meter: UsageMeter, keep: Duration = .seconds(86_400), every interval: Duration = .seconds(3600), clock: C
-    ) {
-        self.meter = meter
-        self.keep = keep
-        self.interval = interval
-        self.clock = clock
-    }
-
-    public func run() async throws {
-        let clock = self.clock, interval = self.interval
-        while !Task.isShuttingDownGracefully {
-            do {
-                try await cancelWhenGracefulShutdown { try await clock.sleep(for: interval) }
-            } catch {
-                return  // cancelled, or shut down while asleep
-            }
-            try await meter.pruneIdempotencyKeys(olderThan: keep)
-        }
-    }
-}
-
-extension IdempotencyKeyPruner where C == ContinuousClock {
-    public init(meter: UsageMeter, keep: Duration = .seconds(86_400), every interval: Duration = .seconds(3600)) {
-        self.init(meter: meter, keep: keep, every: interval, clock: ContinuousClock())
     }
 }

@@ -5,43 +5,6 @@ import Hummingbird
 import Logging
 import NIOCore
 
-// The API layer (`functions/api/_middleware.js` in a Cloudflare Pages app): three separate gates on the
-// authenticated ``APIContext`` — subscription, usage limits, feature access — each doing one
-// thing. No session logic (the root layer did it) and no business logic (workers do it).
-
-/// Gate 1: the caller has an active subscription to a configured plan; puts the ``Plan`` in
-/// the context.
-public struct SubscriptionMiddleware: RouterMiddleware {
-    public typealias Context = APIContext
-
-    let subscriptions: any PlanSubscriptionStore
-    let plans: [String: Plan]
-
-    public init(subscriptions: any PlanSubscriptionStore, plans: [String: Plan]) {
-        self.subscriptions = subscriptions
-        self.plans = plans
-    }
-
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
-        async throws
-        -> Response
-    {
-        guard let subscription = try await subscriptions.subscription(for: context.identity.subject) else {
-            throw APIError.noSubscription()
-        }
-        guard subscription.status == .active else {
-            throw APIError.subscriptionInactive(subscription)
-        }
-        guard let plan = plans[subscription.plan] else {
-            // Our data names a plan our configuration lacks: a server fault, not the caller's.
-            throw APIError.planNotConfigured(subscription.plan)
-        }
-        var context = context
-        context.plan = plan
-        return try await next(request, context)
-    }
-}
-
 /// Gate 2: counts the request against the plan's limit, race-free (see ``UsageMeter``), and
 /// refunds the count if the request then fails — a later gate, a bad body, a worker error —
 /// so only successful requests are counted.
@@ -198,53 +161,4 @@ extension UsageLimitMiddleware {
         return Response(
             status: response.status, headers: response.headers, body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
     }
-}
-
-/// Gate 3: the route's feature is in the caller's plan. Apply it to the group of routes
-/// offering the feature.
-public struct FeatureAccessMiddleware: RouterMiddleware {
-    public typealias Context = APIContext
-
-    let feature: String
-    let plans: [String: Plan]
-
-    /// - Parameter plans: every configured plan, to name the ones that include `feature`.
-    public init(_ feature: String, plans: [String: Plan]) {
-        self.feature = feature
-        self.plans = plans
-    }
-
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
-        async throws
-        -> Response
-    {
-        guard let plan = context.plan else {
-            throw APIError.middlewareOrder("feature access needs the subscription gate first")
-        }
-        guard plan.features.contains(feature) else {
-            let offering = plans.values.filter { $0.features.contains(feature) }.map(\.name).sorted()
-            throw APIError.featureNotInPlan(feature, plan: plan, offering: offering)
-        }
-        return try await next(request, context)
-    }
-}
-
-extension HTTPResponse.Status {
-    /// 402: the caller's subscription does not allow the request.
-    static let paymentRequired = Self(code: 402, reasonPhrase: "Payment Required")
-}
-
-/// Collects a response body into bytes (within one task).
-struct CollectingWriter: ResponseBodyWriter {
-    final class Bytes {
-        var bytes: [UInt8] = []
-    }
-
-    let into: Bytes
-
-    mutating func write(_ buffer: ByteBuffer) async throws {
-        into.bytes.append(contentsOf: buffer.readableBytesView)
-    }
-
-    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
 }
