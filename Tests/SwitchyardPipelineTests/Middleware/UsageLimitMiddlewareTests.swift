@@ -11,76 +11,6 @@ import SwitchyardTesting
 import Synchronization
 import Testing
 
-/// Puts a plan in the context, standing in for the subscription gate.
-struct SetPlan: RouterMiddleware {
-    typealias Context = APIContext
-    let plan: Plan
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
-        -> Response
-    {
-        var context = context
-        context.plan = plan
-        return try await next(request, context)
-    }
-}
-
-@Suite struct SubscriptionMiddlewareTests {
-    @Test func onlyAnActiveSubscriptionToAConfiguredPlanPasses() async throws {
-        let pipeline = try TestPipeline(subscriptions: [
-            "ada": .init(plan: "free", status: .active), "bob": .init(plan: "pro", status: .pastDue),
-            "eve": .init(plan: "platinum", status: .active),
-        ])
-        let router = Router(context: PipelineContext.self)
-        router.addRootMiddleware(sessions: pipeline.signer, metrics: nil)
-        router.group("api", context: APIContext.self)
-            .add(middleware: SubscriptionMiddleware(subscriptions: pipeline.subscriptions, plans: testPlans))
-            .get("plan") { _, context in context.plan?.name ?? "none" }
-        try await Application(router: router).test(.router) { client in
-            try await client.execute(uri: "/api/plan", method: .get, headers: pipeline.bearer("ada")) { response in
-                #expect(String(buffer: response.body) == "free")
-            }
-            let expected: [(String, HTTPResponse.Status, String)] = [
-                ("bob", .init(code: 402), "subscription_inactive"), ("carol", .init(code: 402), "no_subscription"),
-                ("eve", .internalServerError, "plan_not_configured"),
-            ]
-            for (subject, status, code) in expected {
-                try await client.execute(uri: "/api/plan", method: .get, headers: pipeline.bearer(subject)) {
-                    response in
-                    #expect(response.status == status)
-                    let code_ = try errorBody(response).code
-                    #expect(code_ == code)
-                }
-            }
-        }
-    }
-}
-
-@Suite struct FeatureAccessMiddlewareTests {
-    @Test func aFreeCallerCannotReachAProFeature() async throws {
-        let pipeline = try TestPipeline()
-        let router = Router(context: PipelineContext.self)
-        router.addRootMiddleware(sessions: pipeline.signer, metrics: nil)
-        for plan in testPlans.values {
-            router.group("api/\(plan.name)", context: APIContext.self).add(middleware: SetPlan(plan: plan))
-                .add(middleware: FeatureAccessMiddleware("shout", plans: testPlans))
-                .get("shout") { _, _ in "SHOUT" }
-        }
-        try await Application(router: router).test(.router) { client in
-            try await client.execute(uri: "/api/free/shout", method: .get, headers: pipeline.bearer("ada")) {
-                response in
-                #expect(response.status == .forbidden)
-                let error = try errorBody(response)
-                #expect(error.code == "feature_not_in_plan")
-                #expect(error.hint == "upgrade to pro")
-                #expect(error.details == ["feature": "shout", "plan": "free"])
-            }
-            try await client.execute(uri: "/api/pro/shout", method: .get, headers: pipeline.bearer("ada")) { response in
-                #expect(String(buffer: response.body) == "SHOUT")
-            }
-        }
-    }
-}
-
 @Suite struct UsageLimitMiddlewareTests {
     @Test func requestsPastTheLimitAreRefusedWithTheResetTime() async throws {
         let pipeline = try TestPipeline()
@@ -244,15 +174,5 @@ struct SetPlan: RouterMiddleware {
         #expect(calls.count == 1)
         let usage = try await pipeline.meter.usage(subject: "ada", period: .day, at: pipeline.time.now)
         #expect(usage.counter == 1 && usage.ledgerRows == 1)
-    }
-}
-
-final class CallCounter: Sendable {
-    private let value = Mutex(0)
-    var count: Int { value.withLock { $0 } }
-    func next() -> Int {
-        value.withLock {
-            $0 += 1; return $0
-        }
     }
 }
