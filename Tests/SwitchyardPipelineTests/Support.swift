@@ -5,17 +5,11 @@ import HummingbirdTesting
 import NIOCore
 import SwitchyardJobs
 import SwitchyardPipeline
+import SwitchyardPipelineTesting
 import SwitchyardStore
 import SwitchyardTesting
 import Synchronization
 import Testing
-
-/// Subscriptions held in memory.
-final class FixedSubscriptions: PlanSubscriptionStore {
-    let table: Mutex<[String: PlanSubscription]>
-    init(_ table: [String: PlanSubscription] = [:]) { self.table = Mutex(table) }
-    func subscription(for subject: String) async throws -> PlanSubscription? { table.withLock { $0[subject] } }
-}
 
 let secret = Array("an example secret of at least thirty-two bytes".utf8)
 
@@ -34,7 +28,7 @@ struct TestPipeline {
     let time = ManualTime()
     let database: SQLiteDatabase
     let signer: SessionSigner
-    let subscriptions: FixedSubscriptions
+    let subscriptions: FixedPlanSubscriptions
     let meter: UsageMeter
     let jobs: SQLiteJobStore
     let steps = StepLog()
@@ -48,7 +42,7 @@ struct TestPipeline {
     {
         database = try temporaryDatabase()
         signer = try SessionSigner(secret: secret, lifetime: .seconds(3600), now: time.closure)
-        self.subscriptions = FixedSubscriptions(subscriptions)
+        self.subscriptions = FixedPlanSubscriptions(subscriptions)
         meter = try UsageMeter(database: database, writer: GroupCommit(database: database), now: time.closure)
         jobs = try SQLiteJobStore(database: database, now: time.closure)
     }
@@ -93,39 +87,15 @@ struct TestPipeline {
         return router
     }
 
-    func bearer(_ subject: String) -> HTTPFields { [.authorization: "Bearer \(signer.issue(subject: subject))"] }
+    func bearer(_ subject: String) -> HTTPFields { signer.bearer(subject) }
 
     func bearer(_ subject: String, idempotencyKey: String) -> HTTPFields {
-        var fields = bearer(subject)
-        fields[HTTPField.Name("Idempotency-Key")!] = idempotencyKey
-        return fields
+        signer.bearer(subject, idempotencyKey: idempotencyKey)
     }
 }
 
 struct SecretLeak: Error, CustomStringConvertible {
     var description: String { "SELECT * FROM users WHERE password = 'hunter2'" }
-}
-
-/// The `error` object of an error response.
-struct ErrorJSON: Decodable {
-    var code: String
-    var message: String
-    var request_id: String
-    var route: String
-    var hint: String?
-    var worker: String?
-    var job_id: Int64?
-    var job_status: String?
-    var details: [String: String]?
-}
-
-func errorBody(_ response: TestResponse) throws -> ErrorJSON {
-    struct Envelope: Decodable { var error: ErrorJSON }
-    return try JSONDecoder().decode(Envelope.self, from: Data(response.body.readableBytesView)).error
-}
-
-func jsonBody(_ response: TestResponse) throws -> [String: Any] {
-    try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
 }
 
 func body(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }

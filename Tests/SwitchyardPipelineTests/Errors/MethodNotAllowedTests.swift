@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import SwitchyardJobs
 import SwitchyardPipeline
+import SwitchyardPipelineTesting
 import SwitchyardTesting
 import Synchronization
 import Testing

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import SwitchyardConfiguration
 import SwitchyardPipeline
+import SwitchyardPipelineTesting
 import SwitchyardTesting
 import Synchronization
 import Testing

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import SwitchyardConfiguration
 import SwitchyardJobs
 import SwitchyardPipeline
+import SwitchyardPipelineTesting
 import SwitchyardTesting
 import Testing
 

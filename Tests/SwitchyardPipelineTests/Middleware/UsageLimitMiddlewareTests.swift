@@ -6,6 +6,7 @@ import HummingbirdTesting
 import NIOCore
 import SwitchyardJobs
 import SwitchyardPipeline
+import SwitchyardPipelineTesting
 import SwitchyardStore
 import SwitchyardTesting
 import Synchronization

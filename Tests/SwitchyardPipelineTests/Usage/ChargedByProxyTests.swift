@@ -8,6 +8,7 @@ import Prometheus
 import SwitchyardConfiguration
 import SwitchyardJobs
 import SwitchyardPipeline
+import SwitchyardPipelineTesting
 import SwitchyardTesting
 import Synchronization
 import Testing

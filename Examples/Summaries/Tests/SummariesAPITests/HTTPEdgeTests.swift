@@ -10,6 +10,7 @@ import SummariesAPI
 import SwitchyardJobs
 import SwitchyardModel
 import SwitchyardPipeline
+import SwitchyardPipelineTesting
 import SwitchyardTesting
 import Testing
 
@@ -38,7 +39,7 @@ import Testing
             }
             try await client.execute(uri: "/api/me", method: .get, headers: stale) { response in
                 #expect(response.status == .unauthorized)
-                let error = try decode(EnvelopeError.self, response).error
+                let error = try decode(APIErrorEnvelope.self, response).error
                 #expect(error.code == "invalid_session")
             }
         }
@@ -56,18 +57,18 @@ import Testing
                 ("/auth/signup", [:], credentials("cy@example.com", padding: 5000), 4096),
                 ("/auth/login", [:], credentials("bo@example.com", padding: 3 << 20), 4096),
                 (
-                    "/api/summaries", [.authorization: "Bearer \(token)"],
+                    "/api/summaries", bearerHeaders(token: token),
                     ByteBuffer(string: #"{"text":"\#(String(repeating: "a", count: 300_000))"}"#), 262_144
                 ),
                 (
-                    "/api/keywords", [.authorization: "Bearer \(token)"],
+                    "/api/keywords", bearerHeaders(token: token),
                     ByteBuffer(string: #"{"text":"\#(String(repeating: "a", count: 3 << 20))"}"#), 1 << 20
                 ),
             ]
             for (uri, headers, body, limit) in cases {
                 try await client.execute(uri: uri, method: .post, headers: headers, body: body) { response in
                     #expect(response.status == .contentTooLarge, "\(uri)")
-                    let error = try decode(EnvelopeError.self, response).error
+                    let error = try decode(APIErrorEnvelope.self, response).error
                     #expect(error.code == "payload_too_large")
                     #expect(error.message == "the request body is larger than this route's limit of \(limit) bytes")
                 }

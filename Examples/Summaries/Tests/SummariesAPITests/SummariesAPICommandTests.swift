@@ -10,6 +10,7 @@ import SummariesAPI
 import SwitchyardJobs
 import SwitchyardModel
 import SwitchyardPipeline
+import SwitchyardPipelineTesting
 import SwitchyardTesting
 import Testing
 
