@@ -56,8 +56,7 @@ struct TestPipeline {
         plans: [String: Plan] = testPlans, charging: UsageLimitMiddleware.Charging = .beforeHandler,
         bodyLimits: BodyLimits = BodyLimits()
     ) -> Router<PipelineContext> {
-        let router = Router(context: PipelineContext.self)
-        router.addRootMiddleware(sessions: signer, metrics: nil, bodyLimits: bodyLimits)
+        let router = pipelineTestRouter(sessions: signer, bodyLimits: bodyLimits)
         router.get("whoami") { _, context in context.identity?.subject ?? "anonymous" }
         router.get("boom") { _, _ -> String in throw SecretLeak() }
         let api = router.apiGroup(subscriptions: subscriptions, plans: plans, meter: meter, charging: charging)
@@ -77,8 +76,7 @@ struct TestPipeline {
         plan: Plan, charging: UsageLimitMiddleware.Charging = .beforeHandler,
         handler: @escaping @Sendable (Request, APIContext) async throws -> Response
     ) -> Router<PipelineContext> {
-        let router = Router(context: PipelineContext.self)
-        router.addRootMiddleware(sessions: signer, metrics: nil)
+        let router = pipelineTestRouter(sessions: signer)
         router.group("api", context: APIContext.self).add(middleware: SetPlan(plan: plan))
             .add(middleware: UsageLimitMiddleware(meter: meter, charging: charging))
             .post("work", use: handler)

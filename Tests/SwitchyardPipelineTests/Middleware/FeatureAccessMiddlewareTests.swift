@@ -15,8 +15,7 @@ import Testing
 @Suite struct FeatureAccessMiddlewareTests {
     @Test func aFreeCallerCannotReachAProFeature() async throws {
         let pipeline = try TestPipeline()
-        let router = Router(context: PipelineContext.self)
-        router.addRootMiddleware(sessions: pipeline.signer, metrics: nil)
+        let router = pipelineTestRouter(sessions: pipeline.signer)
         for plan in testPlans.values {
             router.group("api/\(plan.name)", context: APIContext.self).add(middleware: SetPlan(plan: plan))
                 .add(middleware: FeatureAccessMiddleware("shout", plans: testPlans))

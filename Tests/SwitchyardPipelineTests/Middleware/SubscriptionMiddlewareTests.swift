@@ -18,8 +18,7 @@ import Testing
             "ada": .init(plan: "free", status: .active), "bob": .init(plan: "pro", status: .pastDue),
             "eve": .init(plan: "platinum", status: .active),
         ])
-        let router = Router(context: PipelineContext.self)
-        router.addRootMiddleware(sessions: pipeline.signer, metrics: nil)
+        let router = pipelineTestRouter(sessions: pipeline.signer)
         router.group("api", context: APIContext.self)
             .add(middleware: SubscriptionMiddleware(subscriptions: pipeline.subscriptions, plans: testPlans))
             .get("plan") { _, context in context.plan?.name ?? "none" }

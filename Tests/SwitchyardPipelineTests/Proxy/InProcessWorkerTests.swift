@@ -33,8 +33,7 @@ import Testing
     {
         let pipeline = try TestPipeline()
         let clock = MockClock()
-        let router = Router(context: PipelineContext.self)
-        router.addRootMiddleware(sessions: pipeline.signer, metrics: nil)
+        let router = pipelineTestRouter(sessions: pipeline.signer)
         router.apiGroup(
             subscriptions: pipeline.subscriptions, plans: testPlans, meter: pipeline.meter, charging: charging
         )

@@ -85,8 +85,7 @@ import Testing
     @Test func aJobOfAFreeRouteIsReadByItsOwner() async throws {
         // A route that costs nothing writes no ledger row: the job itself names its owner.
         let pipeline = try TestPipeline()
-        let router = Router(context: PipelineContext.self)
-        router.addRootMiddleware(sessions: pipeline.signer, metrics: nil)
+        let router = pipelineTestRouter(sessions: pipeline.signer)
         let api = router.apiGroup(
             subscriptions: pipeline.subscriptions, plans: testPlans, meter: pipeline.meter, cost: { _ in 0 })
         api.group("echo").post(

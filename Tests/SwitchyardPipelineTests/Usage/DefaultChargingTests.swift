@@ -18,8 +18,7 @@ import Testing
     @Test func aRefusedRequestInFlightDoesNotTakeAValidRequestsPlace() async throws {
         let pipeline = try TestPipeline()
         let hold = HoldThenRefuse()
-        let router = Router(context: PipelineContext.self)
-        router.addRootMiddleware(sessions: pipeline.signer, metrics: nil)
+        let router = pipelineTestRouter(sessions: pipeline.signer)
         router.group("api", context: APIContext.self)
             .add(middleware: SetPlan(plan: Plan(name: "one", features: ["echo"], limit: UsageLimit(units: 1))))
             .add(middleware: UsageLimitMiddleware(meter: pipeline.meter))  // the default charging
