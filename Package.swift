@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "SwitchyardStore", targets: ["SwitchyardStore"]),
         .library(name: "SwitchyardJobs", targets: ["SwitchyardJobs"]),
         .library(name: "SwitchyardPipeline", targets: ["SwitchyardPipeline"]),
+        .library(name: "SwitchyardPipelineTesting", targets: ["SwitchyardPipelineTesting"]),
         .executable(name: "switchyard", targets: ["switchyard"]),
         .executable(name: "kitchen-demo", targets: ["kitchen-demo"]),
         .executable(name: "summaries-api", targets: ["summaries-api"]),
@@ -150,11 +151,23 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // Test helpers for Pipeline apps: bearer tokens, error-envelope decoding, in-memory plans.
+        .target(
+            name: "SwitchyardPipelineTesting",
+            dependencies: [
+                "SwitchyardPipeline",
+                "SwitchyardTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: upcoming
+        ),
         .testTarget(
             name: "SwitchyardPipelineTests",
             dependencies: [
                 "SwitchyardConfiguration",
                 "SwitchyardPipeline",
+                "SwitchyardPipelineTesting",
                 "SwitchyardJobs",
                 "SwitchyardStore",
                 "SwitchyardTesting",
@@ -311,6 +324,7 @@ let package = Package(
                 "SwitchyardModel",
                 "SummariesAPI",
                 "SwitchyardPipeline",
+                "SwitchyardPipelineTesting",
                 "SwitchyardJobs",
                 "SwitchyardLLM",
                 "SwitchyardStore",

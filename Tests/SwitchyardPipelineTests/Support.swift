@@ -5,17 +5,11 @@ import HummingbirdTesting
 import NIOCore
 import SwitchyardJobs
 import SwitchyardPipeline
+import SwitchyardPipelineTesting
 import SwitchyardStore
 import SwitchyardTesting
 import Synchronization
 import Testing
-
-/// Subscriptions held in memory.
-final class FixedSubscriptions: SubscriptionStore {
-    let table: Mutex<[String: Subscription]>
-    init(_ table: [String: Subscription] = [:]) { self.table = Mutex(table) }
-    func subscription(for subject: String) async throws -> Subscription? { table.withLock { $0[subject] } }
-}
 
 let secret = Array("an example secret of at least thirty-two bytes".utf8)
 
@@ -34,13 +28,13 @@ struct TestPipeline {
     let time = ManualTime()
     let database: SQLiteDatabase
     let signer: SessionSigner
-    let subscriptions: FixedSubscriptions
+    let subscriptions: FixedPlanSubscriptions
     let meter: UsageMeter
     let jobs: SQLiteJobStore
     let steps = StepLog()
 
     init(
-        subscriptions: [String: Subscription] = [
+        subscriptions: [String: PlanSubscription] = [
             "ada": .init(plan: "free", status: .active), "grace": .init(plan: "pro", status: .active),
         ]
     )
@@ -48,7 +42,7 @@ struct TestPipeline {
     {
         database = try temporaryDatabase()
         signer = try SessionSigner(secret: secret, lifetime: .seconds(3600), now: time.closure)
-        self.subscriptions = FixedSubscriptions(subscriptions)
+        self.subscriptions = FixedPlanSubscriptions(subscriptions)
         meter = try UsageMeter(database: database, writer: GroupCommit(database: database), now: time.closure)
         jobs = try SQLiteJobStore(database: database, now: time.closure)
     }
@@ -62,8 +56,7 @@ struct TestPipeline {
         plans: [String: Plan] = testPlans, charging: UsageLimitMiddleware.Charging = .beforeHandler,
         bodyLimits: BodyLimits = BodyLimits()
     ) -> Router<PipelineContext> {
-        let router = Router(context: PipelineContext.self)
-        router.addRootMiddleware(sessions: signer, metrics: nil, bodyLimits: bodyLimits)
+        let router = pipelineTestRouter(sessions: signer, bodyLimits: bodyLimits)
         router.get("whoami") { _, context in context.identity?.subject ?? "anonymous" }
         router.get("boom") { _, _ -> String in throw SecretLeak() }
         let api = router.apiGroup(subscriptions: subscriptions, plans: plans, meter: meter, charging: charging)
@@ -83,8 +76,7 @@ struct TestPipeline {
         plan: Plan, charging: UsageLimitMiddleware.Charging = .beforeHandler,
         handler: @escaping @Sendable (Request, APIContext) async throws -> Response
     ) -> Router<PipelineContext> {
-        let router = Router(context: PipelineContext.self)
-        router.addRootMiddleware(sessions: signer, metrics: nil)
+        let router = pipelineTestRouter(sessions: signer)
         router.group("api", context: APIContext.self).add(middleware: SetPlan(plan: plan))
             .add(middleware: UsageLimitMiddleware(meter: meter, charging: charging))
             .post("work", use: handler)
@@ -93,39 +85,15 @@ struct TestPipeline {
         return router
     }
 
-    func bearer(_ subject: String) -> HTTPFields { [.authorization: "Bearer \(signer.issue(subject: subject))"] }
+    func bearer(_ subject: String) -> HTTPFields { signer.bearer(subject) }
 
     func bearer(_ subject: String, idempotencyKey: String) -> HTTPFields {
-        var fields = bearer(subject)
-        fields[HTTPField.Name("Idempotency-Key")!] = idempotencyKey
-        return fields
+        signer.bearer(subject, idempotencyKey: idempotencyKey)
     }
 }
 
 struct SecretLeak: Error, CustomStringConvertible {
     var description: String { "SELECT * FROM users WHERE password = 'hunter2'" }
-}
-
-/// The `error` object of an error response.
-struct ErrorJSON: Decodable {
-    var code: String
-    var message: String
-    var request_id: String
-    var route: String
-    var hint: String?
-    var worker: String?
-    var job_id: Int64?
-    var job_status: String?
-    var details: [String: String]?
-}
-
-func errorBody(_ response: TestResponse) throws -> ErrorJSON {
-    struct Envelope: Decodable { var error: ErrorJSON }
-    return try JSONDecoder().decode(Envelope.self, from: Data(response.body.readableBytesView)).error
-}
-
-func jsonBody(_ response: TestResponse) throws -> [String: Any] {
-    try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
 }
 
 func body(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
@@ -137,4 +105,9 @@ final class StepLog: Sendable {
     private let steps = Mutex<[ThinProxy<EchoInput>.Step]>([])
     var all: [ThinProxy<EchoInput>.Step] { steps.withLock { $0 } }
     func record(_ step: ThinProxy<EchoInput>.Step) { steps.withLock { $0.append(step) } }
+}
+
+extension APIError.Code {
+    /// A test handler's refusal.
+    static let refused = Self("refused")
 }

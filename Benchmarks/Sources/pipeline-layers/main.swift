@@ -38,8 +38,8 @@ let database = try SQLiteDatabase(path: directory.appendingPathComponent("bench.
 let writer = GroupCommit(database: database)
 let jobs = try SQLiteJobStore(database: database, writer: writer)
 let meter = try UsageMeter(database: database, writer: writer)
-let subscriptions = try SQLiteSubscriptionStore(database: database)
-try await subscriptions.set(Subscription(plan: "free", status: .active), for: "bench")
+let subscriptions = try SQLitePlanSubscriptionStore(database: database)
+try await subscriptions.set(PlanSubscription(plan: "free", status: .active), for: "bench")
 let signer = try SessionSigner(secret: Array(repeating: UInt8(7), count: 32))
 let token = signer.issue(subject: "bench")
 let plans = ["free": Plan(name: "free", features: ["summaries"], limit: UsageLimit(units: 1_000_000_000, period: .day))]

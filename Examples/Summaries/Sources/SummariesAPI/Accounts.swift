@@ -36,7 +36,7 @@ import SwitchyardStore
 /// per-address limit (middleware on the routes) bounds how many accounts it tries.
 public final class Accounts: Sendable {
     let database: SQLiteDatabase
-    let subscriptions: SQLiteSubscriptionStore
+    let subscriptions: SQLitePlanSubscriptionStore
     let signer: SessionSigner
     let bcryptCost: UInt8
     let failedLogins: RateLimiter
@@ -66,7 +66,8 @@ public final class Accounts: Sendable {
     ///   - failedLogins: keyed by normalised email and client address; by default 5 per 15 minutes.
     ///   - metrics: gets `summaries_password_hashes_total`.
     public init(
-        database: SQLiteDatabase, subscriptions: SQLiteSubscriptionStore, signer: SessionSigner, bcryptCost: UInt8 = 10,
+        database: SQLiteDatabase, subscriptions: SQLitePlanSubscriptionStore, signer: SessionSigner,
+        bcryptCost: UInt8 = 10,
         failedLogins: RateLimiter = RateLimiter(RateLimit(5, per: .seconds(900)), clock: ContinuousClock()),
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) throws {
@@ -98,18 +99,10 @@ public final class Accounts: Sendable {
         let email = try Self.accountKey(email: email)
         try Self.checkNoNUL(password)
         guard password.count >= Self.minimumPasswordLength else {
-            throw APIError(
-                .unprocessableContent, code: "weak_password",
-                message: "`password` must be at least \(Self.minimumPasswordLength) characters",
-                hint: "use a longer passphrase", details: ["field": "password"])
+            throw APIError.weakPassword(minimumLength: Self.minimumPasswordLength)
         }
         guard password.utf8.count <= Self.maximumPasswordBytes else {
-            throw APIError(
-                .unprocessableContent, code: "password_too_long",
-                message:
-                    "`password` must be at most \(Self.maximumPasswordBytes) bytes of UTF-8 (bcrypt reads no further)",
-                hint: "use a shorter passphrase",
-                details: ["field": "password", "max_bytes": "\(Self.maximumPasswordBytes)"])
+            throw APIError.passwordTooLong(maximumBytes: Self.maximumPasswordBytes)
         }
         let cost = bcryptCost
         // bcrypt is deliberately slow: off the cooperative pool.
@@ -119,11 +112,10 @@ public final class Accounts: Sendable {
         do {
             try await database.pool.write { db in
                 try db.execute(sql: SQL.insert, arguments: [id, email, hash, Date().timeIntervalSince1970])
-                try self.subscriptions.set(Subscription(plan: "free", status: .active), for: id, in: db)
+                try self.subscriptions.set(PlanSubscription(plan: "free", status: .active), for: id, in: db)
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            throw APIError(
-                .conflict, code: "email_taken", message: "an account with that email exists", hint: "log in instead")
+            throw APIError.emailTaken()
         }
         return Session(userID: id, token: signer.issue(subject: id), plan: "free")
     }
@@ -137,7 +129,7 @@ public final class Accounts: Sendable {
         // Before the hash: a refused attempt costs no bcrypt.
         let attempts = email + " " + clientAddress
         try failedLogins.acquire(attempts, scope: "account")
-        let invalid = APIError(.unauthorized, code: "invalid_credentials", message: "wrong email or password")
+        let invalid = APIError.invalidCredentials()
         guard password.utf8.count <= Self.maximumPasswordBytes else { throw invalid }
         let account = try await database.pool.read { db -> (id: String, hash: String)? in
             try Row.fetchOne(db, sql: SQL.byEmail, arguments: [email]).map { ($0[0], $0[1]) }
@@ -156,39 +148,32 @@ public final class Accounts: Sendable {
 
     private static func checkNoNUL(_ password: String) throws(APIError) {
         guard !password.utf8.contains(0) else {
-            throw APIError(
-                .badRequest, code: "invalid_password", message: "`password` must not contain a NUL character",
-                hint: "bcrypt would end the password there", details: ["field": "password"])
+            throw APIError.invalidPassword()
         }
     }
 
     /// The account key of `email` (see the type's documentation), or why it is not an email.
     static func accountKey(email raw: String) throws(APIError) -> String {
-        func invalid(_ problem: String) -> APIError {
-            APIError(
-                .unprocessableContent, code: "invalid_email", message: "`email` \(problem)",
-                hint: "send an address such as ada@example.com", details: ["field": "email"])
-        }
         // Bounded before normalising, which may lengthen it.
-        guard raw.utf8.count <= 254 else { throw invalid("is longer than 254 bytes") }
+        guard raw.utf8.count <= 254 else { throw APIError.invalidEmail("is longer than 254 bytes") }
         let email = raw.precomposedStringWithCompatibilityMapping.folding(options: .caseInsensitive, locale: nil)
             .precomposedStringWithCompatibilityMapping
-        guard !email.isEmpty else { throw invalid("is empty") }
-        guard email.utf8.count <= 254 else { throw invalid("is longer than 254 bytes") }
+        guard !email.isEmpty else { throw APIError.invalidEmail("is empty") }
+        guard email.utf8.count <= 254 else { throw APIError.invalidEmail("is longer than 254 bytes") }
         guard !email.unicodeScalars.contains(where: Self.isInvisible) else {
-            throw invalid("must not contain whitespace, line breaks or control characters")
+            throw APIError.invalidEmail("must not contain whitespace, line breaks or control characters")
         }
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2 else { throw invalid("must contain exactly one @") }
+        guard parts.count == 2 else { throw APIError.invalidEmail("must contain exactly one @") }
         let (local, domain) = (parts[0], parts[1])
         guard !local.isEmpty, local.utf8.count <= 64 else {
-            throw invalid("needs a local part of 1 to 64 bytes before the @")
+            throw APIError.invalidEmail("needs a local part of 1 to 64 bytes before the @")
         }
         guard !local.contains(where: { #""(),:;<>[\]"#.contains($0) }) else {
-            throw invalid(#"must not contain any of "(),:;<>[\] before the @"#)
+            throw APIError.invalidEmail(#"must not contain any of "(),:;<>[\] before the @"#)
         }
         guard local.first != ".", local.last != ".", !local.contains("..") else {
-            throw invalid("must not start or end its local part with a dot or have two dots in a row")
+            throw APIError.invalidEmail("must not start or end its local part with a dot or have two dots in a row")
         }
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2,
@@ -197,7 +182,7 @@ public final class Accounts: Sendable {
                     && label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }
             })
         else {
-            throw invalid(
+            throw APIError.invalidEmail(
                 "needs a domain such as example.com: labels of letters, digits and inner hyphens, between dots")
         }
         return email

@@ -25,7 +25,7 @@ public struct SummariesApp: Sendable {
     public let database: SQLiteDatabase
     public let jobs: SQLiteJobStore
     public let meter: UsageMeter
-    public let subscriptions: SQLiteSubscriptionStore
+    public let subscriptions: SQLitePlanSubscriptionStore
     public let accounts: Accounts
     public let signer: SessionSigner
     public let metrics: PrometheusCollectorRegistry
@@ -58,7 +58,7 @@ public struct SummariesApp: Sendable {
         let writer = GroupCommit(database: database)
         self.jobs = try SQLiteJobStore(database: database, writer: writer, now: now)
         self.meter = try UsageMeter(database: database, writer: writer, now: now)
-        self.subscriptions = try SQLiteSubscriptionStore(database: database, now: now)
+        self.subscriptions = try SQLitePlanSubscriptionStore(database: database, now: now)
         self.signer = try SessionSigner(secret: sessionSecret, lifetime: configuration.session.lifetime, now: now)
         let auth = configuration.auth
         self.loginsPerAddress = RateLimiter(auth.loginsPerAddress, clock: rateLimitClock)

@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import SummariesAPI
 import SwitchyardPipeline
+import SwitchyardPipelineTesting
 import SwitchyardStore
 import SwitchyardTesting
 import Testing
@@ -27,14 +28,6 @@ private func credentials(_ email: String, _ password: String) -> ByteBuffer {
     ByteBuffer(string: #"{"email":\#(jsonString(email)),"password":\#(jsonString(password))}"#)
 }
 
-private struct ErrorBody: Decodable {
-    struct Error: Decodable {
-        var code: String
-        var details: [String: String]?
-    }
-    var error: Error
-}
-
 /// Generous limits, for tests about something else.
 private let unlimited = PipelineConfiguration.Auth(
     loginsPerAddress: RateLimit(1000, per: .seconds(60)), failedLoginsPerAccount: RateLimit(1000, per: .seconds(60)),
@@ -53,7 +46,7 @@ private let unlimited = PipelineConfiguration.Auth(
                     try await client.execute(uri: route, method: .post, body: credentials(email, password)) {
                         response in
                         #expect(response.status == .badRequest)
-                        let error = try decode(ErrorBody.self, response).error
+                        let error = try decode(APIErrorEnvelope.self, response).error
                         #expect(error.code == "invalid_password")
                         #expect(error.details?["field"] == "password")
                     }
@@ -75,7 +68,7 @@ private let unlimited = PipelineConfiguration.Auth(
             try await client.execute(uri: "/auth/signup", method: .post, body: credentials("long@example.com", long)) {
                 response in
                 #expect(response.status == .unprocessableContent)
-                let error = try decode(ErrorBody.self, response).error
+                let error = try decode(APIErrorEnvelope.self, response).error
                 #expect(error.code == "password_too_long")
                 #expect(error.details == ["field": "password", "max_bytes": "72"])
             }
@@ -98,7 +91,7 @@ private let unlimited = PipelineConfiguration.Auth(
                 uri: "/auth/signup", method: .post, body: credentials("short@example.com", "seven77")
             ) { response in
                 #expect(response.status == .unprocessableContent)
-                let error = try decode(ErrorBody.self, response).error
+                let error = try decode(APIErrorEnvelope.self, response).error
                 #expect(error.code == "weak_password")
             }
         }
@@ -120,7 +113,7 @@ private let unlimited = PipelineConfiguration.Auth(
                 try await client.execute(uri: "/auth/signup", method: .post, body: credentials(email, "correct horse"))
                 { response in
                     #expect(response.status == .unprocessableContent, "\(email.debugDescription)")
-                    let error = try decode(ErrorBody.self, response).error
+                    let error = try decode(APIErrorEnvelope.self, response).error
                     #expect(error.code == "invalid_email")
                     #expect(error.details?["field"] == "email")
                 }
@@ -186,7 +179,7 @@ private let unlimited = PipelineConfiguration.Auth(
             ) { response in
                 #expect(response.status == .tooManyRequests)
                 #expect(response.headers[.retryAfter] == "1200")
-                let error = try decode(ErrorBody.self, response).error
+                let error = try decode(APIErrorEnvelope.self, response).error
                 #expect(error.code == "rate_limited")
                 #expect(error.details?["scope"] == "address")
             }
@@ -274,7 +267,7 @@ private let unlimited = PipelineConfiguration.Auth(
                     #expect(refused.status == .tooManyRequests)
                     #expect(refused.headers[.retryAfter] == "180")
                     let error = try JSONDecoder().decode(
-                        ErrorBody.self, from: Data(try #require(refused.body).readableBytesView)
+                        APIErrorEnvelope.self, from: Data(try #require(refused.body).readableBytesView)
                     ).error
                     #expect(error.details?["scope"] == "account")
                     // …but do not lock her out: from another address her password works.
@@ -290,7 +283,7 @@ private let unlimited = PipelineConfiguration.Auth(
                     #expect(flooded.status == .tooManyRequests)
                     #expect(
                         try JSONDecoder().decode(
-                            ErrorBody.self, from: Data(try #require(flooded.body).readableBytesView)
+                            APIErrorEnvelope.self, from: Data(try #require(flooded.body).readableBytesView)
                         ).error.details?["scope"] == "address")
                     #expect(try await login(v6, "bob@example.com", "correct horse").status == .ok)
                     // One failure refills in 180 s; a success gives its attempt back.

@@ -9,6 +9,7 @@ import SummariesAPI
 import SwitchyardJobs
 import SwitchyardModel
 import SwitchyardPipeline
+import SwitchyardPipelineTesting
 import SwitchyardStore
 import SwitchyardTesting
 import Testing
@@ -34,10 +35,6 @@ struct Token: Decodable {
     var user_id: String
 }
 
-func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
-    try JSONDecoder().decode(T.self, from: Data(response.body.readableBytesView))
-}
-
 let article = """
     Swift on the server has grown up. Hummingbird gives Swift servers a small, fast core. \
     Durable jobs keep work safe when a Swift server restarts. Cats, meanwhile, sleep most of the day. \
@@ -57,7 +54,7 @@ let article = """
                     #expect(response.status == .created)
                     return try decode(Token.self, response).token
                 }
-                let auth: HTTPFields = [.authorization: "Bearer \(token)"]
+                let auth: HTTPFields = bearerHeaders(token: token)
                 struct Accepted: Decodable { var job_id: Int64; var status_url: String }
                 let accepted = try await client.execute(
                     uri: "/api/summaries", method: .post, headers: auth,
@@ -111,12 +108,12 @@ let article = """
                 uri: "/auth/signup", method: .post,
                 body: ByteBuffer(string: #"{"email":"bo@example.com","password":"long enough"}"#)
             ) { try decode(Token.self, $0) }
-            let auth: HTTPFields = [.authorization: "Bearer \(session.token)"]
+            let auth: HTTPFields = bearerHeaders(token: session.token)
             let request = ByteBuffer(string: #"{"text":\#(jsonString(article)),"count":2}"#)
             try await client.execute(uri: "/api/keywords", method: .post, headers: auth, body: request) { response in
                 #expect(response.status == .forbidden)
             }
-            try await app.subscriptions.set(Subscription(plan: "pro", status: .active), for: session.user_id)
+            try await app.subscriptions.set(PlanSubscription(plan: "pro", status: .active), for: session.user_id)
             try await client.execute(uri: "/api/keywords", method: .post, headers: auth, body: request) { response in
                 #expect(response.status == .ok)
                 let keywords = try decode(Keywords.self, response).keywords
@@ -152,7 +149,7 @@ let article = """
                 uri: "/auth/signup", method: .post,
                 body: ByteBuffer(string: #"{"email":"cy@example.com","password":"long enough"}"#)
             ) { try decode(Token.self, $0).token }
-            let auth: HTTPFields = [.authorization: "Bearer \(token)"]
+            let auth: HTTPFields = bearerHeaders(token: token)
             struct Accepted: Decodable { var job_id: Int64; var status_url: String }
             let accepted = try await client.execute(
                 uri: "/api/summaries", method: .post, headers: auth,

@@ -1,0 +1,48 @@
+import Foundation
+import HummingbirdTesting
+import NIOCore
+
+/// The `error` object of a Pipeline error response (``SwitchyardPipeline/RichErrorMiddleware``'s
+/// envelope), keyed as on the wire.
+public struct APIErrorBody: Decodable, Sendable {
+    public var code: String
+    public var message: String
+    public var request_id: String
+    public var route: String
+    public var hint: String?
+    public var worker: String?
+    public var job_id: Int64?
+    public var job_status: String?
+    public var details: [String: String]?
+}
+
+/// A Pipeline error response's body: `{"error": {...}}`.
+public struct APIErrorEnvelope: Decodable, Sendable {
+    public var error: APIErrorBody
+}
+
+/// The `error` object of an error response.
+public func errorBody(_ response: TestResponse) throws -> APIErrorBody {
+    try errorBody(response.body)
+}
+
+/// The `error` object of an error response's body.
+public func errorBody(_ body: ByteBuffer) throws -> APIErrorBody {
+    try JSONDecoder().decode(APIErrorEnvelope.self, from: Data(body.readableBytesView)).error
+}
+
+/// A JSON response body decoded as `type`.
+public func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
+    try JSONDecoder().decode(T.self, from: Data(response.body.readableBytesView))
+}
+
+/// A JSON object response body, untyped.
+public func jsonBody(_ response: TestResponse) throws -> [String: Any] {
+    guard let object = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+    else {
+        throw NotAJSONObject()
+    }
+    return object
+}
+
+struct NotAJSONObject: Error {}
