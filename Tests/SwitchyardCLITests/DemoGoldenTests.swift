@@ -8,14 +8,15 @@ import Testing
 /// directives and the summary depend only on the options; the log (on standard error, and
 /// set to `error`) is not compared. One timing dependence remains: the demo ticks on the
 /// wall clock, and a tick's service must come after the previous directive was applied. A
-/// window closes as soon as all three agents reported (milliseconds), so the half-second
+/// window closes as soon as all three agents reported (milliseconds), so the one-second
 /// interval leaves a wide margin; a mismatch only in the numbers of one tick onwards on a
-/// starved machine points there. Assumes no model is configured in the environment. To accept a deliberate change, regenerate the file:
-/// `swift run switchyard demo --ticks 6 --interval 0.5 --log-level error
+/// starved machine points there. Assumes no model is configured in the environment. To
+/// accept a deliberate change, regenerate the file:
+/// `swift run switchyard demo --ticks 5 --interval 1 --log-level error
 /// --config /nonexistent/switchyard.toml > Tests/SwitchyardCLITests/Golden/demo.txt`.
 @Suite struct DemoGoldenTests {
     static let arguments = [
-        "demo", "--ticks", "6", "--interval", "0.5", "--log-level", "error", "--config", "/nonexistent/switchyard.toml",
+        "demo", "--ticks", "5", "--interval", "1", "--log-level", "error", "--config", "/nonexistent/switchyard.toml",
     ]
 
     static var goldenFile: URL {
