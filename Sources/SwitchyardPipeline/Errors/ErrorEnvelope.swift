@@ -14,13 +14,6 @@ struct ErrorEnvelope: Encodable {
         var jobID: Int64?
         var jobStatus: String?
         var details: [String: String]?
-
-        enum CodingKeys: String, CodingKey {
-            case code, message, hint, worker, details, route
-            case requestID = "request_id"
-            case jobID = "job_id"
-            case jobStatus = "job_status"
-        }
     }
 
     var error: Body

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -30,6 +31,11 @@ public struct APIContext: ChildRequestContext {
         self.identity = identity
         self.maxUploadSize = context.maxUploadSize
     }
+
+    /// Request bodies are read as snake_case JSON (``pipelineJSONDecoder()``).
+    public var requestDecoder: JSONDecoder { pipelineJSONDecoder() }
+    /// Responses are written as snake_case JSON (``pipelineJSONEncoder()``).
+    public var responseEncoder: JSONEncoder { pipelineJSONEncoder() }
 
     /// Counts this request against the caller's plan now, for a handler of your own that is not
     /// a ``ThinProxy`` (under ``UsageLimitMiddleware/Charging/byProxy``): call it before doing

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -21,6 +22,11 @@ public struct PipelineContext: RequestContext, RemoteAddressRequestContext {
         self.coreContext = .init(source: source)
         self.channel = source.channel
     }
+
+    /// Request bodies are read as snake_case JSON (``pipelineJSONDecoder()``).
+    public var requestDecoder: JSONDecoder { pipelineJSONDecoder() }
+    /// Responses are written as snake_case JSON (``pipelineJSONEncoder()``).
+    public var responseEncoder: JSONEncoder { pipelineJSONEncoder() }
 
     /// The connection's peer, read when asked (the per-address rate limits ask).
     public var remoteAddress: SocketAddress? { channel.remoteAddress }

@@ -3,12 +3,24 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// The JSON every Pipeline response uses: sorted keys, unescaped slashes, ISO 8601 dates.
+/// The JSON every Pipeline response uses: snake_case keys (`jobID` is `job_id`), sorted,
+/// unescaped slashes, ISO 8601 dates. The request contexts hand it out as their
+/// `responseEncoder`.
 public func pipelineJSONEncoder() -> JSONEncoder {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .iso8601
+    encoder.keyEncodingStrategy = .convertToSnakeCase
     return encoder
+}
+
+/// The JSON every Pipeline request body is read as: snake_case keys, ISO 8601 dates. The
+/// request contexts hand it out as their `requestDecoder`.
+public func pipelineJSONDecoder() -> JSONDecoder {
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .iso8601
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    return decoder
 }
 
 /// A JSON response of `value`, encoded with ``pipelineJSONEncoder()``.
@@ -36,7 +48,8 @@ func readJSONBody<T: Decodable>(_ type: T.Type, from request: Request, context: 
 {
     let body = try await request.body.collect(upTo: context.maxUploadSize)
     do {
-        return (try JSONDecoder().decode(T.self, from: Data(body.readableBytesView)), body)
+        let decoder = context.requestDecoder as? JSONDecoder ?? pipelineJSONDecoder()
+        return (try decoder.decode(T.self, from: Data(body.readableBytesView)), body)
     } catch {
         throw APIError.invalidBody(error)
     }

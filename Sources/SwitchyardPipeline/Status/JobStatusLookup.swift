@@ -35,14 +35,6 @@ public struct JobStatusLookup<Output: Codable & Sendable>: Sendable {
         var finishedAt: Date?
         var result: Output?
         var error: Failure?
-
-        enum CodingKeys: String, CodingKey {
-            case worker, status, attempt, result, error
-            case jobID = "job_id"
-            case maxAttempts = "max_attempts"
-            case createdAt = "created_at"
-            case finishedAt = "finished_at"
-        }
     }
 
     public func handle(_ request: Request, context: APIContext) async throws -> Response {

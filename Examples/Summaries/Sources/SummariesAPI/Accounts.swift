@@ -87,11 +87,6 @@ public final class Accounts: Sendable {
         public var userID: String
         public var token: String
         public var plan: String?
-
-        enum CodingKeys: String, CodingKey {
-            case token, plan
-            case userID = "user_id"
-        }
     }
 
     /// A new account on the `free` plan.

@@ -171,20 +171,10 @@ struct Me: Encodable {
         var limit: Int
         var period: String
         var resetAt: Date
-
-        enum CodingKeys: String, CodingKey {
-            case used, limit, period
-            case resetAt = "reset_at"
-        }
     }
 
     var userID: String
     var plan: String
     var features: [String]
     var usage: Usage
-
-    enum CodingKeys: String, CodingKey {
-        case plan, features, usage
-        case userID = "user_id"
-    }
 }
