@@ -58,10 +58,11 @@ done
 
 build() { # dir
     local dir="$1" started=$SECONDS
-    case " $benches " in *" http "*) (cd "$dir" && swift build -c release --product summaries-api) ;; esac
-    # All of Benchmarks/: hello-server, pipeline-layers, jobs-burndown, idle-agents and the
-    # package-benchmark target.
+    # All of Benchmarks/ (hello-server, pipeline-layers, jobs-burndown, idle-agents, the
+    # package-benchmark target), and summaries-api from there too: one build of the shared
+    # modules instead of two.
     (cd "$dir/Benchmarks" && swift build -c release)
+    case " $benches " in *" http "*) (cd "$dir/Benchmarks" && swift build -c release --product summaries-api) ;; esac
     echo "built $dir in $((SECONDS - started)) s"
 }
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
@@ -83,7 +84,7 @@ measure() { # bench, side, dir, round
         jobs) args=("${JOBS:-20000}") ;;
     esac
     echo "round $round: $bench on $side ($(date -u +%H:%M:%S))"
-    BENCH_PACKAGE_DIR="$dir" BENCH_SKIP_BUILD=1 BENCH_PEERS="${BENCH_PEERS:-0}" IDLE_RUNS="${IDLE_RUNS:-1}" \
+    SUMMARIES_API="$dir/Benchmarks/.build/release/summaries-api" BENCH_PACKAGE_DIR="$dir" BENCH_SKIP_BUILD=1 BENCH_PEERS="${BENCH_PEERS:-0}" IDLE_RUNS="${IDLE_RUNS:-1}" \
         "$root/scripts/bench/$bench.sh" "${args[@]}" >"$out/$bench-$side-$round.txt" 2>&1 \
         || { tail -20 "$out/$bench-$side-$round.txt" >&2; echo "$bench.sh failed on $side" >&2; exit 1; }
 }

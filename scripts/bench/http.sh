@@ -28,20 +28,23 @@
 # GO_PEER_DIR moves it.
 #
 # BENCH_PACKAGE_DIR=<checkout> measures that checkout's release builds (scripts/bench/
-# compare.sh); BENCH_SKIP_BUILD=1 uses the binaries already built there.
+# compare.sh); BENCH_SKIP_BUILD=1 uses the binaries already built there; SUMMARIES_API=<binary>
+# runs that summaries-api instead of <checkout>/.build/release/summaries-api (compare.sh builds
+# it in Benchmarks/, with everything else, to build the shared modules once).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 pkg="$(cd "${BENCH_PACKAGE_DIR:-$root}" && pwd)"
 duration="${1:-10s}"
 connections="${2:-64}"
 workers="${WORKERS:-1}"
+api_binary="${SUMMARIES_API:-$pkg/.build/release/summaries-api}"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
     (cd "$pkg/Benchmarks" && swift build -c release --product hello-server >/dev/null 2>&1 && swift build -c release --product pipeline-layers >/dev/null 2>&1)
-    (cd "$pkg" && swift build -c release --product summaries-api >/dev/null 2>&1)
+    [ -n "${SUMMARIES_API:-}" ] || (cd "$pkg" && swift build -c release --product summaries-api >/dev/null 2>&1)
 fi
-for binary in "$pkg/Benchmarks/.build/release/hello-server" "$pkg/Benchmarks/.build/release/pipeline-layers" "$pkg/.build/release/summaries-api"; do
+for binary in "$pkg/Benchmarks/.build/release/hello-server" "$pkg/Benchmarks/.build/release/pipeline-layers" "$api_binary"; do
     [ -x "$binary" ] || { echo "missing release build: $binary" >&2; exit 1; }
 done
 
@@ -58,7 +61,7 @@ signup() { curl -fs -XPOST "http://127.0.0.1:$1/auth/signup" -d '{"email":"bench
 api() { # port, name (database and log), extra flags...
     local port="$1" name="$2"; shift 2
     SWITCHYARD_SESSION_SECRET="$(secret)" \
-        "$pkg/.build/release/summaries-api" --config "$root/scripts/bench/http/switchyard.toml" --port "$port" \
+        "$api_binary" --config "$root/scripts/bench/http/switchyard.toml" --port "$port" \
         --database "$work/$name.sqlite" --log-level warning "$@" >"$work/$name.log" 2>&1 &
     pids+=($!); pid_of[$port]=$!
 }
