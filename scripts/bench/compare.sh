@@ -15,7 +15,8 @@
 #   BENCHES="http jobs pubsub"    which benchmarks
 #   BASE_DIR=, HEAD_DIR=          use these checkouts (already built or not) instead of worktrees
 #   BENCH_SKIP_BUILD=1            do not run swift build (the builds must be there)
-#   BENCH_PEERS=0                 peers (Go, litequeue, BEAM) are skipped here unless set to 1
+#   BENCH_PEERS=0                 peers (Go, litequeue, BEAM) are skipped here unless set to 1;
+#                                 GO_PEER=1 adds only the Go peer (and http.sh's api-no-workers)
 #   HTTP_ARGS="10s 64"            http.sh's DURATION and CONNECTIONS; WORKERS is passed through
 #   JOBS=20000                    jobs.sh's JOBS
 #   IDLE_RUNS=1                   idle-agents processes per pubsub.sh run
@@ -63,6 +64,8 @@ build() { # dir
     # modules instead of two.
     (cd "$dir/Benchmarks" && swift build -c release)
     case " $benches " in *" http "*) (cd "$dir/Benchmarks" && swift build -c release --product summaries-api) ;; esac
+    # package-benchmark's plugin builds its own tools on first use (minutes): before, not in a round.
+    case " $benches " in *" pubsub "*) (cd "$dir/Benchmarks" && swift package benchmark list) ;; esac
     echo "built $dir in $((SECONDS - started)) s"
 }
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
@@ -109,6 +112,8 @@ def figures(bench, text):
         for m in re.finditer(r"^(\S+)\s+([\d.]+) req/s .*CPU/request: server\s+(\d+) µs", text, re.M):
             found.append((f"{m[1]} req/s", float(m[2]), True))
             found.append((f"{m[1]} server CPU µs/request", float(m[3]), False))
+        if m := re.search(r"^ratio: API / Go peer = ([\d.]+)", text, re.M):
+            found.append(("ratio API --no-workers / Go peer", float(m[1]), True))
     elif bench == "jobs":
         for m in re.finditer(r"^handlers (\d+): .*= (\d+) jobs/s burn-down; enqueue (\d+) jobs/s one caller, (\d+) jobs/s 64", text, re.M):
             found.append((f"handlers {m[1]}: burn-down jobs/s", float(m[2]), True))
@@ -158,6 +163,7 @@ for bench in benches:
         mb, mh = statistics.median(b), statistics.median(h)
         spread = lambda xs, m: (max(xs) - min(xs)) / m * 100 if m else 0
         ratio = mh / mb if mb else float("nan")
-        print(f"  {name:<{width}}  {mb:>12.1f} {mh:>12.1f}  {ratio:>9.3f}  {spread(b, mb):>7.1f}% {spread(h, mh):>7.1f}%  "
+        fmt = lambda x: f"{x:>12.1f}" if abs(x) >= 100 else f"{x:>12.3f}"
+        print(f"  {name:<{width}}  {fmt(mb)} {fmt(mh)}  {ratio:>9.3f}  {spread(b, mb):>7.1f}% {spread(h, mh):>7.1f}%  "
               f"B {' '.join(f'{x:g}' for x in b)} | H {' '.join(f'{x:g}' for x in h)}")
 PY
