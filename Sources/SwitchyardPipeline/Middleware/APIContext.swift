@@ -34,8 +34,8 @@ public struct APIContext: ChildRequestContext {
 
     /// Request bodies are read as snake_case JSON (``pipelineJSONDecoder()``).
     public var requestDecoder: JSONDecoder { pipelineJSONDecoder() }
-    /// Responses are written as snake_case JSON (``pipelineJSONEncoder()``).
-    public var responseEncoder: JSONEncoder { pipelineJSONEncoder() }
+    /// Values a handler returns are written as snake_case JSON (``PipelineJSONResponseEncoder``).
+    public var responseEncoder: PipelineJSONResponseEncoder { .init() }
 
     /// Counts this request against the caller's plan now, for a handler of your own that is not
     /// a ``ThinProxy`` (under ``UsageLimitMiddleware/Charging/byProxy``): call it before doing

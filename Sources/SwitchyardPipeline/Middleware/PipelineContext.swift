@@ -25,8 +25,8 @@ public struct PipelineContext: RequestContext, RemoteAddressRequestContext {
 
     /// Request bodies are read as snake_case JSON (``pipelineJSONDecoder()``).
     public var requestDecoder: JSONDecoder { pipelineJSONDecoder() }
-    /// Responses are written as snake_case JSON (``pipelineJSONEncoder()``).
-    public var responseEncoder: JSONEncoder { pipelineJSONEncoder() }
+    /// Values a handler returns are written as snake_case JSON (``PipelineJSONResponseEncoder``).
+    public var responseEncoder: PipelineJSONResponseEncoder { .init() }
 
     /// The connection's peer, read when asked (the per-address rate limits ask).
     public var remoteAddress: SocketAddress? { channel.remoteAddress }

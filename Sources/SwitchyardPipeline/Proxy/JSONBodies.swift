@@ -23,6 +23,17 @@ public func pipelineJSONDecoder() -> JSONDecoder {
     return decoder
 }
 
+/// The response encoder of the Pipeline's contexts: a handler returns a `ResponseEncodable`
+/// value and gets ``pipelineJSONEncoder()``'s JSON with `Content-Type: application/json`.
+public struct PipelineJSONResponseEncoder: ResponseEncoder {
+    public init() {}
+
+    public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response
+    {
+        try jsonResponse(value)
+    }
+}
+
 /// A JSON response of `value`, encoded with ``pipelineJSONEncoder()``.
 public func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws
     -> Response

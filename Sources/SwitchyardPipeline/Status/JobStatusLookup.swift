@@ -62,6 +62,6 @@ public struct JobStatusLookup<Output: Codable & Sendable>: Sendable {
             jobID: job.id, worker: queue, status: job.status.rawValue, attempt: job.attempt,
             maxAttempts: job.maxAttempts,
             createdAt: job.createdAt, finishedAt: job.finishedAt, result: result, error: failure)
-        return try jsonResponse(body)
+        return try context.responseEncoder.encode(body, from: request, context: context)
     }
 }

@@ -100,10 +100,11 @@ public struct SummariesApp: Sendable {
         // The per-address limits run first: a refused request costs no decoding and no hash.
         let auth = router.group("auth")
         auth.group("signup").add(middleware: RateLimitMiddleware(perClientAddress: signupsPerAddress)).post {
-            request, context -> Response in
+            request, context in
             let credentials = try await decodeJSONBody(Credentials.self, from: request, context: context)
-            return try jsonResponse(
-                try await accounts.signUp(email: credentials.email, password: credentials.password), status: .created)
+            return EditedResponse(
+                status: .created,
+                response: try await accounts.signUp(email: credentials.email, password: credentials.password))
         }
         auth.group("login").add(middleware: RateLimitMiddleware(perClientAddress: loginsPerAddress)).post {
             request, context -> Response in
@@ -111,7 +112,7 @@ public struct SummariesApp: Sendable {
             let session = try await accounts.logIn(
                 email: credentials.email, password: credentials.password,
                 clientAddress: clientAddressKey(context.remoteAddress))
-            var response = try jsonResponse(session)
+            var response = try context.responseEncoder.encode(session, from: request, context: context)
             response.setCookie(
                 .init(
                     name: "session", value: session.token, maxAge: 7 * 86_400, path: "/", secure: false, httpOnly: true,
@@ -124,16 +125,15 @@ public struct SummariesApp: Sendable {
         // forwards it (for summaries, one durable transaction holds the count and the job).
         let api = router.apiGroup(subscriptions: subscriptions, plans: plans, meter: meter, charging: .byProxy)
         let meter = self.meter
-        api.get("me") { _, context -> Response in
+        api.get("me") { _, context -> Me in
             let plan = context.plan!
             let now = Date()
             let usage = try await meter.usage(subject: context.identity.subject, period: plan.limit.period, at: now)
-            return try jsonResponse(
-                Me(
-                    userID: context.identity.subject, plan: plan.name, features: plan.features.sorted(),
-                    usage: .init(
-                        used: usage.counter, limit: plan.limit.units, period: plan.limit.period.rawValue,
-                        resetAt: plan.limit.period.reset(after: now))))
+            return Me(
+                userID: context.identity.subject, plan: plan.name, features: plan.features.sorted(),
+                usage: .init(
+                    used: usage.counter, limit: plan.limit.units, period: plan.limit.period.rawValue,
+                    resetAt: plan.limit.period.reset(after: now)))
         }
         api.group("summaries")
             .add(middleware: FeatureAccessMiddleware("summaries", plans: plans))
@@ -165,7 +165,10 @@ public struct SummariesApp: Sendable {
     }
 }
 
-struct Me: Encodable {
+/// A session is the body of a sign-up or log-in response.
+extension Accounts.Session: ResponseEncodable {}
+
+struct Me: ResponseEncodable {
     struct Usage: Encodable {
         var used: Int
         var limit: Int
