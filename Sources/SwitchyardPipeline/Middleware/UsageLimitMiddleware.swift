@@ -93,7 +93,9 @@ public struct UsageLimitMiddleware: RouterMiddleware {
             if let replay = try await charge.charge() { return replay }
         case .lookUpEarlierUse:
             let earlier = try await meter.earlierUse(of: key!, for: usage, requestHash: requestHash)
-            if let replay = try charge.carryOut(charge.transition { $0.foundEarlierUse(earlier) }) { return replay }
+            if let replay = try await charge.carryOut(charge.transition { $0.foundEarlierUse(earlier) }) {
+                return replay
+            }
         case .runHandler:
             break
         }

@@ -132,7 +132,7 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
                 }
             }
             guard let enqueued else { return .notCharged(outcome) }
-            _ = try charge.charged(outcome)  // granted: nil
+            _ = try await charge.charged(outcome)  // granted: nil
             return .enqueued(enqueued, statusURL: statusURL(enqueued))
         }
     }
@@ -177,7 +177,7 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
         let forwarded = try await forward(extracted, context: context)
         // 4. Respond.
         onStep(.respond)
-        return try respond(forwarded, context: context)
+        return try await respond(forwarded, context: context)
     }
 
     /// Step 1: the body decoded as `Input`, and the JSON it came as.
@@ -202,7 +202,7 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
 
     /// Step 4: 202 with the job, 200 with the worker's answer — or, when the charge in the
     /// forwarding transaction did not grant the request, its refusal or replay.
-    private func respond(_ forwarded: Forwarded, context: APIContext) throws -> Response {
+    private func respond(_ forwarded: Forwarded, context: APIContext) async throws -> Response {
         switch forwarded {
         case .enqueued(let job, let statusURL):
             return Response(
@@ -212,7 +212,7 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
             return response
         case .notCharged(let outcome):
             // A refusal throws its error (429, 409, 422); a replay answers with the stored response.
-            return try context.usage!.charged(outcome)!
+            return try await context.usage!.charged(outcome)!
         }
     }
 }

@@ -45,21 +45,25 @@ package final class UsageCharge: Sendable {
     /// - Throws: ``APIError`` when the request is refused.
     package func charge() async throws -> Response? {
         guard isPending else { return nil }
-        return try charged(try await meter.charge(usage, idempotencyKey: idempotencyKey, requestHash: requestHash))
+        return try await charged(
+            try await meter.charge(usage, idempotencyKey: idempotencyKey, requestHash: requestHash))
     }
 
     /// Records the outcome of counting the request (once its transaction has committed) and
     /// carries out what it calls for.
     /// - Returns: `nil` when granted (go on); the stored response for a replay.
     /// - Throws: ``APIError`` for a refusal.
-    package func charged(_ outcome: UsageMeter.Outcome) throws -> Response? {
-        try carryOut(transition { $0.charged(outcome) })
+    package func charged(_ outcome: UsageMeter.Outcome) async throws -> Response? {
+        try await carryOut(transition { $0.charged(outcome) })
     }
 
     /// Carries out an outcome's action: go on (`nil`), replay, or refuse.
-    func carryOut(_ action: UsageChargeStateMachine.OutcomeAction) throws -> Response? {
+    func carryOut(_ action: UsageChargeStateMachine.OutcomeAction) async throws -> Response? {
         switch action {
         case .proceed: return nil
+        case .refundDuplicate(let ticket):
+            try await meter.refund(ticket)
+            return nil
         case .replay(let stored): return Response(replaying: stored)
         case .refuse(let refusal): throw APIError.usageRefused(refusal, plan: plan)
         }

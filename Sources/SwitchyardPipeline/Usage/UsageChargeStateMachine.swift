@@ -58,6 +58,9 @@ package struct UsageChargeStateMachine: Sendable, Hashable {
         case replay(StoredResponse)
         /// Answer with the refusal's error.
         case refuse(Refusal)
+        /// The request was counted already (two tasks of one handler charged it at once): give
+        /// this second count back and go on; the first outcome stands.
+        case refundDuplicate(UsageTicket)
     }
 
     /// What to do when the handler threw.
@@ -119,7 +122,11 @@ package struct UsageChargeStateMachine: Sendable, Hashable {
 
     /// The request was charged (by the gate, the proxy or a handler), with this outcome.
     package mutating func charged(_ outcome: UsageMeter.Outcome) -> OutcomeAction {
-        precondition(isPending, "Switchyard: a request is charged once")
+        guard isPending else {
+            // A request is charged once; a second count made concurrently is given back.
+            if case .granted(let duplicate) = outcome { return .refundDuplicate(duplicate) }
+            return .proceed
+        }
         switch outcome {
         case .granted(let ticket):
             state = .granted(ticket)

@@ -51,6 +51,16 @@ import Testing
         #expect(machine.state == .granted(Self.ticket) && machine.ticket == Self.ticket && !machine.isPending)
     }
 
+    /// Two tasks of one handler charging at once: the first count stands, the second is given
+    /// back (neither a crash nor a count nobody refunds).
+    @Test func aSecondCountIsGivenBackAndTheFirstStands() {
+        var machine = Machine(charging: .byProxy, hasIdempotencyKey: false)
+        #expect(machine.charged(.granted(Self.ticket)) == .proceed)
+        #expect(machine.charged(.granted(Self.keyedTicket)) == .refundDuplicate(Self.keyedTicket))
+        #expect(machine.charged(.overLimit(used: 3, resetAt: Date())) == .proceed)
+        #expect(machine.ticket == Self.ticket)
+    }
+
     @Test func eachRefusalIsNamed() {
         let resetAt = Date(timeIntervalSince1970: 86_400)
         let cases: [(UsageMeter.Outcome, Machine.Refusal)] = [
