@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where a job is in its life: the seed's worker states.
+/// Where a job is in its life: pending, processing, then completed, stuck or cancelled.
 ///
 /// `pending → processing → completed`; a thrown error sends `processing → pending` with a
 /// backoff until attempts run out, then `stuck` (the error kept); `cancelled` on request.

@@ -17,7 +17,7 @@ public struct AnthropicModel<C: Clock>: LanguageModel where C.Duration == Durati
         /// Default `https://api.anthropic.com`.
         public var baseURL: String
         public var apiKey: APIKey
-        /// Default `claude-3-5-haiku-20241022`, the seed's model.
+        /// Default `claude-3-5-haiku-20241022`: fast and cheap, for agents that must answer within a window.
         public var model: String
         /// The `anthropic-version` header. Default `2023-06-01`.
         public var version: String
