@@ -35,7 +35,7 @@ let usage = UsageMeter.Usage(
     subject: "bench", units: 1, limit: limit, requestID: "0123456789abcdef0123456789abcdef", route: "/api/summaries")
 let batch = WriteBatch<NewJob, Int64>(writer: writer) { newJobs, db in
     var ids: [Int64] = []
-    _ = try meter.charge(Array(repeating: usage, count: newJobs.count), in: db) { granted in
+    _ = try meter.chargeAndForwardAll(Array(repeating: usage, count: newJobs.count), in: db) { granted in
         ids = try jobs.enqueue(granted.map { newJobs[$0] }, in: db).map(\.job.id)
         return ids.map { UsageMeter.Forwarding(worker: "summarize", jobID: $0) }
     }
@@ -67,7 +67,7 @@ func write(_ kind: String, _ n: Int) async throws {
         _ = try await batch.write(NewJob(queue: "summarize", payloadJSON: payload, maxAttempts: 5))
     default:
         _ = try await writer.write { db in
-            try meter.charge(usage, idempotencyKey: nil, in: db) { db in
+            try meter.chargeAndForward(usage, idempotencyKey: nil, in: db) { db in
                 let job = try jobs.enqueue(NewJob(queue: "summarize", payloadJSON: payload, maxAttempts: 5), in: db).job
                 return UsageMeter.Forwarding(worker: "summarize", jobID: job.id)
             }

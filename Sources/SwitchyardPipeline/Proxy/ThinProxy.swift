@@ -79,7 +79,7 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
         // rows per group commit.
         let batch = WriteBatch<ChargedEnqueue, (UsageMeter.Outcome, Job?)>(writer: meter.writer) { writes, db in
             var enqueued: [Job?] = Array(repeating: nil, count: writes.count)
-            let outcomes = try meter.charge(writes.map(\.usage), in: db) { granted in
+            let outcomes = try meter.chargeAndForwardAll(writes.map(\.usage), in: db) { granted in
                 let jobs = try jobs.enqueue(granted.map { writes[$0].job }, in: db)
                 return zip(granted, jobs).map { index, result in
                     enqueued[index] = result.job
@@ -117,7 +117,7 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
                 // With an idempotency key, the answer is kept in the same transaction too.
                 (outcome, enqueued) = try await meter.writer.write { db in
                     var enqueued: Job?
-                    let outcome = try meter.charge(
+                    let outcome = try meter.chargeAndForward(
                         charge.usage, idempotencyKey: charge.idempotencyKey, requestHash: charge.requestHash, in: db
                     ) { db in
                         let job = try jobs.enqueue(job, in: db).job
@@ -212,7 +212,11 @@ public struct ThinProxy<Input: Codable & Sendable>: Sendable {
             return response
         case .notCharged(let outcome):
             // A refusal throws its error (429, 409, 422); a replay answers with the stored response.
-            return try await context.usage!.charged(outcome)!
+            guard let charge = context.usage, let answer = try await charge.charged(outcome) else {
+                // Not a refusal or a replay (a grant never comes back uncharged): a bug, not a crash.
+                throw APIError.internalError()
+            }
+            return answer
         }
     }
 }

@@ -146,24 +146,27 @@ public final class UsageMeter: Sendable {
     {
         let time = now()
         return try await writer.write { db in
-            try self.charge(usage, idempotencyKey: idempotencyKey, requestHash: requestHash, at: time, in: db)
+            try self.chargeInTransaction(
+                usage, idempotencyKey: idempotencyKey, requestHash: requestHash, at: time, in: db)
         }
     }
 
-    /// The same inside the caller's transaction, forwarding the request once it is counted:
+    /// ``charge(_:idempotencyKey:requestHash:)`` inside the caller's transaction, forwarding the
+    /// request once it is counted (what a thin proxy of your own calls):
     /// `forward` runs only when the count is granted, and returns the worker and job its
     /// ledger row names and, when it already knows it, the response to keep under
     /// `idempotencyKey`. The count, the forwarding, the ledger row and the kept response commit
     /// (or roll back) together.
-    public func charge(
+    public func chargeAndForward(
         _ usage: Usage, idempotencyKey: String?, requestHash: [UInt8]? = nil, in db: Database,
         forward: (Database) throws -> Forwarding
     ) throws -> Outcome {
-        try charge(
+        try chargeInTransaction(
             usage, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now(), in: db, forward: forward)
     }
 
-    private func charge(
+    /// The count itself, shared by both: earlier use, limit, ledger row, forwarding.
+    private func chargeInTransaction(
         _ usage: Usage, idempotencyKey: String?, requestHash: [UInt8]?, at time: Date, in db: Database,
         forward: (Database) throws -> Forwarding = { _ in Forwarding() }
     ) throws -> Outcome {
@@ -231,13 +234,16 @@ public final class UsageMeter: Sendable {
         }
     }
 
-    /// Counts many requests, none with an idempotency key, inside `db`'s transaction, as
+    /// ``chargeAndForward(_:idempotencyKey:requestHash:in:forward:)`` for many requests, none with
+    /// an idempotency key (a group commit's worth), inside `db`'s transaction, as
     /// single charges made one after another would: one conditional count per caller
     /// and period when all of that caller's requests fit under the limit, else one per request,
     /// in order. `forward` gets the indices of the granted requests (called only if there are
     /// any) and returns how each was forwarded; their ledger rows are then written with one
     /// multi-row insert. Returns one outcome per request, in order.
-    public func charge(_ usages: [Usage], in db: Database, forward: (_ granted: [Int]) throws -> [Forwarding]) throws
+    public func chargeAndForwardAll(
+        _ usages: [Usage], in db: Database, forward: (_ granted: [Int]) throws -> [Forwarding]
+    ) throws
         -> [Outcome]
     {
         let time = now()

@@ -33,4 +33,28 @@ import Testing
         #expect(failures[0].contains("SwitchyardPipelineTests.SecretLeak"))
         #expect(failures[1].contains("GRDB.DatabaseError") && failures[1].contains("SQLite error 19"))
     }
+
+    /// Switchyard's own errors log where in the code they were made (`error.source`), which
+    /// the response never shows.
+    @Test func aServerFaultOfOurOwnLogsWhereItWasMade() async throws {
+        let pipeline = try TestPipeline()
+        let router = pipeline.router()
+        let thrownAt = Mutex(0)
+        router.get("worker") { _, _ -> String in
+            thrownAt.withLock { $0 = #line + 1 }
+            throw APIError(.badGateway, code: .refused, message: "the worker failed")
+        }
+        let logs = CapturedLogs()
+        try await Application(router: router, logger: logs.logger()).test(.router) { client in
+            try await client.execute(uri: "/worker", method: .get) { response in
+                #expect(response.status.code >= 500)
+                #expect(!String(buffer: response.body).contains("ServerFaultLogTests"))
+            }
+        }
+        let failure = try #require(logs.lines.first { $0.contains("request failed") })
+        let line = thrownAt.withLock { $0 }
+        #expect(
+            failure.contains(#""error.source": SwitchyardPipelineTests/ServerFaultLogTests.swift:\#(line)"#),
+            "\(failure)")
+    }
 }

@@ -108,7 +108,7 @@ import Testing
         let usages = [usage("ada"), usage("ada"), usage("bob"), usage("ada"), usage("eve", units: 5), usage("ada")]
         let (reservations, forwarded) = try await pipeline.meter.writer.write { db in
             var forwarded: [Int] = []
-            let reservations = try pipeline.meter.charge(usages, in: db) { granted in
+            let reservations = try pipeline.meter.chargeAndForwardAll(usages, in: db) { granted in
                 forwarded = granted
                 return granted.map { UsageMeter.Forwarding(worker: "echo", jobID: Int64(100 + $0)) }
             }
