@@ -15,7 +15,7 @@ extension SessionSigner {
     /// The same, with an `Idempotency-Key`.
     public func bearer(_ subject: String, idempotencyKey: String) -> HTTPFields {
         var fields = bearer(subject)
-        fields[HTTPField.Name("Idempotency-Key")!] = idempotencyKey
+        fields[.idempotencyKey] = idempotencyKey
         return fields
     }
 }

@@ -3,17 +3,26 @@ import HummingbirdTesting
 import NIOCore
 
 /// The `error` object of a Pipeline error response (``SwitchyardPipeline/RichErrorMiddleware``'s
-/// envelope), keyed as on the wire.
+/// envelope).
 public struct APIErrorBody: Decodable, Sendable {
     public var code: String
     public var message: String
-    public var request_id: String
+    public var requestID: String
     public var route: String
     public var hint: String?
     public var worker: String?
-    public var job_id: Int64?
-    public var job_status: String?
+    public var jobID: Int64?
+    public var jobStatus: String?
     public var details: [String: String]?
+
+    /// The wire's snake_case keys. (`convertFromSnakeCase` would read `request_id` as
+    /// `requestId`, not `requestID`.)
+    enum CodingKeys: String, CodingKey {
+        case code, message, route, hint, worker, details
+        case requestID = "request_id"
+        case jobID = "job_id"
+        case jobStatus = "job_status"
+    }
 }
 
 /// A Pipeline error response's body: `{"error": {...}}`.

@@ -16,15 +16,19 @@ public struct ChildProcess {
     /// How the process ended and its status, once.
     public let exited: AsyncStream<(reason: Process.TerminationReason, status: Int32)>
 
-    /// Starts `executable`. `environment` adds to (or replaces entries of) this process's own.
+    /// Starts `executable`. `environment` adds to (or replaces entries of) this process's own;
+    /// variables for which `removing` is true are left out (say, every model key and setting,
+    /// so a test never calls a real provider with a developer's key).
     public init(
-        _ executable: URL, arguments: [String], environment: [String: String] = [:], mergingStandardError: Bool = true
+        _ executable: URL, arguments: [String], environment: [String: String] = [:],
+        removing: (String) -> Bool = { _ in false }, mergingStandardError: Bool = true
     )
         throws
     {
         process.executableURL = executable
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.filter { !removing($0.key) }
+            .merging(environment) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe
         if mergingStandardError { process.standardError = pipe }

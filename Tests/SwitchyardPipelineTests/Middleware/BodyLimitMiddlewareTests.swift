@@ -12,7 +12,7 @@ import SwitchyardTesting
 import Synchronization
 import Testing
 
-@Suite struct BodyLimitTests {
+@Suite struct BodyLimitMiddlewareTests {
     @Test func aBodyOverTwoMegabytesIsA413NamingTheLimitNotA500() async throws {
         let pipeline = try TestPipeline()
         let huge = bytes(3 * 1024 * 1024)

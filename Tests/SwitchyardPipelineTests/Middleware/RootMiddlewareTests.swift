@@ -48,7 +48,7 @@ import Testing
                     let error = try errorBody(response)
                     #expect(error.code == "invalid_session")
                     #expect(error.route == "/whoami")
-                    #expect(!error.request_id.isEmpty)
+                    #expect(!error.requestID.isEmpty)
                 }
             }
             pipeline.time.advance(3601)

@@ -19,7 +19,7 @@ func makeApp(model: (any LanguageModel)? = nil, port: Int = 0) throws -> Summari
     var configuration = try PipelineConfiguration.parse(
         String(
             contentsOfFile: #filePath.replacingOccurrences(
-                of: "Tests/SummariesAPITests/SummariesAPITests.swift", with: "switchyard.toml"), encoding: .utf8))
+                of: "Tests/SummariesAPITests/SummariesFlowTests.swift", with: "switchyard.toml"), encoding: .utf8))
     configuration.databasePath = folder.appendingPathComponent("summaries.sqlite").path
     configuration.server.port = port
     var logger = Logger(label: "summaries-test")
@@ -41,7 +41,7 @@ let article = """
     A Swift server with durable jobs and a small core is easy to run.
     """
 
-@Suite struct SummariesAPITests {
+@Suite struct SummariesFlowTests {
     @Test func signUpSummarizeAndReadTheResult() async throws {
         let app = try makeApp()
         try await withThrowingDiscardingTaskGroup { group in
