@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Proves that `import SwitchyardAgents` compiles no HTTP client, no TLS and no TOML parser:
-# builds the SwitchyardAgents target alone and fails if any module of async-http-client,
-# swift-nio-ssl or TOMLKit was compiled for it.
+# Proves that `import SwitchyardAgents` compiles no HTTP client, no TLS, no TOML parser and no
+# test kit: builds the SwitchyardAgents target alone and fails if any module of
+# async-http-client, swift-nio-ssl, TOMLKit or ServiceLifecycleTestKit was compiled for it.
 #
 #   scripts/ci/agents-closure.sh [SCRATCH_PATH]
 #
@@ -27,10 +27,10 @@ ls "$modules" | grep -q '^SwitchyardAgents\.swiftmodule' || {
     exit 2
 }
 
-# Modules of the three packages the agents must not pull in. SwiftPM prepares a folder for every
+# Modules the agents must not pull in (NIOTLS, swift-nio's TLS layer, comes only with them). SwiftPM prepares a folder for every
 # target of the graph, so "compiled" means a Swift module in Modules/ or an object file in the
 # target's folder.
-forbidden='^(AsyncHTTPClient|CAsyncHTTPClient|NIOSSL|NIOTLS|CNIOBoringSSL|CNIOBoringSSLShims|TOMLKit|CTOML)$'
+forbidden='^(AsyncHTTPClient|CAsyncHTTPClient|NIOSSL|NIOTLS|CNIOBoringSSL|CNIOBoringSSLShims|TOMLKit|CTOML|ServiceLifecycleTestKit)$'
 found=$(
     {
         ls "$modules" | sed 's/\..*//'
@@ -44,4 +44,4 @@ if [ -n "$found" ]; then
     echo "$found" | sed 's/^/  /' >&2
     exit 1
 fi
-echo "agents-closure: SwitchyardAgents builds with $(ls "$modules" | grep -c '\.swiftmodule$') Swift modules; none of AsyncHTTPClient, NIOSSL, TOMLKit"
+echo "agents-closure: SwitchyardAgents builds with $(ls "$modules" | grep -c '\.swiftmodule$') Swift modules; none of AsyncHTTPClient, NIOSSL, TOMLKit, ServiceLifecycleTestKit"

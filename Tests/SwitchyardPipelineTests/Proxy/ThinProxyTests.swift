@@ -16,6 +16,24 @@ import Testing
 @testable import SwitchyardStore
 
 @Suite struct ThinProxyTests {
+    /// The 202 body is the Pipeline encoder's JSON: snake_case, sorted keys, unescaped slashes,
+    /// the same bytes whether counted by the proxy or before it.
+    @Test(arguments: chargings) func theAcceptedBodyIsThePipelinesJSON(charging: UsageLimitMiddleware.Charging)
+        async throws
+    {
+        let pipeline = try TestPipeline()
+        try await Application(router: pipeline.router(charging: charging)).test(.router) { client in
+            try await client.execute(
+                uri: "/api/echo", method: .post, headers: pipeline.bearer("ada"), body: body(#"{"text":"hi"}"#)
+            ) { response in
+                #expect(response.headers[.contentType] == "application/json")
+                #expect(
+                    String(buffer: response.body)
+                        == #"{"job_id":1,"status":"pending","status_url":"/api/echo/1","worker":"echo"}"#)
+            }
+        }
+    }
+
     @Test(arguments: chargings) func aProxyRunsExactlyTheFourStepsAndEnqueuesWithItsUsageLog(
         charging: UsageLimitMiddleware.Charging
     )
