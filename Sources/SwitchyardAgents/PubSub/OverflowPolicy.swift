@@ -33,8 +33,6 @@ public struct OverflowPolicy: Sendable, Hashable, CustomStringConvertible {
     var isDropOldest: Bool { base == .dropOldest }
     @inlinable
     var isDropNewest: Bool { base == .dropNewest }
-    @inlinable
-    var isSuspendPublisher: Bool { base == .suspendPublisher }
 
     public var description: String {
         switch base {

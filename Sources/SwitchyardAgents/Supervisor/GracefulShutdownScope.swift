@@ -15,6 +15,14 @@
 ///
 /// Inside `operation`, `Task.isShuttingDownGracefully` is `false` and
 /// `withGracefulShutdownHandler` registers nothing; the caller's scope is unaffected.
+///
+/// The detached task drops every other task-local too, not only the shutdown scope: a
+/// `ServiceContext` (the current trace and span of swift-distributed-tracing), logger
+/// metadata that a metadata provider reads from task-locals, and any task-local of the
+/// application. The supervisor's children therefore start without the caller's tracing
+/// context: their spans are not children of the caller's span, and their log lines lack
+/// metadata the caller set in task-locals. A child that needs them must be given them
+/// explicitly (for example a `ServiceContext` or logger captured when the child is built).
 /// `GracefulShutdownScopeTests` fails if service-lifecycle changes how scopes are inherited.
 func withoutGracefulShutdownScope<T: Sendable>(
     _ operation: sending @escaping @Sendable () async throws -> T

@@ -124,7 +124,8 @@ import Testing
         _ = machine.offer(2)
         _ = machine.block(3, continuation: "p3", isCancelled: false)
         _ = machine.block(4, continuation: "p4", isCancelled: false)
-        // Room for one: p3's message moves in, p4 still waits.
+        // The batch empties the buffer, so there is room for both: p3's and p4's messages
+        // move in, in arrival order, and both publishers resume. The buffer is full again.
         var batch = Deque<Int>()
         #expect(machine.takeBatch(into: &batch) == ["p3", "p4"])
         #expect(Array(batch) == [1, 2])
@@ -155,7 +156,7 @@ import Testing
         #expect(text(machine.offer(5)) == "buffered, schedule")
     }
 
-    @Test func aDropOldestArrivalStillSchedulesAnIdleHandler() {
+    @Test func aDropOldestArrivalOnAFullBufferDoesNotWakeAnActiveHandler() {
         var machine = machine(1, .dropOldest)
         _ = machine.offer(1)
         _ = drain(&machine)

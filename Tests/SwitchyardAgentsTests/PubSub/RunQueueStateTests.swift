@@ -131,10 +131,15 @@ import Testing
 
     @Test func startAcceptsRunnersAgainAfterStop() {
         var state = State()
+        // A runner was searching when the bus stopped and never parked: only start() can
+        // clear its count.
+        state.startSearching()
         _ = state.stop()
         state.start()
         #expect(state.searching == 0)
         state.startSearching()
         #expect(text(state.park("a")) == "parked")
+        // Nobody counts as searching, so new work wakes the parked runner.
+        #expect(state.schedule(1) == "a")
     }
 }
