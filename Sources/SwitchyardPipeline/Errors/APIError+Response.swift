@@ -38,7 +38,7 @@ extension APIError {
                 hint: error.hint, worker: error.worker, jobID: error.jobID, jobStatus: error.jobStatus,
                 details: error.details.isEmpty ? nil : error.details))
         // Strings and integers only: encoding cannot fail, so the fallback is never sent.
-        let body = (try? pipelineJSONEncoder().encode(envelope)) ?? Data(#"{"error":{"code":"internal_error"}}"#.utf8)
+        let body = (try? sharedJSONEncoder.encode(envelope)) ?? Data(#"{"error":{"code":"internal_error"}}"#.utf8)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .requestID: requestID]
         if error.status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         if let retryAfter = error.details["retry_after_seconds"] { headers[.retryAfter] = retryAfter }

@@ -33,7 +33,7 @@ public struct APIContext: ChildRequestContext {
     }
 
     /// Request bodies are read as snake_case JSON (``pipelineJSONDecoder()``).
-    public var requestDecoder: JSONDecoder { pipelineJSONDecoder() }
+    public var requestDecoder: JSONDecoder { sharedJSONDecoder }
     /// Values a handler returns are written as snake_case JSON (``PipelineJSONResponseEncoder``).
     public var responseEncoder: PipelineJSONResponseEncoder { .init() }
 

@@ -34,6 +34,11 @@ public struct PipelineJSONResponseEncoder: ResponseEncoder {
     }
 }
 
+/// One encoder and one decoder for every request: coding does not change them, so they are
+/// shared (a coder made per request costs more than the coding of a small body).
+let sharedJSONEncoder = pipelineJSONEncoder()
+let sharedJSONDecoder = pipelineJSONDecoder()
+
 /// A JSON response of `value`, encoded with ``pipelineJSONEncoder()``.
 public func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws
     -> Response
@@ -42,7 +47,7 @@ public func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = 
     headers[.contentType] = "application/json"
     return Response(
         status: status, headers: headers,
-        body: .init(byteBuffer: ByteBuffer(bytes: try pipelineJSONEncoder().encode(value))))
+        body: .init(byteBuffer: ByteBuffer(bytes: try sharedJSONEncoder.encode(value))))
 }
 
 /// The request body decoded as `T`; a body that does not decode is a 400 naming the field
@@ -59,7 +64,7 @@ func readJSONBody<T: Decodable>(_ type: T.Type, from request: Request, context: 
 {
     let body = try await request.body.collect(upTo: context.maxUploadSize)
     do {
-        let decoder = context.requestDecoder as? JSONDecoder ?? pipelineJSONDecoder()
+        let decoder = context.requestDecoder as? JSONDecoder ?? sharedJSONDecoder
         return (try decoder.decode(T.self, from: Data(body.readableBytesView)), body)
     } catch {
         throw APIError.invalidBody(error)

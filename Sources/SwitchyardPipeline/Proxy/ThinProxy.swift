@@ -234,9 +234,6 @@ struct Accepted: Encodable {
 /// The 202 body's JSON (``pipelineJSONEncoder()``'s format: snake_case, sorted keys).
 private func acceptedBody(_ job: Job, statusURL: String, worker: String) throws -> [UInt8] {
     Array(
-        try acceptedEncoder.encode(
+        try sharedJSONEncoder.encode(
             Accepted(jobID: job.id, status: job.status.rawValue, statusURL: statusURL, worker: worker)))
 }
-
-/// One encoder for every 202 (encoding does not change it, so concurrent use is safe).
-private let acceptedEncoder = pipelineJSONEncoder()
