@@ -17,6 +17,25 @@ import Testing
         var sentAt: Date
     }
 
+    /// Bodies without an underscore skip the key conversion (it is costly): keys escaped with
+    /// `\u005f` still convert, and values with underscores change nothing.
+    @Test(arguments: [
+        #"{"first_name":"Ada"}"#, #"{"first\u005fname":"Ada"}"#, #"{"firstName":"Ada"}"#,
+        #"{"first_name":"Ada_L"}"#,
+    ])
+    func snakeCaseKeysAreReadWhateverTheBodyHolds(_ json: String) async throws {
+        let router = Router(context: PipelineContext.self)
+        router.post("greet") { request, context -> String in
+            try await decodeJSONBody(Greeting.self, from: request, context: context).firstName
+        }
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/greet", method: .post, body: ByteBuffer(string: json)) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).hasPrefix("Ada"))
+            }
+        }
+    }
+
     @Test func aHandlerReturnsAValueAndGetsSnakeCaseJSON() async throws {
         let router = Router(context: PipelineContext.self)
         router.post("greet") { request, context -> Reply in
