@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "SwitchyardStore", targets: ["SwitchyardStore"]),
         .library(name: "SwitchyardJobs", targets: ["SwitchyardJobs"]),
         .library(name: "SwitchyardPipeline", targets: ["SwitchyardPipeline"]),
+        .library(name: "SwitchyardBuilder", targets: ["SwitchyardBuilder"]),
         .library(name: "SwitchyardPipelineTesting", targets: ["SwitchyardPipelineTesting"]),
         .executable(name: "switchyard", targets: ["switchyard"]),
         .executable(name: "kitchen-demo", targets: ["kitchen-demo"]),
@@ -73,6 +74,14 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: upcoming
+        ),
+        // The backend builder: plan and decision documents in, owned code out (no runtime
+        // module depends on it).
+        .target(name: "SwitchyardBuilder", swiftSettings: upcoming),
+        .testTarget(
+            name: "SwitchyardBuilderTests",
+            dependencies: ["SwitchyardBuilder"],
             swiftSettings: upcoming
         ),
         .testTarget(
