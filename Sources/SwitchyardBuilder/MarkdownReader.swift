@@ -159,7 +159,7 @@ struct Reader {
     /// the key one word of letters, digits, `_` or `-`.
     private func field(in line: String, number: Int, allowingBullet: Bool) -> DocumentField? {
         var column = indentation(of: line) + 1
-        var rest = Substring(line.trimmingSpaces)
+        var rest = Substring(line).drop { $0 == " " || $0 == "\t" }
         if allowingBullet, rest.hasPrefix("- ") || rest.hasPrefix("* ") {
             let afterDash = rest.dropFirst(2)
             let spaces = afterDash.prefix { $0 == " " }.count

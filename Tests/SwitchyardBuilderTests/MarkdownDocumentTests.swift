@@ -80,6 +80,14 @@ import Testing
         #expect(documents.bullets.first?.position.column == 3)
     }
 
+    @Test func aValuesPositionIgnoresIndentationAndTrailingSpaces() throws {
+        let document = MarkdownDocument(text: "## A\n  - every:   5s   \n", path: "p.md")
+        let every = try #require(document.section("A")?.field("every"))
+        #expect(every.value == "5s")
+        #expect(every.position.column == 5)
+        #expect(every.valuePosition.column == 14)
+    }
+
     @Test func trackInTheBodyCountsInBoldOrPlain() {
         for line in ["Track: Pipeline", "**Track**: Pipeline", "- track: Pipeline"] {
             let document = MarkdownDocument(text: "# Plan\n\(line)\n", path: "p.md")
