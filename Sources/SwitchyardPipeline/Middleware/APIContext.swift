@@ -32,8 +32,8 @@ public struct APIContext: ChildRequestContext {
         self.maxUploadSize = context.maxUploadSize
     }
 
-    /// Request bodies are read as snake_case JSON (``pipelineJSONDecoder()``).
-    public var requestDecoder: JSONDecoder { sharedJSONDecoder }
+    /// Request bodies are read as snake_case JSON (``PipelineJSONRequestDecoder``).
+    public var requestDecoder: PipelineJSONRequestDecoder { .init() }
     /// Values a handler returns are written as snake_case JSON (``PipelineJSONResponseEncoder``).
     public var responseEncoder: PipelineJSONResponseEncoder { .init() }
 

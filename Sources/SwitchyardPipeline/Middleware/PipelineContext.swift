@@ -23,8 +23,8 @@ public struct PipelineContext: RequestContext, RemoteAddressRequestContext {
         self.channel = source.channel
     }
 
-    /// Request bodies are read as snake_case JSON (``pipelineJSONDecoder()``).
-    public var requestDecoder: JSONDecoder { sharedJSONDecoder }
+    /// Request bodies are read as snake_case JSON (``PipelineJSONRequestDecoder``).
+    public var requestDecoder: PipelineJSONRequestDecoder { .init() }
     /// Values a handler returns are written as snake_case JSON (``PipelineJSONResponseEncoder``).
     public var responseEncoder: PipelineJSONResponseEncoder { .init() }
 

@@ -34,6 +34,27 @@ public struct PipelineJSONResponseEncoder: ResponseEncoder {
     }
 }
 
+/// The request decoder of the Pipeline's contexts: ``pipelineJSONDecoder()``'s JSON, for
+/// ``decodeJSONBody(_:from:context:)`` and Hummingbird's `request.decode(as:context:)` alike.
+public struct PipelineJSONRequestDecoder: RequestDecoder {
+    public init() {}
+
+    public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext)
+        async throws -> T
+    {
+        try decode(type, from: try await request.body.collect(upTo: context.maxUploadSize))
+    }
+
+    /// `body` decoded as `T`. Foundation converts every key from snake_case, at about a tenth
+    /// of an enqueue's CPU; a body with no "_" anywhere (nor a backslash, which could escape
+    /// one) has no key it would change, so it decodes the same without.
+    public func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer) throws -> T {
+        let mayConvert = body.readableBytesView.contains { $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "\\") }
+        let decoder = mayConvert ? sharedJSONDecoder : sharedJSONDecoderWithoutKeyConversion
+        return try decoder.decode(T.self, from: Data(body.readableBytesView))
+    }
+}
+
 /// One encoder and one decoder for every request: coding does not change them, so they are
 /// shared (a coder made per request costs more than the coding of a small body).
 let sharedJSONEncoder = pipelineJSONEncoder()
@@ -70,16 +91,10 @@ func readJSONBody<T: Decodable>(_ type: T.Type, from request: Request, context: 
 {
     let body = try await request.body.collect(upTo: context.maxUploadSize)
     do {
-        var decoder = context.requestDecoder as? JSONDecoder ?? sharedJSONDecoder
-        // Foundation converts every key from snake_case, at about a tenth of an enqueue's CPU; a
-        // body with no "_" anywhere (nor a backslash, which could escape one) has no key it would
-        // change, so it decodes the same without.
-        if decoder === sharedJSONDecoder,
-            !body.readableBytesView.contains(where: { $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "\\") })
-        {
-            decoder = sharedJSONDecoderWithoutKeyConversion
+        if let decoder = context.requestDecoder as? JSONDecoder {
+            return (try decoder.decode(T.self, from: Data(body.readableBytesView)), body)
         }
-        return (try decoder.decode(T.self, from: Data(body.readableBytesView)), body)
+        return (try PipelineJSONRequestDecoder().decode(T.self, from: body), body)
     } catch {
         throw APIError.invalidBody(error)
     }

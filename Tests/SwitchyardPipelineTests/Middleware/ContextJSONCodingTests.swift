@@ -28,10 +28,16 @@ import Testing
         router.post("greet") { request, context -> String in
             try await decodeJSONBody(Greeting.self, from: request, context: context).firstName
         }
+        // Hummingbird's own decoding goes through the context's decoder too.
+        router.post("hummingbird") { request, context -> String in
+            try await request.decode(as: Greeting.self, context: context).firstName
+        }
         try await Application(router: router).test(.router) { client in
-            try await client.execute(uri: "/greet", method: .post, body: ByteBuffer(string: json)) { response in
-                #expect(response.status == .ok)
-                #expect(String(buffer: response.body).hasPrefix("Ada"))
+            for uri in ["/greet", "/hummingbird"] {
+                try await client.execute(uri: uri, method: .post, body: ByteBuffer(string: json)) { response in
+                    #expect(response.status == .ok)
+                    #expect(String(buffer: response.body).hasPrefix("Ada"))
+                }
             }
         }
     }
