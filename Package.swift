@@ -82,6 +82,7 @@ let package = Package(
         .testTarget(
             name: "SwitchyardBuilderTests",
             dependencies: ["SwitchyardBuilder"],
+            exclude: ["Escalations"],
             swiftSettings: upcoming
         ),
         .testTarget(
@@ -212,6 +213,7 @@ let package = Package(
         .executableTarget(
             name: "switchyard",
             dependencies: [
+                "SwitchyardBuilder",
                 "SwitchyardFakeLLM",
                 "SwitchyardModel",
                 "KitchenDemo",
