@@ -78,7 +78,11 @@ let package = Package(
         ),
         // The backend builder: plan and decision documents in, owned code out (no runtime
         // module depends on it).
-        .target(name: "SwitchyardBuilder", swiftSettings: upcoming),
+        .target(
+            name: "SwitchyardBuilder",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: upcoming
+        ),
         .testTarget(
             name: "SwitchyardBuilderTests",
             dependencies: ["SwitchyardBuilder"],
