@@ -116,15 +116,16 @@ import Testing
         #expect(trigger.position.line == (try Self.line(startingWith: answer, in: text)))
     }
 
+    /// The question stays open, asked at the answer (what is wrong now), not at the row.
     @Test func anAnswerNamingAnUndefinedTopicLeavesTheQuestionOpen() throws {
-        let text = Self.plan(
-            trigger: "greenhouse:readings", fallback: "water every bed",
-            answers: ["| SY-PLAN-010 | agent irrigation_planner trigger | greenhouse:moisture |"])
+        let answer = "| SY-PLAN-010 | agent irrigation_planner trigger | greenhouse:moisture |"
+        let text = Self.plan(trigger: "greenhouse:readings", fallback: "water every bed", answers: [answer])
         let reading = Self.read(text)
         #expect(reading.plan == nil)
         let escalation = try #require(reading.escalations.first { $0.rule == "SY-PLAN-010" })
         #expect(escalation.subject == "agent irrigation_planner trigger")
-        #expect(escalation.position.line == (try Self.line(startingWith: "| irrigation_planner", in: text)))
+        #expect(escalation.position.line == (try Self.line(startingWith: answer, in: text)))
+        #expect(escalation.question.contains("greenhouse:moisture"))
         #expect(reading.escalations.map(\.rule) == ["SY-PLAN-010"])
     }
 

@@ -44,14 +44,18 @@ public struct GeneratedFile: Hashable, Sendable {
     public var fileClass: FileClass
     public var stage: BuildStage
     /// The whole file (generated and logic files); for a shared file, the feature's entries
-    /// for `stage`, inserted before `// switchyard:anchor {stage}` (`#` in TOML).
+    /// for ``anchor``, inserted before `// switchyard:anchor {anchor}` (`#` in TOML).
     public var contents: String
+    /// A shared file's anchor (`state`, `pure-agents`, `config`); `nil` for other files.
+    public var anchor: String?
     /// The plan lines a logic file implements (placeholders name them).
     public var sources: [SourcePosition]
 
     public init(
-        path: String, fileClass: FileClass, stage: BuildStage, contents: String, sources: [SourcePosition] = []
+        path: String, fileClass: FileClass, stage: BuildStage, contents: String, anchor: String? = nil,
+        sources: [SourcePosition] = []
     ) {
+        self.anchor = anchor
         self.path = path
         self.fileClass = fileClass
         self.stage = stage
@@ -62,21 +66,32 @@ public struct GeneratedFile: Hashable, Sendable {
 
 /// The marker lines of shared files: `// switchyard:anchor state`, and around a feature's
 /// entries `// switchyard:begin greenhouse-climate state` … `// switchyard:end greenhouse-climate state`.
-/// TOML files use `#` instead of `//`.
+/// TOML files use `#`, SQL files `--` instead of `//`.
 public enum SharedMarkers {
     public static func commentPrefix(forPath path: String) -> String {
-        path.hasSuffix(".toml") || path.hasSuffix(".sql") ? (path.hasSuffix(".sql") ? "--" : "#") : "//"
+        if path.hasSuffix(".toml") { return "#" }
+        if path.hasSuffix(".sql") { return "--" }
+        return "//"
     }
 
-    public static func anchor(_ stage: BuildStage, path: String) -> String {
-        "\(commentPrefix(forPath: path)) switchyard:anchor \(stage.rawValue)"
+    public static func anchor(_ anchor: String, path: String) -> String {
+        "\(commentPrefix(forPath: path)) switchyard:anchor \(anchor)"
     }
 
-    public static func begin(_ feature: String, _ stage: BuildStage, path: String) -> String {
-        "\(commentPrefix(forPath: path)) switchyard:begin \(feature) \(stage.rawValue)"
+    public static func begin(_ feature: String, _ anchor: String, path: String) -> String {
+        "\(commentPrefix(forPath: path)) switchyard:begin \(feature) \(anchor)"
     }
 
-    public static func end(_ feature: String, _ stage: BuildStage, path: String) -> String {
-        "\(commentPrefix(forPath: path)) switchyard:end \(feature) \(stage.rawValue)"
+    public static func end(_ feature: String, _ anchor: String, path: String) -> String {
+        "\(commentPrefix(forPath: path)) switchyard:end \(feature) \(anchor)"
+    }
+
+    /// The anchors named in `text`, in order.
+    public static func anchors(in text: String, path: String) -> [String] {
+        let prefix = "\(commentPrefix(forPath: path)) switchyard:anchor "
+        return text.split(separator: "\n").compactMap { line in
+            let trimmed = line.trimmingSpaces
+            return trimmed.hasPrefix(prefix) ? String(trimmed.dropFirst(prefix.count)) : nil
+        }
     }
 }

@@ -55,7 +55,7 @@ public struct Escalation: Hashable, Sendable, Comparable {
 
     /// How to settle it, for people.
     public var settle: String {
-        var text = "edit the plan"
+        var text = "edit \(position.document)"
         if answerable {
             text += ", or answer under `## Clarifications`: | \(rule) | \(subject) | <answer> |"
         }

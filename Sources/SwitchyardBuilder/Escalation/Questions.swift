@@ -29,6 +29,12 @@ struct Questions {
                     continue
                 }
                 let id = "\(known.id) \(subjectCell.text)"
+                guard known.answerable else {
+                    ask(
+                        .clarificationUnused, subject: id, at: ruleCell.position,
+                        "\(known.id) (\(known.name)) cannot be answered under Clarifications: edit the plan instead")
+                    continue
+                }
                 if answers[id] != nil {
                     ask(
                         .duplicateName, subject: "clarification \(id)", at: ruleCell.position,
@@ -41,10 +47,13 @@ struct Questions {
         }
     }
 
+    /// Asks once: the same question (rule, subject) at the same place is not asked twice.
     mutating func ask(
         _ rule: PlanRule, subject: String, at position: SourcePosition, _ question: String, options: [String] = []
     ) {
-        escalations.append(Escalation(rule: rule, subject: subject, at: position, question, options: options))
+        let escalation = Escalation(rule: rule, subject: subject, at: position, question, options: options)
+        guard !escalations.contains(where: { $0.id == escalation.id && $0.position == position }) else { return }
+        escalations.append(escalation)
     }
 
     /// The plan's answer to the question `rule` would ask about `subject`, if it gives one.

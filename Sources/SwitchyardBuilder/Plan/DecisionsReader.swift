@@ -8,10 +8,9 @@ struct DecisionsReader {
     mutating func read() -> Decisions {
         var decisions = Decisions()
         guard let document else { return decisions }
-        for diagnostic in document.diagnostics {
+        for (number, diagnostic) in document.diagnostics.enumerated() {
             questions.ask(
-                .documentForm, subject: "\(document.path) line \(diagnostic.position.line)", at: diagnostic.position,
-                diagnostic.message)
+                .documentForm, subject: "decisions #\(number + 1)", at: diagnostic.position, diagnostic.message)
         }
         let fields =
             document.frontMatter + document.preamble.fields
@@ -36,6 +35,7 @@ struct DecisionsReader {
                 continue
             }
             seen[key] = field.position
+            decisions.written.insert(key)
             let written = Located(field.value, at: field.valuePosition)
             switch key {
             case "store": decisions.store = choice(written, key: key)

@@ -1,5 +1,5 @@
 extension DocumentReader {
-    mutating func readMultiAgent(domain: String) -> MultiAgentPlan {
+    mutating func readMultiAgent(domain: String, decidedWindow: Located<Duration>?) -> MultiAgentPlan {
         var plan = MultiAgentPlan(
             content: [], state: [], updates: [], topics: [], ticker: nil, agents: [], coordinator: nil)
         if let section = document.section("Content") { plan.content = readContent(section) }
@@ -11,7 +11,8 @@ extension DocumentReader {
         if let section = document.section("Ticker") { plan.ticker = readTicker(section) }
         if let section = document.section("Agents") { plan.agents = readAgents(section) }
         if let section = document.section("Coordinator") {
-            plan.coordinator = readCoordinator(section)
+            plan.declaresCoordinator = true
+            plan.coordinator = readCoordinator(section, decidedWindow: decidedWindow)
         } else if !plan.agents.isEmpty {
             questions.ask(
                 .coordinatorMissing, subject: "coordinator", at: start,
@@ -117,12 +118,18 @@ extension DocumentReader {
             guard let name = columns.cell(row, "topic", rowPosition: at),
                 let message = columns.cell(row, "message", rowPosition: at)
             else { continue }
+            declare("topic", name.text)
             let subject = "topic \(name.text)"
-            guard
-                let messageName = value(
-                    message.text, at: message.position, subject: "\(subject) message",
-                    expected: "an UpperCamelCase message type name", parse: { isTypeName($0) ? $0 : nil })
-            else { continue }
+            guard isTypeName(message.text) else {
+                let suggestion = upperCamelCased(message.text)
+                questions.ask(
+                    .nameInvalid, subject: "\(subject) message", at: message.position,
+                    "the message `\(message.text)` is a type name: UpperCamelCase"
+                        + (isTypeName(suggestion) ? " (did you mean `\(suggestion)`?)" : ""),
+                    options: isTypeName(suggestion) ? [suggestion] : [])
+                continue
+            }
+            let messageName = message.text
             let fields = columns.cell(row, "fields", rowPosition: at).map { cell in
                 fieldList(cell.text, at: cell.position, subject: subject)
             }
@@ -155,6 +162,7 @@ extension DocumentReader {
         var agents: [AgentPlan] = []
         for row in table.rows {
             let at = row.first?.position ?? table.position
+            if let name = columns.cell(row, "agent", rowPosition: at) { declare("agent", name.text) }
             guard let name = columns.cell(row, "agent", rowPosition: at),
                 checkName(name.text, at: name.position, subject: "agent \(name.text)", what: "an agent"),
                 let kindCell = columns.cell(row, "kind", rowPosition: at),
@@ -184,8 +192,15 @@ extension DocumentReader {
                 isNone(cell.text) ? nil : Prose(cell.text, at: cell.position)
             }
             if kind == .llm && fallback == nil {
-                if let answer = questions.answer(.fallbackMissing, subject: subject), !isNone(answer.value) {
-                    fallback = answer
+                if let answer = questions.answer(.fallbackMissing, subject: subject) {
+                    if isNone(answer.value) {
+                        questions.ask(
+                            .fallbackMissing, subject: subject, at: answer.position,
+                            "the answer `\(answer.value)` gives \(name.text) no fallback: what should it observe when the model fails?"
+                        )
+                    } else {
+                        fallback = answer
+                    }
                 } else {
                     questions.ask(
                         .fallbackMissing, subject: subject, at: name.position,
@@ -210,7 +225,9 @@ extension DocumentReader {
         return agents
     }
 
-    private mutating func readCoordinator(_ section: DocumentSection) -> CoordinatorPlan? {
+    private mutating func readCoordinator(
+        _ section: DocumentSection, decidedWindow: Located<Duration>?
+    ) -> CoordinatorPlan? {
         let trigger = requiredSectionField(section, "trigger", place: "coordinator")
         var window: Located<Duration>?
         if let field = section.field("window"), !field.value.isEmpty {
@@ -218,10 +235,12 @@ extension DocumentReader {
         } else if let answer = questions.answer(.windowMissing, subject: "coordinator window") {
             window = coordinatorWindow(answer, rule: .windowMissing)
         } else {
+            let decided = decidedWindow.map { formatDuration($0.value) }
             questions.ask(
                 .windowMissing, subject: "coordinator window", at: section.position,
                 "the coordinator has no collection window (`- window: 800ms`): how long does it collect observations before it decides?"
-            )
+                    + (decided.map { " (the decisions say \($0))" } ?? ""),
+                options: decided.map { [$0] } ?? [])
         }
         var expects = CoordinatorPlan.Expects.all
         if let field = section.field("expects"), field.value.lowercased() != "all" {
@@ -263,8 +282,15 @@ extension DocumentReader {
             isNone(field.value) ? nil : Prose(field.value, at: field.position)
         }
         if decides == .model && fallback == nil {
-            if let answer = questions.answer(.fallbackMissing, subject: "coordinator"), !isNone(answer.value) {
-                fallback = answer
+            if let answer = questions.answer(.fallbackMissing, subject: "coordinator") {
+                if isNone(answer.value) {
+                    questions.ask(
+                        .fallbackMissing, subject: "coordinator", at: answer.position,
+                        "the answer `\(answer.value)` gives the coordinator no fallback: what should it decide when the model fails?"
+                    )
+                } else {
+                    fallback = answer
+                }
             } else {
                 questions.ask(
                     .fallbackMissing, subject: "coordinator", at: section.position,
@@ -282,13 +308,19 @@ extension DocumentReader {
         if let duration = PlanDuration.parse(written.value), duration > .zero {
             return Located(duration, at: written.position)
         }
-        if rule == .windowNotPositive, let answer = questions.answer(.windowNotPositive, subject: "coordinator window"),
-            let duration = PlanDuration.parse(answer.value), duration > .zero
+        if rule == .windowNotPositive, let answer = questions.answer(.windowNotPositive, subject: "coordinator window")
         {
-            return Located(duration, at: answer.position)
+            if let duration = PlanDuration.parse(answer.value), duration > .zero {
+                return Located(duration, at: answer.position)
+            }
+            questions.ask(
+                .windowNotPositive, subject: "coordinator window", at: answer.position,
+                "the answer `\(answer.value)` for the coordinator's window is not a positive duration either")
+            return nil
         }
+        // An answer that is no duration is asked about under the rule it answered.
         questions.ask(
-            .windowNotPositive, subject: "coordinator window", at: written.position,
+            rule, subject: "coordinator window", at: written.position,
             "the coordinator's window `\(written.value)` is not a positive duration (800ms, 5s, 2m, 1h, 7d)")
         return nil
     }

@@ -41,17 +41,28 @@ extension DocumentReader {
     }
 
     /// `(owner, created_at), (email)` → the indexes' column lists.
-    private mutating func readIndexes(_ text: Located<String>, place: String) -> [Located<[String]>] {
-        var indexes: [Located<[String]>] = []
-        var rest = Substring(text.value)
-        var offset = 0
-        while let open = rest.firstIndex(of: "(") {
-            guard let close = rest[open...].firstIndex(of: ")") else { break }
-            let at = text.position.advanced(by: offset + rest.distance(from: rest.startIndex, to: open))
-            let names = rest[rest.index(after: open)..<close].split(separator: ",").map { $0.trimmingSpaces }
-            indexes.append(Located(names.filter { !$0.isEmpty }, at: at))
-            offset += rest.distance(from: rest.startIndex, to: close) + 1
-            rest = rest[rest.index(after: close)...]
+    private mutating func readIndexes(_ text: Located<String>, place: String) -> [TablePlan.Index] {
+        var indexes: [TablePlan.Index] = []
+        let value = text.value
+        var index = value.startIndex
+        while let open = value[index...].firstIndex(of: "("), let close = value[open...].firstIndex(of: ")") {
+            var columns: [Located<String>] = []
+            let innerStart = value.distance(from: value.startIndex, to: open) + 1
+            var offset = 0
+            for part in value[value.index(after: open)..<close].split(separator: ",", omittingEmptySubsequences: false)
+            {
+                let name = part.trimmingSpaces
+                if !name.isEmpty {
+                    let leading = part.prefix { $0 == " " }.count
+                    columns.append(Located(name, at: text.position.advanced(by: innerStart + offset + leading)))
+                }
+                offset += part.count + 1
+            }
+            indexes.append(
+                .init(
+                    columns: columns,
+                    position: text.position.advanced(by: value.distance(from: value.startIndex, to: open))))
+            index = value.index(after: close)
         }
         if indexes.isEmpty {
             questions.ask(
@@ -236,7 +247,8 @@ extension DocumentReader {
             guard let kind, let attempts, let timeout, !isNone(processing.text) else { continue }
             workers.append(
                 WorkerPlan(
-                    name: name.text, kind: kind, payload: payloadFields, result: resultFields, attempts: attempts,
+                    name: name.text, kind: kind, payload: payloadFields, result: resultFields,
+                    resultPosition: result.position, attempts: attempts,
                     timeout: timeout, processing: Prose(processing.text, at: processing.position),
                     position: name.position))
         }

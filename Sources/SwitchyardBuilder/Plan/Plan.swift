@@ -16,6 +16,9 @@ public struct Plan: Hashable, Sendable {
     public var multiAgent: MultiAgentPlan?
     public var pipeline: PipelinePlan?
     public var decisions: Decisions
+    /// Names declared in the plan even where their row was not usable (`agent` → names), so a
+    /// reference to one is not reported as undefined on top of the row's own question.
+    var declared: [String: Set<String>] = [:]
 }
 
 /// Something read from a document, with where it was read.
@@ -50,6 +53,8 @@ public struct MultiAgentPlan: Hashable, Sendable {
     public var ticker: TickerPlan?
     public var agents: [AgentPlan]
     public var coordinator: CoordinatorPlan?
+    /// Whether the plan has a `## Coordinator` section, usable or not.
+    var declaresCoordinator = false
 }
 
 /// A `### Title` table under `## Content`: static data, one row a value.
@@ -167,7 +172,12 @@ public struct TablePlan: Hashable, Sendable {
     public var name: String
     public var columns: [Column]
     /// Each `Indexes:` entry: its columns in order.
-    public var indexes: [Located<[String]>]
+    public var indexes: [Index]
+
+    public struct Index: Hashable, Sendable {
+        public var columns: [Located<String>]
+        public var position: SourcePosition
+    }
     public var position: SourcePosition
 }
 
@@ -221,6 +231,8 @@ public struct WorkerPlan: Hashable, Sendable {
     public var kind: Kind
     public var payload: [FieldDeclaration]
     public var result: [FieldDeclaration]
+    /// Where the result cell is (it may be empty).
+    public var resultPosition: SourcePosition
     public var attempts: Int
     public var timeout: Located<Duration>
     public var processing: Prose
@@ -249,6 +261,8 @@ public struct Decisions: Hashable, Sendable {
     public var model: Located<String>?
     public var provider: Located<Provider>?
     public var window: Located<Duration>?
+    /// The keys written in the document, valid or not (a misspelt value is not a missing one).
+    var written: Set<String> = []
 
     public init(
         store: Located<Store>? = nil, model: Located<String>? = nil, provider: Located<Provider>? = nil,

@@ -33,16 +33,28 @@ struct PlanChecker {
     }
 
     /// A reference to one of `defined`, or the answer that names one, or an escalation.
+    /// - Parameters:
+    ///   - role: what the reference is, as the start of a sentence (`the coordinator expects`).
+    ///   - what: what it must name, with the way it is missing (`an agent the plan does not define`).
+    ///   - kind: the kind of declared name (``Plan/declared``): a name whose row had its own
+    ///     question is not asked about again.
     private mutating func resolve(
-        _ reference: Located<String>, among defined: [String], rule: PlanRule, subject: String, what: String
+        _ reference: Located<String>, among defined: [String], rule: PlanRule, subject: String, role: String,
+        what: String, kind: String
     ) -> Located<String>? {
         if defined.contains(reference.value) { return reference }
-        if let answer = questions.answer(rule, subject: subject), defined.contains(answer.value) { return answer }
+        if plan.declared[kind]?.contains(reference.value) == true { return nil }
+        if let answer = questions.answer(rule, subject: subject) {
+            if defined.contains(answer.value) { return answer }
+            questions.ask(
+                rule, subject: subject, at: answer.position,
+                "the answer `\(answer.value)` is not \(what) either", options: nearest(answer.value, among: defined))
+            return nil
+        }
         let near = nearest(reference.value, among: defined)
         questions.ask(
             rule, subject: subject, at: reference.position,
-            "\(subject) names \(what) `\(reference.value)` that the plan does not define"
-                + (near.isEmpty ? "" : " (did you mean `\(near[0])`?)"),
+            "\(role) `\(reference.value)`, \(what)" + (near.isEmpty ? "" : " (did you mean `\(near[0])`?)"),
             options: near)
         return nil
     }
@@ -158,7 +170,7 @@ struct PlanChecker {
             }
             if let resolved = resolve(
                 agent.trigger, among: topicNames, rule: .topicUndefined, subject: "agent \(agent.name) trigger",
-                what: "a topic")
+                role: "\(agent.name) is triggered by", what: "a topic the plan does not define", kind: "topic")
             {
                 agentsPlan.agents[index].trigger = resolved
             }
@@ -167,7 +179,7 @@ struct PlanChecker {
             let update = agentsPlan.updates[index]
             if let resolved = resolve(
                 update.on, among: topicNames, rule: .topicUndefined, subject: "update \(update.on.value) on",
-                what: "a topic")
+                role: "an update is on", what: "a topic the plan does not define", kind: "topic")
             {
                 agentsPlan.updates[index].on = resolved
             }
@@ -179,7 +191,8 @@ struct PlanChecker {
                     )
                 } else if let resolved = resolve(
                     publishes, among: topicNames, rule: .topicUndefined,
-                    subject: "update \(update.on.value) publishes", what: "a topic")
+                    subject: "update \(update.on.value) publishes", role: "the update on \(update.on.value) publishes",
+                    what: "a topic the plan does not define", kind: "topic")
                 {
                     agentsPlan.updates[index].publishes = resolved
                 }
@@ -187,7 +200,8 @@ struct PlanChecker {
         }
         if let ticker = agentsPlan.ticker,
             let resolved = resolve(
-                ticker.publishes, among: topicNames, rule: .topicUndefined, subject: "ticker publishes", what: "a topic"
+                ticker.publishes, among: topicNames, rule: .topicUndefined, subject: "ticker publishes",
+                role: "the ticker publishes", what: "a topic the plan does not define", kind: "topic"
             )
         {
             agentsPlan.ticker?.publishes = resolved
@@ -199,7 +213,7 @@ struct PlanChecker {
                     "the coordinator is triggered by \(directives), where it publishes its own directives")
             } else if let resolved = resolve(
                 coordinator.trigger, among: topicNames, rule: .topicUndefined, subject: "coordinator trigger",
-                what: "a topic")
+                role: "the coordinator is triggered by", what: "a topic the plan does not define", kind: "topic")
             {
                 agentsPlan.coordinator?.trigger = resolved
             }
@@ -208,7 +222,8 @@ struct PlanChecker {
                 for agent in expected {
                     if let resolved = resolve(
                         agent, among: agentsPlan.agents.map(\.name), rule: .agentUndefined,
-                        subject: "coordinator expects \(agent.value)", what: "an agent")
+                        subject: "coordinator expects \(agent.value)", role: "the coordinator expects",
+                        what: "an agent the plan does not define", kind: "agent")
                     {
                         resolvedAgents.append(resolved)
                     }
@@ -272,9 +287,9 @@ struct PlanChecker {
             if let window = agentsPlan.coordinator?.window, window.value != decided.value {
                 questions.ask(
                     .decisionDisagrees, subject: "window", at: decided.position,
-                    "the decisions say the window is \(format(decided.value)), the plan's coordinator \(format(window.value)) (\(window.position)): which holds?",
-                    options: [format(window.value), format(decided.value)])
-            } else if agentsPlan.coordinator == nil {
+                    "the decisions say the window is \(formatDuration(decided.value)), the plan's coordinator \(formatDuration(window.value)) (\(window.position)): which holds?",
+                    options: [formatDuration(window.value), formatDuration(decided.value)])
+            } else if !agentsPlan.declaresCoordinator {
                 questions.ask(
                     .decisionDisagrees, subject: "window", at: decided.position,
                     "the decisions give a window but the plan has no coordinator")
@@ -285,7 +300,7 @@ struct PlanChecker {
 
     private mutating func checkModelDecisions(needed: Bool) {
         guard needed else { return }
-        if plan.decisions.model == nil {
+        if plan.decisions.model == nil && !plan.decisions.written.contains("model") {
             if let answer = questions.answer(.decisionMissing, subject: "decision model"), !answer.value.isEmpty {
                 plan.decisions.model = answer
             } else {
@@ -295,7 +310,7 @@ struct PlanChecker {
                 )
             }
         }
-        if plan.decisions.provider == nil {
+        if plan.decisions.provider == nil && !plan.decisions.written.contains("provider") {
             let options = Decisions.Provider.allCases.map(\.rawValue)
             if let answer = questions.answer(.decisionMissing, subject: "decision provider"),
                 let provider = Decisions.Provider(rawValue: answer.value.lowercased())
@@ -314,11 +329,6 @@ struct PlanChecker {
         .init(document: "docs/decisions/\(plan.feature).md", line: 1, column: 1)
     }
 
-    private func format(_ duration: Duration) -> String {
-        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000)s" : "\(milliseconds)ms"
-    }
-
     // MARK: - Pipeline
 
     private mutating func checkPipeline() {
@@ -333,24 +343,24 @@ struct PlanChecker {
             unique(table.columns, what: "column of \(table.name)", name: \.name, position: \.position)
             let columnNames = table.columns.map(\.name)
             for indexIndex in table.indexes.indices {
-                var columns = table.indexes[indexIndex].value
-                for columnIndex in columns.indices where !columnNames.contains(columns[columnIndex]) {
-                    let name = columns[columnIndex]
-                    let subject = "table \(table.name) index \(name)"
+                let index = table.indexes[indexIndex]
+                let written = index.columns.map(\.value).joined(separator: ", ")
+                for columnIndex in index.columns.indices where !columnNames.contains(index.columns[columnIndex].value) {
+                    let column = index.columns[columnIndex]
+                    let subject = "table \(table.name) index \(column.value)"
                     if let answer = questions.answer(.indexColumnUndefined, subject: subject),
                         columnNames.contains(answer.value)
                     {
-                        columns[columnIndex] = answer.value
+                        pipeline.tables[tableIndex].indexes[indexIndex].columns[columnIndex] = answer
                         continue
                     }
-                    let near = nearest(name, among: columnNames)
+                    let near = nearest(column.value, among: columnNames)
                     questions.ask(
-                        .indexColumnUndefined, subject: subject, at: table.indexes[indexIndex].position,
-                        "the index (\(table.indexes[indexIndex].value.joined(separator: ", "))) names `\(name)`, which is not a column of \(table.name)"
+                        .indexColumnUndefined, subject: subject, at: column.position,
+                        "the index (\(written)) names `\(column.value)`, which is not a column of \(table.name)"
                             + (near.isEmpty ? "" : " (did you mean `\(near[0])`?)"),
                         options: near)
                 }
-                pipeline.tables[tableIndex].indexes[indexIndex].value = columns
             }
         }
         for plan in pipeline.plans {
@@ -371,7 +381,7 @@ struct PlanChecker {
             let subject = "endpoint \(endpoint.route)"
             if let resolved = resolve(
                 endpoint.feature, among: features, rule: .featureUndefined, subject: "\(subject) feature",
-                what: "a feature")
+                role: "\(endpoint.route) is in the feature", what: "which no plan lists", kind: "feature")
             {
                 pipeline.endpoints[index].feature = resolved
             }
@@ -392,7 +402,7 @@ struct PlanChecker {
             guard let reference = endpoint.worker,
                 let resolved = resolve(
                     reference, among: workerNames, rule: .workerUndefined, subject: "\(subject) worker",
-                    what: "a worker"),
+                    role: "\(endpoint.route) forwards to", what: "a worker the plan does not define", kind: "worker"),
                 let worker = pipeline.workers.first(where: { $0.name == resolved.value })
             else { continue }
             pipeline.endpoints[index].worker = resolved
@@ -416,13 +426,13 @@ struct PlanChecker {
             }
             if endpoint.mode != .enqueue && worker.result.isEmpty {
                 questions.ask(
-                    .responseShapeMissing, subject: "worker \(worker.name) result", at: worker.position,
-                    "\(endpoint.route) answers with \(worker.name)'s result, which the plan does not give: what does the frontend read?"
+                    .responseShapeMissing, subject: "worker \(worker.name) result", at: worker.resultPosition,
+                    "\(endpoint.route) answers with the result of \(worker.name), which the plan does not give: what does the frontend read?"
                 )
             }
         }
 
-        if plan.decisions.store == nil {
+        if plan.decisions.store == nil && !plan.decisions.written.contains("store") {
             let options = Decisions.Store.allCases.map(\.rawValue)
             if let answer = questions.answer(.decisionMissing, subject: "decision store"),
                 let store = Decisions.Store(rawValue: answer.value.lowercased())

@@ -47,6 +47,8 @@ struct Columns {
 struct DocumentReader {
     let document: MarkdownDocument
     var questions: Questions
+    /// Names declared by rows, usable or not: see ``Plan/declared``.
+    var declared: [String: Set<String>] = [:]
 
     init(document: MarkdownDocument, questions: Questions) {
         self.document = document
@@ -56,9 +58,16 @@ struct DocumentReader {
     var start: SourcePosition { .init(document: document.path, line: 1, column: 1) }
 
     mutating func readPlan(decisions decisionDocument: MarkdownDocument?) -> Plan? {
+        // A form problem's subject is its section and its number there: stable when lines are
+        // added elsewhere.
+        var counts: [String: Int] = [:]
         for diagnostic in document.diagnostics {
+            let section =
+                document.sections.last { $0.position.line <= diagnostic.position.line }.map { "section \($0.title)" }
+                ?? "preamble"
+            counts[section, default: 0] += 1
             questions.ask(
-                .documentForm, subject: "line \(diagnostic.position.line)", at: diagnostic.position, diagnostic.message)
+                .documentForm, subject: "\(section) #\(counts[section]!)", at: diagnostic.position, diagnostic.message)
         }
         let track = readTrack()
         let feature = requiredField("feature", expected: "a feature name (lowercase, `-` or `_`)") { text in
@@ -82,10 +91,11 @@ struct DocumentReader {
             feature: feature ?? "", track: track, app: app ?? "", domain: domain ?? "", decisions: decided)
         switch track {
         case .multiAgent:
-            plan.multiAgent = readMultiAgent(domain: domain ?? "")
+            plan.multiAgent = readMultiAgent(domain: domain ?? "", decidedWindow: decided.window)
         case .pipeline:
             plan.pipeline = readPipeline()
         }
+        plan.declared = declared
         return plan
     }
 
@@ -203,7 +213,7 @@ struct DocumentReader {
                     .columnMissing, subject: "\(place) column \(name)", at: table.position,
                     "the \(place) table has no `\(name)` column"
                         + (near.isEmpty ? "" : " (did you mean to name `\(near[0])` `\(name)`?)"),
-                    options: near)
+                    options: near.isEmpty ? [] : ["rename `\(near[0])` to `\(name)`"])
             }
             return nil
         }
@@ -211,6 +221,11 @@ struct DocumentReader {
     }
 
     /// The one table of `section`, or `nil` with an escalation.
+    /// Records `name` as declared (see ``Plan/declared``).
+    mutating func declare(_ kind: String, _ name: String) {
+        declared[kind, default: []].insert(name)
+    }
+
     mutating func table(of section: DocumentSection, place: String) -> DocumentTable? {
         guard let table = section.tables.first else {
             questions.ask(

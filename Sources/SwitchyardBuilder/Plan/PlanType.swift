@@ -81,6 +81,12 @@ enum PlanDuration {
     }
 }
 
+/// `800ms`, `5s`: a duration as the format writes it.
+func formatDuration(_ duration: Duration) -> String {
+    let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    return milliseconds % 1000 == 0 ? "\(milliseconds / 1000)s" : "\(milliseconds)ms"
+}
+
 /// Splits `text` at commas outside brackets, parentheses and angle brackets.
 func splitTopLevel(_ text: String, separator: Character = ",") -> [Substring] {
     var parts: [Substring] = []

@@ -1,0 +1,20 @@
+/// Why a build writes nothing (exit status 2): a dirty owned path, a conflict nobody settled, a
+/// path the builder must not write, a shared file without its anchor.
+public struct BuildRefusal: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Reason: String, Hashable, Sendable {
+        case dirty, conflict, forbidden, missingAnchor = "missing-anchor", unreadableManifest = "unreadable-manifest"
+        case notARepository = "not-a-repository", branch, invalidSwift = "invalid-swift"
+    }
+
+    public var reason: Reason
+    public var path: String?
+    public var message: String
+
+    public init(_ reason: Reason, path: String? = nil, _ message: String) {
+        self.reason = reason
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(path.map { "\($0): " } ?? "")\(reason.rawValue): \(message)" }
+}

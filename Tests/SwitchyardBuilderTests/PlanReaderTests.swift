@@ -1,0 +1,145 @@
+import Foundation
+import SwitchyardBuilder
+import Testing
+
+/// The plan reader on whole documents: the Examples' plans, regressions of questions asked
+/// twice, and a fuzz run.
+@Suite struct PlanReaderTests {
+    static let examples = URL(filePath: #filePath).deletingLastPathComponent().appending(path: "../../Examples")
+        .standardized
+
+    static func read(_ plan: String, decisions: String? = nil) -> PlanReading {
+        PlanReader.read(
+            plan: MarkdownDocument(text: plan, path: "docs/plans/f.md"),
+            decisions: decisions.map { MarkdownDocument(text: $0, path: "docs/decisions/f.md") })
+    }
+
+    @Test(arguments: [("Kitchen", "kitchen-service"), ("Summaries", "summaries")])
+    func theExamplesPlansReadWithoutQuestions(_ example: String, _ feature: String) throws {
+        let reading = try PlanDocuments(feature: feature, root: Self.examples.appending(path: example)).read()
+        #expect(reading.escalations.map(\.id) == [String]())
+        let plan = try #require(reading.plan)
+        #expect(plan.feature == feature)
+        if let agents = plan.multiAgent {
+            #expect(agents.agents.map(\.name) == ["stock_watcher", "demand_forecaster", "pricing_advisor"])
+            #expect(agents.coordinator?.window.value == .milliseconds(800))
+            #expect(plan.decisions.window?.value == .milliseconds(800))
+        } else {
+            let pipeline = try #require(plan.pipeline)
+            #expect(
+                pipeline.endpoints.map(\.route) == [
+                    "POST /api/summaries", "GET /api/summaries/{id}", "POST /api/keywords",
+                ])
+            #expect(pipeline.endpoints[0].body?.map(\.name) == ["text", "sentences"])
+            #expect(pipeline.workers.map(\.kind) == [.durable, .inProcess])
+        }
+    }
+
+    static let twoOutputs = """
+        ---
+        feature: f
+        track: Multi-Agent
+        app: F
+        domain: f
+        ---
+        ## State
+        | field | type | initial |
+        |---|---|---|
+        | t | Double | 0 |
+        ### Updates
+        | on | does | publishes |
+        |---|---|---|
+        | f:tick | read | f:reading |
+        ## Topics
+        | topic | message | fields |
+        |---|---|---|
+        | f:tick | Tick | number: UInt64 |
+        | f:reading | Reading | t: Double |
+        ## Ticker
+        - every: 1s
+        - publishes: f:tick
+        ## Agents
+        | agent | kind | trigger | responsibility | output |
+        |---|---|---|---|---|
+        | guard | pure | f:reading | heat and water | heat(on: Bool), water(beds: [String]) |
+        ## Coordinator
+        - trigger: f:reading
+        - window: 1s
+        - expects: guard
+        - directive: Directive(on: Bool)
+        - decides: rules
+        """
+
+    /// An agent whose row has its own question is not "undefined" where it is named.
+    @Test func aRowWithAQuestionIsNotAlsoUndefinedWhereItIsNamed() {
+        let reading = Self.read(Self.twoOutputs, decisions: "- store: sqlite")
+        #expect(reading.escalations.map(\.rule) == ["SY-PLAN-017"])
+    }
+
+    @Test func aMisspeltDecisionIsInvalidNotMissing() {
+        let plan = Self.twoOutputs.replacingOccurrences(
+            of: "heat(on: Bool), water(beds: [String])", with: "heat(on: Bool)")
+        let clean = Self.read(plan, decisions: "- store: sqlite")
+        #expect(clean.escalations.map(\.rule) == [])
+        let reading = Self.read(
+            plan.replacingOccurrences(of: "decides: rules", with: "decides: model\n- fallback: x"),
+            decisions: "- model: m\n- provider: antropic")
+        #expect(reading.escalations.map(\.rule) == ["SY-PLAN-027"])
+        #expect(reading.escalations.first?.options == ["anthropic"])
+    }
+
+    @Test func aMissingWindowOffersTheDecidedOneAndNothingElse() {
+        let plan = Self.twoOutputs.replacingOccurrences(
+            of: "heat(on: Bool), water(beds: [String])", with: "heat(on: Bool)"
+        ).replacingOccurrences(of: "- window: 1s\n", with: "")
+        let reading = Self.read(plan, decisions: "- window: 800ms")
+        #expect(reading.escalations.map(\.rule) == ["SY-PLAN-018"])
+        #expect(reading.escalations.first?.options == ["800ms"])
+    }
+
+    @Test func anAnswerToARuleThatTakesNoneSaysSo() {
+        let plan =
+            Self.twoOutputs
+            + "\n## Clarifications\n| rule | subject | answer |\n|---|---|---|\n| SY-PLAN-017 | agent guard | split it |\n"
+        let reading = Self.read(plan, decisions: "- store: sqlite")
+        #expect(reading.escalations.map(\.rule) == ["SY-PLAN-017", "SY-PLAN-032"])
+        #expect(reading.escalations.last?.question.contains("cannot be answered") == true)
+    }
+
+    /// Seeded mutations of the Examples' plans: the reader never crashes, and a plan comes back
+    /// only when nothing is asked.
+    @Test func mutatedPlansNeverCrashTheReader() throws {
+        let texts = try [("Kitchen", "kitchen-service"), ("Summaries", "summaries")].map { example, feature in
+            try String(
+                contentsOf: Self.examples.appending(path: "\(example)/docs/plans/\(feature).md"), encoding: .utf8)
+        }
+        var generator = SeededGenerator(seed: 15)
+        let alphabet = Array("|:-#()[]{},`*\\ \n?<>0aZ_")
+        for round in 0..<600 {
+            var characters = Array(texts[round % 2])
+            for _ in 0..<Int.random(in: 1...12, using: &generator) {
+                let at = Int.random(in: 0..<characters.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: characters.remove(at: at)
+                case 1: characters.insert(alphabet.randomElement(using: &generator)!, at: at)
+                default: characters[at] = alphabet.randomElement(using: &generator)!
+                }
+            }
+            let reading = Self.read(String(characters))
+            #expect((reading.plan == nil) == !reading.escalations.isEmpty)
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64) for reproducible fuzz runs.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
