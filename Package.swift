@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "SwitchyardJobs", targets: ["SwitchyardJobs"]),
         .library(name: "SwitchyardPipeline", targets: ["SwitchyardPipeline"]),
         .library(name: "SwitchyardBuilder", targets: ["SwitchyardBuilder"]),
+        .library(name: "SwitchyardPlaceholder", targets: ["SwitchyardPlaceholder"]),
         .library(name: "SwitchyardPipelineTesting", targets: ["SwitchyardPipelineTesting"]),
         .executable(name: "switchyard", targets: ["switchyard"]),
         .executable(name: "kitchen-demo", targets: ["kitchen-demo"]),
@@ -76,16 +77,22 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // What generated logic calls until it is written: a safe default, logged once.
+        .target(
+            name: "SwitchyardPlaceholder",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: upcoming
+        ),
         // The backend builder: plan and decision documents in, owned code out (no runtime
         // module depends on it).
         .target(
             name: "SwitchyardBuilder",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["SwitchyardConfiguration", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "SwitchyardBuilderTests",
-            dependencies: ["SwitchyardBuilder"],
+            dependencies: ["SwitchyardBuilder", "SwitchyardTesting"],
             exclude: ["Escalations"],
             swiftSettings: upcoming
         ),

@@ -7,6 +7,11 @@ public func closestName(to name: String, in names: some Collection<String>) -> S
     return closest.count == 1 ? closest.first : nil
 }
 
+/// The Levenshtein distance between two strings: the "did you mean" measure.
+public func editDistance(_ source: String, _ target: String) -> Int {
+    editDistance(Array(source), Array(target))
+}
+
 /// Levenshtein distance.
 private func editDistance(_ source: [Character], _ target: [Character]) -> Int {
     var previous = Array(0...target.count)

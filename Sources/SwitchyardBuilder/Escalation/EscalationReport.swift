@@ -112,6 +112,9 @@ public enum EscalationReport {
 public struct PlanDocuments: Sendable {
     public var plan: MarkdownDocument
     public var decisions: MarkdownDocument?
+    /// The git blob ids of the documents' bytes, recorded by a build and named in its commits.
+    public var planBlob: String
+    public var decisionsBlob: String?
 
     public static func planPath(_ feature: String) -> String { "docs/plans/\(feature).md" }
     public static func decisionsPath(_ feature: String) -> String { "docs/decisions/\(feature).md" }
@@ -135,12 +138,15 @@ public struct PlanDocuments: Sendable {
         let planPath = Self.planPath(feature)
         let planURL = root.appending(path: planPath)
         guard FileManager.default.fileExists(atPath: planURL.path) else { throw NotFound(path: planPath) }
-        plan = MarkdownDocument(text: try String(contentsOf: planURL, encoding: .utf8), path: planPath)
+        let planData = try Data(contentsOf: planURL)
+        plan = MarkdownDocument(text: String(decoding: planData, as: UTF8.self), path: planPath)
+        planBlob = Git.blobID(of: planData)
         let decisionsPath = Self.decisionsPath(feature)
         let decisionsURL = root.appending(path: decisionsPath)
         if FileManager.default.fileExists(atPath: decisionsURL.path) {
-            decisions = MarkdownDocument(
-                text: try String(contentsOf: decisionsURL, encoding: .utf8), path: decisionsPath)
+            let data = try Data(contentsOf: decisionsURL)
+            decisions = MarkdownDocument(text: String(decoding: data, as: UTF8.self), path: decisionsPath)
+            decisionsBlob = Git.blobID(of: data)
         }
     }
 

@@ -1,3 +1,5 @@
+import SwitchyardConfiguration
+
 /// A type as the plan format writes it: `Int`, `T?`, `[T]`, `[String: T]`, `Set<String>`, or a
 /// name (one of the format's or one the document defines).
 public indirect enum PlanType: Hashable, Sendable, CustomStringConvertible {
@@ -158,6 +160,8 @@ func rowTypeName(forTitle title: String) -> String {
     var name = words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
     if name.hasSuffix("ies") {
         name = String(name.dropLast(3)) + "y"
+    } else if ["sses", "xes", "zes", "ches", "shes"].contains(where: name.hasSuffix) {
+        name = String(name.dropLast(2))
     } else if name.hasSuffix("s") && !name.hasSuffix("ss") {
         name = String(name.dropLast())
     }
@@ -168,31 +172,12 @@ extension StringProtocol {
     var replacingSpaces: String { String(filter { $0 != " " && $0 != "\t" }) }
 }
 
-/// Edit distance, for "did you mean" options.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a.lowercased())
-    let b = Array(b.lowercased())
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            current[j] = Swift.min(
-                previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        swap(&previous, &current)
-    }
-    return previous[b.count]
-}
-
 /// The candidates near `text`, nearest first: a "did you mean" list (at most three).
 func nearest(_ text: String, among candidates: some Sequence<String>) -> [String] {
     let limit = Swift.max(2, text.count / 3)
     return
         candidates
-        .map { ($0, editDistance(text, $0)) }
+        .map { ($0, editDistance(text.lowercased(), $0.lowercased())) }
         .filter { $0.1 <= limit && $0.0 != text }
         .sorted { ($0.1, $0.0) < ($1.1, $1.0) }
         .prefix(3)

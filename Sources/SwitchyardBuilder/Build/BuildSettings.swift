@@ -1,0 +1,10 @@
+import SwitchyardConfiguration
+
+/// The builder's settings in switchyard.toml: `[build] protect = ["Sources/App/Agents/Legacy*"]`,
+/// globs of paths the builder must never write, whatever its ownership table says.
+enum BuildSettings {
+    static func protect(inTOML text: String) throws(ConfigurationError) -> [String] {
+        let file = try ConfigurationFile(text: text)
+        return try file.root.table("build", known: ["protect"])?.strings("protect") ?? []
+    }
+}

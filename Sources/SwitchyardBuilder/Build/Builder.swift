@@ -1,0 +1,468 @@
+import Foundation
+
+/// Turns a plan into the files a feature's code is made of. Pure: the same plan gives the same
+/// files, byte for byte.
+public protocol FeatureGenerator: Sendable {
+    func files(for plan: Plan) -> [GeneratedFile]
+}
+
+/// How `switchyard build` runs.
+public struct BuildOptions: Sendable {
+    public enum Mode: Sendable {
+        /// Write, and commit each stage on `feature/{feature}`.
+        case write
+        /// Print the statuses; write nothing.
+        case dryRun
+        /// Read-only, for CI: exit status 1 on any drift.
+        case check
+    }
+
+    public var mode: Mode
+    /// Settle conflicts with a three-way merge against what was last generated.
+    public var merge: Bool
+    /// Globs of generated paths to overwrite whatever the user did.
+    public var force: [String]
+    /// Remove stale files that nobody edited.
+    public var prune: Bool
+
+    public init(mode: Mode = .write, merge: Bool = false, force: [String] = [], prune: Bool = false) {
+        self.mode = mode
+        self.merge = merge
+        self.force = force
+        self.prune = prune
+    }
+}
+
+/// What a build did, or would do.
+public struct BuildOutcome: Sendable {
+    public var feature: String
+    public var track: Plan.Track?
+    public var branch: String { "feature/\(feature)" }
+    public var escalations: [Escalation] = []
+    public var actions: [FileAction] = []
+    public var refusals: [BuildRefusal] = []
+    /// The plan or decision document differs from the one the last build recorded.
+    public var documentsChanged = false
+    /// No build of the feature was recorded before.
+    public var firstBuild = false
+    /// The commits made: (stage or `record`, commit id).
+    public var commits: [(stage: String, id: String)] = []
+
+    /// 3: questions open; 2: refused; 1: drift (with `--check`); 0: done.
+    public func exitStatus(for mode: BuildOptions.Mode) -> Int32 {
+        if !escalations.isEmpty { return 3 }
+        if !refusals.isEmpty { return 2 }
+        if mode == .check && hasDrift { return 1 }
+        return 0
+    }
+
+    /// Whether a build would change anything: a file, the manifest's record of the documents,
+    /// or a conflict or stale file left standing.
+    public var hasDrift: Bool {
+        documentsChanged || actions.contains { $0.changesDisk || [.conflict, .stale].contains($0.status) }
+    }
+}
+
+/// `switchyard build`: reads a feature's documents, plans every owned file, refuses the whole
+/// build on any problem, and otherwise writes stage by stage, committing each stage that changed
+/// on `feature/{feature}` with exactly its paths staged.
+public struct Builder: Sendable {
+    public var root: URL
+    public var git: Git
+    public var generator: any FeatureGenerator
+
+    public init(root: URL, git: Git? = nil, generator: any FeatureGenerator) {
+        self.root = root
+        self.git = git ?? Git(root: root)
+        self.generator = generator
+    }
+
+    // MARK: - Planning
+
+    /// Reads, generates and classifies; writes nothing.
+    public func plan(_ feature: String, options: BuildOptions = .init()) throws -> BuildOutcome {
+        var outcome = BuildOutcome(feature: feature)
+        let documents = try PlanDocuments(feature: feature, root: root)
+        let reading = documents.read()
+        guard let plan = reading.plan else {
+            outcome.escalations = reading.escalations
+            return outcome
+        }
+        outcome.track = plan.track
+        let manifest: Manifest
+        do {
+            manifest = try Manifest.load(root: root)
+        } catch let refusal as BuildRefusal {
+            outcome.refusals.append(refusal)
+            return outcome
+        }
+        let recorded = manifest.features[feature]
+        outcome.firstBuild = recorded == nil
+        outcome.documentsChanged =
+            recorded?.plan != documents.planBlob || recorded?.decisions != documents.decisionsBlob
+        let ownership = Ownership.table(for: plan.track, app: plan.app, protect: try protectedPaths())
+        let files = generator.files(for: plan)
+        let stages = BuildStage.stages(for: plan.track)
+
+        for file in files where !ownership.allows(file.path) {
+            outcome.actions.append(
+                FileAction(
+                    path: file.path, status: .forbidden, fileClass: file.fileClass, stage: file.stage,
+                    current: read(file.path), result: read(file.path), note: "not a path the builder owns"))
+            outcome.refusals.append(
+                BuildRefusal(
+                    .forbidden, path: file.path,
+                    "the \(plan.track.rawValue) track's ownership table does not give this path to the builder"))
+        }
+        guard outcome.refusals.isEmpty else { return outcome }
+
+        // Whole files, then shared files stage by stage.
+        for file in files where file.fileClass != .shared {
+            outcome.actions.append(try classify(file, of: plan, manifest: manifest, options: options))
+        }
+        var sharedText: [String: String?] = [:]
+        let shared = files.filter { $0.fileClass == .shared }
+        for path in Set(shared.map(\.path)).sorted() {
+            let current = read(path)
+            sharedText[path] = current
+            var entries = manifest.files[path]?.entries ?? [:]
+            let produced = shared.filter { $0.path == path }
+            let anchorsBefore = current.map { SharedFile.anchors(of: feature, in: $0, path: path) } ?? []
+            for stage in stages {
+                let stageEntries = produced.filter { $0.stage == stage }
+                // Entries no longer produced go with the last stage.
+                let removed =
+                    stage == stages.last
+                    ? anchorsBefore.filter { anchor in !produced.contains { $0.anchor == anchor } } : []
+                guard !stageEntries.isEmpty || !removed.isEmpty else { continue }
+                guard let text = sharedText[path] ?? nil else {
+                    outcome.refusals.append(
+                        BuildRefusal(
+                            .missingAnchor, path: path,
+                            "the shared file is missing; `switchyard new` writes it (with its anchors)"))
+                    break
+                }
+                var action = FileAction(
+                    path: path, status: .identical, fileClass: .shared, stage: stage, current: text, result: text)
+                var result = text
+                do {
+                    for entry in stageEntries {
+                        let anchor = entry.anchor ?? stage.rawValue
+                        let key = "\(feature) \(anchor)"
+                        let before = SharedFile.entries(of: feature, anchor, in: result, path: path)
+                        let userEdited =
+                            before != nil && entries[key] != nil && Git.blobID(of: Data(before!.utf8)) != entries[key]
+                        let planChanged = entries[key] != Git.blobID(of: Data(entry.contents.utf8))
+                        if userEdited && !planChanged {
+                            action.note = "entries edited: kept"
+                            continue
+                        }
+                        if userEdited && before != entry.contents && !forced(path, options) {
+                            action.status = .conflict
+                            action.note = "\(feature)'s \(anchor) entries were edited, and the plan changes them"
+                            continue
+                        }
+                        result = try SharedFile.apply(
+                            entry.contents, feature: feature, anchor: anchor, to: result, path: path)
+                        entries[key] = Git.blobID(of: Data(entry.contents.utf8))
+                    }
+                    for anchor in removed {
+                        result = try SharedFile.apply(nil, feature: feature, anchor: anchor, to: result, path: path)
+                        entries["\(feature) \(anchor)"] = nil
+                    }
+                } catch {
+                    outcome.refusals.append(error)
+                    break
+                }
+                if action.status != .conflict { action.status = result == text ? .identical : .insert }
+                action.result = result
+                action.recordedEntries = entries
+                sharedText[path] = result
+                outcome.actions.append(action)
+            }
+        }
+
+        // Files of this feature no longer produced.
+        let produced = Set(files.map(\.path))
+        for (path, entry) in manifest.files.sorted(by: { $0.key < $1.key })
+        where entry.feature == feature && entry.fileClass != .shared && !produced.contains(path) {
+            let current = read(path)
+            var action = FileAction(
+                path: path, status: .stale, fileClass: entry.fileClass, stage: entry.stage ?? stages.last!,
+                current: current, result: current, recordedBlob: entry.blob)
+            if current == nil {
+                action.note = "already removed"
+                action.recordedBlob = nil
+            } else if Git.blobID(of: Data(current!.utf8)) == entry.blob {
+                if options.prune {
+                    action.result = nil
+                    action.recordedBlob = nil
+                    action.note = "removed"
+                } else {
+                    action.note = "unedited: --prune removes it"
+                }
+            } else {
+                action.note = "edited: kept"
+            }
+            outcome.actions.append(action)
+        }
+
+        for action in outcome.actions where action.status == .conflict {
+            outcome.refusals.append(
+                BuildRefusal(
+                    .conflict, path: action.path,
+                    (action.note ?? "edited, and the plan changes it")
+                        + ": settle it with --merge, overwrite it with --force '\(action.path)', or revert the edit"))
+        }
+        outcome.actions.sort {
+            (stages.firstIndex(of: $0.stage) ?? 0, $0.path) < (stages.firstIndex(of: $1.stage) ?? 0, $1.path)
+        }
+
+        if options.mode == .write {
+            let dirty = try git.dirtyPaths()
+            for action in outcome.actions where action.changesDisk && dirty.contains(action.path) {
+                outcome.refusals.append(
+                    BuildRefusal(.dirty, path: action.path, "has uncommitted changes: commit or stash them first"))
+            }
+            if dirty.contains(Manifest.path) {
+                outcome.refusals.append(
+                    BuildRefusal(.dirty, path: Manifest.path, "has uncommitted changes: commit or restore it first"))
+            }
+            if !(try git.stagedPaths()).isEmpty {
+                outcome.refusals.append(
+                    BuildRefusal(.dirty, "the index holds staged changes: commit or unstage them first"))
+            }
+        }
+        return outcome
+    }
+
+    /// A generated or logic file's status.
+    private func classify(
+        _ file: GeneratedFile, of plan: Plan, manifest: Manifest, options: BuildOptions
+    ) throws -> FileAction {
+        let current = read(file.path)
+        let recorded = manifest.files[file.path]?.blob
+        let new = file.contents
+        if let owner = manifest.files[file.path]?.feature, owner != plan.feature {
+            return FileAction(
+                path: file.path, status: .conflict, fileClass: file.fileClass, stage: file.stage, current: current,
+                result: current, recordedBlob: recorded,
+                note: "the feature \(owner) owns it: rename what this plan names alike")
+        }
+        let newBlob = Git.blobID(of: Data(new.utf8))
+        var action = FileAction(
+            path: file.path, status: .create, fileClass: file.fileClass, stage: file.stage, current: current,
+            result: new, recordedBlob: newBlob)
+        guard let current else {
+            if recorded != nil { action.note = "was removed: made again" }
+            return action
+        }
+        if file.fileClass == .logic {
+            action.status = .skip
+            action.result = current
+            action.recordedBlob = recorded ?? newBlob
+            return action
+        }
+        if current == new {
+            action.status = .identical
+            return action
+        }
+        let currentBlob = Git.blobID(of: Data(current.utf8))
+        if currentBlob == recorded {
+            action.status = .update
+            return action
+        }
+        if forced(file.path, options) {
+            action.status = .update
+            action.note = "forced: the edit is overwritten"
+            return action
+        }
+        if recorded == newBlob {
+            action.status = .keep
+            action.result = current
+            action.recordedBlob = recorded
+            action.note = "edited: kept"
+            return action
+        }
+        guard let recorded else {
+            action.status = .conflict
+            action.result = current
+            action.recordedBlob = nil
+            action.note = "exists and was not written by switchyard build"
+            return action
+        }
+        if options.merge {
+            if let merged = try merge(current: current, baseBlob: recorded, new: new, path: file.path) {
+                action.status = .merged
+                action.result = merged
+                return action
+            }
+            action.note = "edited, and the plan changes it: the three-way merge has conflicts"
+        }
+        action.status = .conflict
+        action.result = current
+        action.recordedBlob = recorded
+        action.note = action.note ?? "edited, and the plan changes it"
+        return action
+    }
+
+    /// A clean three-way merge of the user's `current` and the plan's `new` against what was
+    /// last generated (`git merge-file`); `nil` when they conflict.
+    private func merge(current: String, baseBlob: String, new: String, path: String) throws -> String? {
+        let base = try git.run(["cat-file", "blob", baseBlob])
+        let folder = FileManager.default.temporaryDirectory.appending(path: "switchyard-merge-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (ours, ancestor, theirs) = (
+            folder.appending(path: "current"), folder.appending(path: "base"), folder.appending(path: "new")
+        )
+        try current.write(to: ours, atomically: true, encoding: .utf8)
+        try base.write(to: ancestor, atomically: true, encoding: .utf8)
+        try new.write(to: theirs, atomically: true, encoding: .utf8)
+        let result = try git.runAllowingFailure(["merge-file", "-p", ours.path, ancestor.path, theirs.path])
+        return result.status == 0 ? result.standardOutput : nil
+    }
+
+    private func forced(_ path: String, _ options: BuildOptions) -> Bool {
+        options.force.contains { globMatches($0, path) }
+    }
+
+    /// `[build] protect = [...]` of switchyard.toml: globs the app keeps from the builder.
+    private func protectedPaths() throws -> [String] {
+        guard let text = read("switchyard.toml") else { return [] }
+        return try BuildSettings.protect(inTOML: text)
+    }
+
+    func read(_ path: String) -> String? {
+        let url = root.appending(path: path)
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    // MARK: - Building
+
+    /// Plans, and unless something is refused or open, writes and commits each stage.
+    public func build(_ feature: String, options: BuildOptions = .init()) throws -> BuildOutcome {
+        guard git.isRepository else {
+            var outcome = BuildOutcome(feature: feature)
+            outcome.refusals.append(
+                BuildRefusal(
+                    .notARepository, "\(root.path) is not in a git repository: `git init` (or `switchyard new`) first"))
+            return outcome
+        }
+        var outcome = try plan(feature, options: options)
+        guard options.mode == .write, outcome.escalations.isEmpty, outcome.refusals.isEmpty,
+            let track = outcome.track
+        else { return outcome }
+        do {
+            try switchToFeatureBranch(outcome.branch)
+        } catch let refusal as BuildRefusal {
+            outcome.refusals.append(refusal)
+            return outcome
+        }
+        let documents = try PlanDocuments(feature: feature, root: root)
+        var manifest = try Manifest.load(root: root)
+        let stages = BuildStage.stages(for: track)
+        for (number, stage) in stages.enumerated() {
+            let actions = outcome.actions.filter { $0.stage == stage }
+            let before = manifest
+            for action in actions {
+                if action.changesDisk { try write(action.result, to: action.path) }
+                record(action, feature: feature, in: &manifest)
+            }
+            var paths = Set(actions.filter(\.changesDisk).map(\.path))
+            if stage == stages.last {
+                manifest.features[feature] = .init(
+                    track: track.rawValue, plan: documents.planBlob, decisions: documents.decisionsBlob)
+            }
+            if manifest != before {
+                try write(manifest.encoded(), to: Manifest.path)
+                paths.insert(Manifest.path)
+            }
+            guard !paths.isEmpty else { continue }
+            let label = actions.contains(where: \.changesDisk) ? stage.rawValue : "record"
+            let id = try commit(
+                paths: paths, feature: feature, stage: label, number: number + 1, of: stages.count,
+                documents: documents, actions: actions.filter(\.changesDisk))
+            outcome.commits.append((label, id))
+        }
+        return outcome
+    }
+
+    private func record(_ action: FileAction, feature: String, in manifest: inout Manifest) {
+        switch action.fileClass {
+        case .shared:
+            var entry = manifest.files[action.path] ?? .init(fileClass: .shared)
+            entry.entries = action.recordedEntries
+            manifest.files[action.path] = entry
+        case .generated, .logic:
+            guard let blob = action.recordedBlob, action.result != nil || action.status == .keep else {
+                manifest.files[action.path] = nil
+                return
+            }
+            manifest.files[action.path] = .init(
+                fileClass: action.fileClass, stage: action.stage, feature: feature, blob: blob)
+        }
+    }
+
+    private func write(_ text: String?, to path: String) throws {
+        let url = root.appending(path: path)
+        guard let text else {
+            try FileManager.default.removeItem(at: url)
+            return
+        }
+        try FileManager.default.createDirectory(
+            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url, options: .atomic)
+    }
+
+    /// Stays on, creates, or moves to `feature/{feature}` without touching the work tree: a
+    /// branch that holds commits HEAD lacks is refused (switch to it first).
+    private func switchToFeatureBranch(_ branch: String) throws {
+        if try git.currentBranch() == branch { return }
+        let exists =
+            try git.runAllowingFailure(["rev-parse", "--verify", "--quiet", "refs/heads/\(branch)"]).status == 0
+        if exists {
+            let merged = try git.runAllowingFailure(["merge-base", "--is-ancestor", branch, "HEAD"]).status == 0
+            guard merged else {
+                throw BuildRefusal(
+                    .branch, path: nil,
+                    "\(branch) has commits the current branch lacks: `git switch \(branch)` first, then build")
+            }
+            try git.run(["branch", "-f", branch, "HEAD"])
+            try git.run(["switch", "-q", branch])
+        } else {
+            try git.run(["switch", "-q", "-c", branch])
+        }
+    }
+
+    /// Stages exactly `paths`, checks that nothing else is staged, and commits.
+    private func commit(
+        paths: Set<String>, feature: String, stage: String, number: Int, of count: Int, documents: PlanDocuments,
+        actions: [FileAction]
+    ) throws -> String {
+        let sorted = paths.sorted()
+        try git.run(["add", "--"] + sorted)
+        let staged = try git.stagedPaths()
+        guard staged == paths else {
+            try? git.run(["reset", "-q", "--"] + sorted)
+            throw BuildRefusal(
+                .dirty, path: nil,
+                "the staged set (\(staged.sorted().joined(separator: ", "))) is not the stage's (\(sorted.joined(separator: ", ")))"
+            )
+        }
+        let summary = actions.map { "\($0.status.rawValue) \($0.path)" }.joined(separator: "\n")
+        let message = """
+            build(\(feature)): \(stage)
+
+            switchyard build \(feature), stage \(number) of \(count) (\(stage)), from \(PlanDocuments.planPath(feature)).
+            \(summary.isEmpty ? "Records the documents the feature was built from." : "\n" + summary)
+
+            Switchyard-Feature: \(feature)
+            Switchyard-Stage: \(stage)
+            Switchyard-Plan: \(documents.planBlob)
+            """ + (documents.decisionsBlob.map { "\nSwitchyard-Decisions: \($0)" } ?? "") + "\n"
+        try git.run(["commit", "-q", "-F", "-"], input: Data(message.utf8))
+        return try git.run(["rev-parse", "--short", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

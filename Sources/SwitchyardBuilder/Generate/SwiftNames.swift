@@ -1,0 +1,29 @@
+/// Plan names as Swift names: `min_temp` → `minTemp`, `frost_guard` → `FrostGuard`,
+/// `greenhouse-climate` → `GreenhouseClimate`; keywords escaped with backticks.
+enum SwiftNames {
+    static let keywords: Set<String> = [
+        "associatedtype", "class", "deinit", "enum", "extension", "fileprivate", "func", "import", "init", "inout",
+        "internal", "let", "open", "operator", "private", "precedencegroup", "protocol", "public", "rethrows",
+        "static", "struct", "subscript", "typealias", "var", "break", "case", "catch", "continue", "default",
+        "defer", "do", "else", "fallthrough", "for", "guard", "if", "in", "repeat", "return", "throw", "switch",
+        "where", "while", "as", "false", "is", "nil", "self", "super", "throws", "true", "try", "await", "async",
+        "any", "some", "Self", "Type",
+    ]
+
+    static func words(_ name: String) -> [String] {
+        name.split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == " " || $0 == ":" }).map(String.init)
+    }
+
+    /// `frost_guard` → `FrostGuard`.
+    static func type(_ name: String) -> String {
+        words(name).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+
+    /// `min_temp` → `minTemp`, escaped if a keyword.
+    static func member(_ name: String) -> String {
+        let parts = words(name)
+        guard let first = parts.first else { return name }
+        let joined = first + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        return keywords.contains(joined) ? "`\(joined)`" : joined
+    }
+}

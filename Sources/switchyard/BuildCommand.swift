@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import SwitchyardBuilder
+
+extension SwitchyardCommand {
+    /// `switchyard build FEATURE`: the feature's owned files from its plan, committed stage by stage.
+    struct Build: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Generate a feature's backend from docs/plans/FEATURE.md, one commit per stage.",
+            discussion: """
+                Reads docs/plans/FEATURE.md and docs/decisions/FEATURE.md, plans every file the builder owns \
+                (generated wiring, logic files created once, entries in shared files), refuses the whole \
+                build on any problem, and otherwise commits each stage that changed on feature/FEATURE, \
+                staging exactly that stage's paths. It never prompts. Exit status: 0 done (or no drift), \
+                1 drift (--check), 2 refused (nothing written), 3 questions open in the plan.
+                """
+        )
+
+        @Argument(help: "The feature (docs/plans/FEATURE.md). With --check and no feature: every feature built so far.")
+        var feature: String?
+
+        @Option(help: "The app's root folder (a git repository).")
+        var root: String = "."
+
+        @Flag(help: "Print the statuses; write nothing.")
+        var dryRun = false
+
+        @Flag(help: "Print the diffs of what would change; write nothing.")
+        var diff = false
+
+        @Flag(help: "Read-only, for CI: exit status 1 on any drift, including documents edited since the last build.")
+        var check = false
+
+        @Flag(help: "Settle conflicts with a three-way merge against what was last generated.")
+        var merge = false
+
+        @Option(help: "Overwrite generated paths matching this glob whatever was edited (repeatable).")
+        var force: [String] = []
+
+        @Flag(help: "Remove stale files nobody edited.")
+        var prune = false
+
+        @Option(help: "text or json.")
+        var format: OutputFormat = .text
+
+        enum OutputFormat: String, ExpressibleByArgument {
+            case text, json
+        }
+
+        func run() throws {
+            let rootURL = URL(filePath: root)
+            let mode: BuildOptions.Mode = check ? .check : (dryRun || diff) ? .dryRun : .write
+            let options = BuildOptions(mode: mode, merge: merge, force: force, prune: prune)
+            let builder = Builder(root: rootURL, generator: StandardGenerator())
+            let features: [String]
+            if let feature {
+                features = [feature]
+            } else if check {
+                features = try Manifest.load(root: rootURL).features.keys.sorted()
+            } else {
+                throw ValidationError("name the feature to build (docs/plans/FEATURE.md)")
+            }
+            var status: Int32 = 0
+            for feature in features {
+                let outcome: BuildOutcome
+                do {
+                    outcome =
+                        mode == .write
+                        ? try builder.build(feature, options: options) : try builder.plan(feature, options: options)
+                } catch {
+                    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                    throw ExitCode(2)
+                }
+                switch format {
+                case .text: print(BuildReport.text(outcome, mode: mode), terminator: "")
+                case .json: print(BuildReport.json(outcome, mode: mode), terminator: "")
+                }
+                if diff { print(try BuildReport.diff(outcome, git: builder.git), terminator: "") }
+                status = max(status, outcome.exitStatus(for: mode))
+            }
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+}

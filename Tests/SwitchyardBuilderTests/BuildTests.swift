@@ -1,0 +1,245 @@
+import Foundation
+import SwitchyardBuilder
+import Testing
+
+/// `switchyard build` on a scratch repository: branch, commits, manifest, and every status.
+@Suite struct BuildTests {
+    static let stages = ["content", "state", "pure-agents", "llm-agents", "coordinator", "supervisor"]
+    static let agentFile = "Sources/Greenhouse/Agents/FrostGuard.swift"
+    static let agentLogic = "Sources/Greenhouse/Logic/FrostGuardLogic.swift"
+    static let application = "Sources/Greenhouse/Application.swift"
+
+    @Test func theFirstBuildCommitsEachStageOnTheFeatureBranchWithExactlyItsPaths() throws {
+        let app = try ScratchApp()
+        let outcome = try app.builder.build("greenhouse")
+        #expect(outcome.exitStatus(for: .write) == 0)
+        #expect(try app.git.currentBranch() == "feature/greenhouse")
+        // No content table: no content commit.
+        #expect(outcome.commits.map(\.stage) == ["state", "pure-agents", "llm-agents", "coordinator", "supervisor"])
+        #expect(try app.subjects().prefix(5).reversed() == outcome.commits.map { "build(greenhouse): \($0.stage)" })
+        for commit in outcome.commits {
+            let files = try app.git.run(["show", "--name-only", "--format=", commit.id]).split(separator: "\n").map(
+                String.init)
+            let planned = outcome.actions.filter { $0.stage.rawValue == commit.stage && $0.changesDisk }.map(\.path)
+            #expect(Set(files) == Set(planned + [Manifest.path]), "commit \(commit.stage)")
+            let message = try app.git.run(["show", "-s", "--format=%B", commit.id])
+            #expect(message.contains("Switchyard-Stage: \(commit.stage)"))
+            #expect(
+                message.contains(
+                    "Switchyard-Plan: \(try PlanDocuments(feature: "greenhouse", root: app.root).planBlob)"))
+        }
+        let statuses = app.statuses(outcome)
+        #expect(statuses[Self.agentFile] == .create)
+        #expect(statuses[Self.agentLogic] == .create)
+        #expect(statuses[Self.application + "#supervisor"] == .insert)
+        #expect(try app.git.run(["status", "--porcelain"]).isEmpty, "nothing left uncommitted")
+        let manifest = try Manifest.load(root: app.root)
+        #expect(manifest.files[Self.agentFile]?.fileClass == .generated)
+        #expect(manifest.files[Self.agentLogic]?.fileClass == .logic)
+        #expect(manifest.files[Self.application]?.entries?.keys.sorted().first == "greenhouse coordinator")
+    }
+
+    @Test func aSecondBuildChangesNothingAndCommitsNothing() throws {
+        let app = try ScratchApp()
+        _ = try app.builder.build("greenhouse")
+        let before = try app.snapshot()
+        let head = try app.git.run(["rev-parse", "HEAD"])
+        let outcome = try app.builder.build("greenhouse")
+        #expect(outcome.commits.isEmpty)
+        #expect(try app.git.run(["rev-parse", "HEAD"]) == head)
+        #expect(try app.snapshot() == before)
+        #expect(Set(outcome.actions.map(\.status)) == [.identical, .skip])
+        #expect(!outcome.hasDrift)
+        #expect(try app.builder.plan("greenhouse", options: .init(mode: .check)).exitStatus(for: .check) == 0)
+    }
+
+    @Test func theSamePlanGivesTheSameTreeInAnyFolder() throws {
+        let first = try ScratchApp()
+        let second = try ScratchApp()
+        _ = try first.builder.build("greenhouse")
+        _ = try second.builder.build("greenhouse")
+        #expect(try first.snapshot() == second.snapshot())
+        for (path, data) in try first.snapshot() {
+            #expect(!String(decoding: data, as: UTF8.self).contains(first.root.path), "\(path) holds no absolute path")
+        }
+    }
+
+    @Test func aPlanChangeUpdatesAnUneditedGeneratedFileAndSkipsLogic() throws {
+        let app = try ScratchApp()
+        _ = try app.builder.build("greenhouse")
+        try app.write(
+            "docs/plans/greenhouse.md",
+            ScratchApp.greenhouse.replacingOccurrences(of: "Ask for heat below 5 °C", with: "Ask for heat below 4 °C"))
+        try app.commitAll("plan: 4 °C")
+        let check = try app.builder.plan("greenhouse", options: .init(mode: .check))
+        #expect(check.documentsChanged)
+        #expect(check.exitStatus(for: .check) == 1)
+        let outcome = try app.builder.build("greenhouse")
+        let statuses = app.statuses(outcome)
+        #expect(statuses[Self.agentFile] == .update)
+        #expect(statuses[Self.agentLogic] == .skip)
+        #expect(try app.read(Self.agentFile).contains("below 4 °C"))
+        #expect(try !app.read(Self.agentLogic).contains("below 4 °C"), "a logic file is the user's once made")
+    }
+
+    @Test func anEditOfAGeneratedFileIsKeptWhileThePlanDoesNotChangeIt() throws {
+        let app = try ScratchApp()
+        _ = try app.builder.build("greenhouse")
+        let edited = try app.read(Self.agentFile) + "// mine\n"
+        try app.write(Self.agentFile, edited)
+        try app.commitAll("edit")
+        let outcome = try app.builder.build("greenhouse")
+        #expect(app.statuses(outcome)[Self.agentFile] == .keep)
+        #expect(outcome.exitStatus(for: .write) == 0)
+        #expect(try app.read(Self.agentFile) == edited)
+    }
+
+    static func conflictingApp() throws -> ScratchApp {
+        let app = try ScratchApp()
+        _ = try app.builder.build("greenhouse")
+        try app.write(Self.agentFile, try app.read(Self.agentFile) + "// mine\n")
+        try app.write(
+            "docs/plans/greenhouse.md",
+            ScratchApp.greenhouse.replacingOccurrences(of: "Ask for heat below 5 °C", with: "Ask for heat below 4 °C"))
+        try app.commitAll("edit and plan")
+        return app
+    }
+
+    @Test func anEditAndAPlanChangeConflictAndTheBuildWritesNothing() throws {
+        let app = try Self.conflictingApp()
+        let before = try app.snapshot()
+        let head = try app.git.run(["rev-parse", "HEAD"])
+        let outcome = try app.builder.build("greenhouse")
+        #expect(app.statuses(outcome)[Self.agentFile] == .conflict)
+        #expect(outcome.exitStatus(for: .write) == 2)
+        #expect(outcome.refusals.map(\.reason) == [.conflict])
+        #expect(try app.snapshot() == before)
+        #expect(try app.git.run(["rev-parse", "HEAD"]) == head)
+    }
+
+    @Test func mergeSettlesAConflictThatMergesCleanly() throws {
+        let app = try Self.conflictingApp()
+        let outcome = try app.builder.build("greenhouse", options: .init(merge: true))
+        #expect(app.statuses(outcome)[Self.agentFile] == .merged)
+        let merged = try app.read(Self.agentFile)
+        #expect(merged.contains("below 4 °C") && merged.hasSuffix("// mine\n"))
+    }
+
+    @Test func forceOverwritesOnlyTheMatchingGeneratedPaths() throws {
+        let app = try Self.conflictingApp()
+        let outcome = try app.builder.build("greenhouse", options: .init(force: ["Sources/Greenhouse/Agents/*"]))
+        #expect(app.statuses(outcome)[Self.agentFile] == .update)
+        #expect(try !app.read(Self.agentFile).contains("// mine"))
+        let other = try Self.conflictingApp()
+        let refused = try other.builder.build("greenhouse", options: .init(force: ["Sources/Greenhouse/Coordinator/*"]))
+        #expect(refused.exitStatus(for: .write) == 2)
+    }
+
+    @Test func aDirtyOwnedPathRefusesTheBuild() throws {
+        let app = try ScratchApp()
+        _ = try app.builder.build("greenhouse")
+        try app.write(
+            "docs/plans/greenhouse.md",
+            ScratchApp.greenhouse.replacingOccurrences(of: "Ask for heat below 5 °C", with: "Ask for heat below 4 °C"))
+        try app.commitAll("plan")
+        try app.write(Self.agentFile, try app.read(Self.agentFile) + "// uncommitted\n")
+        let before = try app.snapshot()
+        let outcome = try app.builder.build("greenhouse")
+        #expect(outcome.refusals.contains { $0.reason == .dirty || $0.reason == .conflict })
+        #expect(outcome.exitStatus(for: .write) == 2)
+        #expect(try app.snapshot() == before)
+    }
+
+    @Test func aProtectedPathIsForbiddenAndTheWholeBuildIsRefused() throws {
+        let app = try ScratchApp()
+        try app.write("switchyard.toml", "[build]\nprotect = [\"Sources/Greenhouse/Agents/Frost*\"]\n")
+        try app.commitAll("protect")
+        let before = try app.snapshot()
+        let outcome = try app.builder.build("greenhouse")
+        #expect(app.statuses(outcome)[Self.agentFile] == .forbidden)
+        #expect(outcome.exitStatus(for: .write) == 2)
+        #expect(try app.snapshot() == before)
+        #expect(try app.git.currentBranch() == "main")
+    }
+
+    @Test func aRemovedAgentIsStaleAndPruneRemovesItUnlessEdited() throws {
+        let app = try ScratchApp()
+        _ = try app.builder.build("greenhouse")
+        let withoutFrostGuard = ScratchApp.greenhouse.replacingOccurrences(
+            of: "| frost_guard | pure | greenhouse:reading | Ask for heat below 5 °C | heat(on: Bool) | — |\n", with: ""
+        )
+        try app.write("docs/plans/greenhouse.md", withoutFrostGuard)
+        try app.commitAll("no frost guard")
+        let kept = try app.builder.build("greenhouse")
+        #expect(app.statuses(kept)[Self.agentFile] == .stale)
+        #expect(FileManager.default.fileExists(atPath: app.root.appending(path: Self.agentFile).path))
+        #expect(try app.builder.plan("greenhouse", options: .init(mode: .check)).exitStatus(for: .check) == 1)
+        let pruned = try app.builder.build("greenhouse", options: .init(prune: true))
+        #expect(pruned.actions.first { $0.path == Self.agentFile }?.note == "removed")
+        #expect(!FileManager.default.fileExists(atPath: app.root.appending(path: Self.agentFile).path))
+    }
+
+    @Test func checkCatchesADeletedGeneratedFile() throws {
+        let app = try ScratchApp()
+        _ = try app.builder.build("greenhouse")
+        try app.remove(Self.agentFile)
+        let check = try app.builder.plan("greenhouse", options: .init(mode: .check))
+        #expect(app.statuses(check)[Self.agentFile] == .create)
+        #expect(check.exitStatus(for: .check) == 1)
+    }
+
+    @Test func aSecondFeatureKeepsTheFirstsEntriesInTheSharedFile() throws {
+        let app = try ScratchApp()
+        _ = try app.builder.build("greenhouse")
+        let second = Self.nurseryPlan
+        try app.write("docs/plans/nursery.md", second)
+        try app.write(
+            "docs/decisions/nursery.md",
+            ScratchApp.greenhouseDecisions.replacingOccurrences(of: "greenhouse", with: "nursery"))
+        try app.commitAll("nursery plan")
+        let outcome = try app.builder.build("nursery")
+        #expect(outcome.exitStatus(for: .write) == 0, "\(outcome.refusals)")
+        let text = try app.read(Self.application)
+        #expect(
+            text.contains("// switchyard:begin greenhouse state") && text.contains("// switchyard:begin nursery state"))
+        #expect(
+            text.range(of: "switchyard:begin greenhouse state")!.lowerBound
+                < text.range(of: "switchyard:begin nursery state")!.lowerBound)
+        // Rebuilding the first feature changes nothing.
+        #expect(try app.builder.plan("greenhouse", options: .init(mode: .check)).hasDrift == false)
+    }
+
+    static let nurseryPlan = ScratchApp.greenhouse.replacingOccurrences(of: "greenhouse", with: "nursery")
+        .replacingOccurrences(of: "app: Nursery", with: "app: Greenhouse")
+        .replacingOccurrences(of: "frost_guard", with: "seedling_guard")
+        .replacingOccurrences(of: "irrigation_planner", with: "mister")
+        .replacingOccurrences(of: "Reading", with: "NurseryReading")
+        .replacingOccurrences(of: "ClimateDirective", with: "NurseryDirective")
+
+    @Test func aPathAnotherFeatureOwnsIsRefused() throws {
+        let app = try ScratchApp()
+        _ = try app.builder.build("greenhouse")
+        let clash = Self.nurseryPlan.replacingOccurrences(of: "seedling_guard", with: "frost_guard")
+        try app.write("docs/plans/nursery.md", clash)
+        try app.write(
+            "docs/decisions/nursery.md",
+            ScratchApp.greenhouseDecisions.replacingOccurrences(of: "greenhouse", with: "nursery"))
+        try app.commitAll("nursery plan")
+        let before = try app.snapshot()
+        let outcome = try app.builder.build("nursery")
+        #expect(app.statuses(outcome)[Self.agentFile] == .conflict)
+        #expect(outcome.actions.first { $0.path == Self.agentFile }?.note?.contains("greenhouse") == true)
+        #expect(outcome.exitStatus(for: .write) == 2)
+        #expect(try app.snapshot() == before)
+    }
+
+    @Test func aPlanWithQuestionsWritesNothing() throws {
+        let app = try ScratchApp(plan: ScratchApp.greenhouse.replacingOccurrences(of: "water every bed", with: "—"))
+        let before = try app.snapshot()
+        let outcome = try app.builder.build("greenhouse")
+        #expect(outcome.exitStatus(for: .write) == 3)
+        #expect(outcome.escalations.map(\.rule) == ["SY-PLAN-016"])
+        #expect(try app.snapshot() == before)
+        #expect(try app.git.currentBranch() == "main")
+    }
+}
