@@ -92,7 +92,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchyardBuilderTests",
-            dependencies: ["SwitchyardBuilder", "SwitchyardTesting"],
+            dependencies: [
+                "SwitchyardBuilder", "SwitchyardPlaceholder", "SwitchyardTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["Escalations"],
             swiftSettings: upcoming
         ),

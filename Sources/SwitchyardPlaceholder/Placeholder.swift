@@ -10,12 +10,15 @@ public enum Placeholder {
     /// The logger placeholders report through (default: label `switchyard.placeholder`).
     public static let logger = Logger(label: "switchyard.placeholder")
 
-    /// Returns `value`; the first call for `planLine` logs a warning that the logic it names is
-    /// a placeholder.
+    /// Returns `value`; the first call for `planLine` (in this process) logs a warning that the
+    /// logic it names is a placeholder.
     /// - Parameters:
     ///   - planLine: where the plan states the logic (`docs/plans/greenhouse.md:41`).
     ///   - summary: the plan's words for it.
-    public static func unimplemented<Value>(_ planLine: String, _ summary: String, default value: Value) -> Value {
+    ///   - logger: where the warning goes (default: ``logger``).
+    public static func unimplemented<Value>(
+        _ planLine: String, _ summary: String, default value: Value, logger: Logger = Placeholder.logger
+    ) -> Value {
         let first = reported.withLock { $0.insert(planLine).inserted }
         if first {
             logger.warning(
