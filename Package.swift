@@ -96,7 +96,7 @@ let package = Package(
                 "SwitchyardBuilder", "SwitchyardPlaceholder", "SwitchyardTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["Escalations"],
+            exclude: ["Escalations", "Golden"],
             swiftSettings: upcoming
         ),
         .testTarget(

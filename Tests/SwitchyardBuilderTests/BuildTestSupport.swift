@@ -87,13 +87,14 @@ struct ScratchApp {
 
         """
 
-    init(plan: String = Self.greenhouse, feature: String = "greenhouse", decisions: String? = Self.greenhouseDecisions)
-        throws
-    {
+    init(
+        plan: String = Self.greenhouse, feature: String = "greenhouse", decisions: String? = Self.greenhouseDecisions,
+        app: String = "Greenhouse"
+    ) throws {
         root = try temporaryFolder("switchyard-build")
         git = Git(root: root, environment: Self.identity)
         try git.run(["init", "-q", "-b", "main"])
-        try write("Sources/Greenhouse/Application.swift", Self.application)
+        try write("Sources/\(app)/Application.swift", Self.application)
         try write("switchyard.toml", "[check]\n")
         try write("docs/plans/\(feature).md", plan)
         if let decisions { try write("docs/decisions/\(feature).md", decisions) }
