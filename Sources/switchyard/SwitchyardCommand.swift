@@ -11,7 +11,7 @@ struct SwitchyardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchyard",
         abstract: "Backends on two tracks: Multi-Agent and Pipeline.",
-        subcommands: [Demo.self, FakeLLM.self, PlanCommand.self, Build.self]
+        subcommands: [NewCommand.self, PlanCommand.self, Build.self, Demo.self, FakeLLM.self]
     )
 }
 
