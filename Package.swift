@@ -41,6 +41,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-extras/swift-extras-base64.git", from: "1.2.0"),
+        // Only for `switchyard check` (SwitchyardBuilder); no runtime module depends on it.
+        .package(url: "https://github.com/swiftlang/swift-syntax.git", from: "603.0.1"),
     ],
     targets: [
         // The model protocol, its errors, timeouts, fallback chains and structured output: no
@@ -87,7 +89,12 @@ let package = Package(
         // module depends on it).
         .target(
             name: "SwitchyardBuilder",
-            dependencies: ["SwitchyardConfiguration", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "SwitchyardConfiguration",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftParser", package: "swift-syntax"),
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(
