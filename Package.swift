@@ -91,8 +91,11 @@ let package = Package(
             name: "SwitchyardBuilder",
             dependencies: [
                 "SwitchyardConfiguration",
+                "SwitchyardModel",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftDiagnostics", package: "swift-syntax"),
                 .product(name: "SwiftParser", package: "swift-syntax"),
+                .product(name: "SwiftParserDiagnostics", package: "swift-syntax"),
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
             ],
             swiftSettings: upcoming
@@ -100,7 +103,7 @@ let package = Package(
         .testTarget(
             name: "SwitchyardBuilderTests",
             dependencies: [
-                "SwitchyardBuilder", "SwitchyardPlaceholder", "SwitchyardTesting",
+                "SwitchyardBuilder", "SwitchyardFakeLLM", "SwitchyardLLM", "SwitchyardPlaceholder", "SwitchyardTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Escalations", "Golden"],
@@ -236,6 +239,7 @@ let package = Package(
             dependencies: [
                 "SwitchyardBuilder",
                 "SwitchyardFakeLLM",
+                "SwitchyardLLM",
                 "SwitchyardModel",
                 "KitchenDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

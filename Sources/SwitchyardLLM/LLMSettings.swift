@@ -84,16 +84,22 @@ public struct LLMSettings: Sendable, Hashable {
 
     /// The `[llm]` table of `file` (absent: no settings).
     public init(file: ConfigurationFile) throws(ConfigurationError) {
+        try self.init(table: "llm", in: file.root, file: file.path)
+    }
+
+    /// The table `name` of `parent` (absent: no settings), such as `llm` of `[build]` for
+    /// `[build.llm]`, the model `switchyard build` writes logic with.
+    public init(table name: String, in parent: ConfigurationTable, file: String) throws(ConfigurationError) {
         self.init()
         let keyInFile = "keys do not belong in files; name the environment variable that holds it with api_key_env"
-        guard let table = try file.root.table("llm", known: Self.keys, refused: ["api_key": keyInFile]) else { return }
+        guard let table = try parent.table(name, known: Self.keys, refused: ["api_key": keyInFile]) else { return }
         if let provider = try table.string("provider") {
-            self.provider = try Self.parseProvider(provider, key: "llm.provider", file: file.path)
+            self.provider = try Self.parseProvider(provider, key: table.path("provider"), file: file)
         }
         model = try table.string("model")
         baseURL = try table.string("base_url")
         apiKeyVariable = try Self.checkedVariable(
-            try table.string("api_key_env"), key: "llm.api_key_env", file: file.path)
+            try table.string("api_key_env"), key: table.path("api_key_env"), file: file)
         streaming = try table.bool("stream")
         requestTimeout = try table.int("request_timeout_seconds", in: 1...86_400).map { .seconds($0) }
     }

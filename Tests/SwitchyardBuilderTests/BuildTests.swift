@@ -9,9 +9,9 @@ import Testing
     static let agentLogic = "Sources/Greenhouse/Logic/FrostGuardLogic.swift"
     static let application = "Sources/Greenhouse/Application.swift"
 
-    @Test func theFirstBuildCommitsEachStageOnTheFeatureBranchWithExactlyItsPaths() throws {
+    @Test func theFirstBuildCommitsEachStageOnTheFeatureBranchWithExactlyItsPaths() async throws {
         let app = try ScratchApp()
-        let outcome = try app.builder.build("greenhouse")
+        let outcome = try await app.builder.build("greenhouse")
         #expect(outcome.exitStatus(for: .write) == 0)
         #expect(try app.git.currentBranch() == "feature/greenhouse")
         // No content table: no content commit.
@@ -39,64 +39,77 @@ import Testing
         #expect(manifest.files[Self.application]?.entries?.keys.sorted().first == "greenhouse coordinator")
     }
 
-    @Test func aSecondBuildChangesNothingAndCommitsNothing() throws {
+    @Test func aSecondBuildChangesNothingAndCommitsNothing() async throws {
         let app = try ScratchApp()
-        _ = try app.builder.build("greenhouse")
+        _ = try await app.builder.build("greenhouse")
         let before = try app.snapshot()
         let head = try app.git.run(["rev-parse", "HEAD"])
-        let outcome = try app.builder.build("greenhouse")
+        let outcome = try await app.builder.build("greenhouse")
         #expect(outcome.commits.isEmpty)
         #expect(try app.git.run(["rev-parse", "HEAD"]) == head)
         #expect(try app.snapshot() == before)
-        #expect(Set(outcome.actions.map(\.status)) == [.identical, .skip])
+        #expect(Set(outcome.actions.map(\.status)) == [.identical], "unedited logic files too")
         #expect(!outcome.hasDrift)
         #expect(try app.builder.plan("greenhouse", options: .init(mode: .check)).exitStatus(for: .check) == 0)
     }
 
-    @Test func theSamePlanGivesTheSameTreeInAnyFolder() throws {
+    @Test func theSamePlanGivesTheSameTreeInAnyFolder() async throws {
         let first = try ScratchApp()
         let second = try ScratchApp()
-        _ = try first.builder.build("greenhouse")
-        _ = try second.builder.build("greenhouse")
+        _ = try await first.builder.build("greenhouse")
+        _ = try await second.builder.build("greenhouse")
         #expect(try first.snapshot() == second.snapshot())
         for (path, data) in try first.snapshot() {
             #expect(!String(decoding: data, as: UTF8.self).contains(first.root.path), "\(path) holds no absolute path")
         }
     }
 
-    @Test func aPlanChangeUpdatesAnUneditedGeneratedFileAndSkipsLogic() throws {
+    @Test func aPlanChangeUpdatesUneditedFilesAndLeavesEditedLogicToTheUser() async throws {
         let app = try ScratchApp()
-        _ = try app.builder.build("greenhouse")
-        try app.write(
-            "docs/plans/greenhouse.md",
-            ScratchApp.greenhouse.replacingOccurrences(of: "Ask for heat below 5 °C", with: "Ask for heat below 4 °C"))
-        try app.commitAll("plan: 4 °C")
+        _ = try await app.builder.build("greenhouse")
+        func plan(below degrees: Int) throws {
+            try app.write(
+                "docs/plans/greenhouse.md",
+                ScratchApp.greenhouse.replacingOccurrences(
+                    of: "Ask for heat below 5 °C", with: "Ask for heat below \(degrees) °C"))
+            try app.commitAll("plan: \(degrees) °C")
+        }
+        try plan(below: 4)
         let check = try app.builder.plan("greenhouse", options: .init(mode: .check))
         #expect(check.documentsChanged)
         #expect(check.exitStatus(for: .check) == 1)
-        let outcome = try app.builder.build("greenhouse")
+        let outcome = try await app.builder.build("greenhouse")
         let statuses = app.statuses(outcome)
         #expect(statuses[Self.agentFile] == .update)
-        #expect(statuses[Self.agentLogic] == .skip)
+        #expect(statuses[Self.agentLogic] == .update, "nobody edited the placeholder: it follows the plan")
         #expect(try app.read(Self.agentFile).contains("below 4 °C"))
-        #expect(try !app.read(Self.agentLogic).contains("below 4 °C"), "a logic file is the user's once made")
+        #expect(try app.read(Self.agentLogic).contains("below 4 °C"))
+
+        try app.write(Self.agentLogic, try app.read(Self.agentLogic) + "// mine\n")
+        try app.commitAll("logic: mine")
+        try plan(below: 3)
+        let again = try await app.builder.build("greenhouse")
+        #expect(app.statuses(again)[Self.agentLogic] == .skip)
+        #expect(try app.read(Self.agentLogic).contains("// mine"), "an edited logic file is the user's")
+        #expect(try !app.read(Self.agentLogic).contains("below 3 °C"))
+        #expect(try app.read(Self.agentFile).contains("below 3 °C"))
     }
 
-    @Test func anEditOfAGeneratedFileIsKeptWhileThePlanDoesNotChangeIt() throws {
+    @Test func anEditOfAGeneratedFileIsKeptWhileThePlanDoesNotChangeIt() async throws {
         let app = try ScratchApp()
-        _ = try app.builder.build("greenhouse")
+        _ = try await app.builder.build("greenhouse")
         let edited = try app.read(Self.agentFile) + "// mine\n"
         try app.write(Self.agentFile, edited)
         try app.commitAll("edit")
-        let outcome = try app.builder.build("greenhouse")
+        let outcome = try await app.builder.build("greenhouse")
         #expect(app.statuses(outcome)[Self.agentFile] == .keep)
         #expect(outcome.exitStatus(for: .write) == 0)
         #expect(try app.read(Self.agentFile) == edited)
     }
 
-    static func conflictingApp() throws -> ScratchApp {
+    static func conflictingApp() async throws -> ScratchApp {
         let app = try ScratchApp()
-        _ = try app.builder.build("greenhouse")
+        _ = try await app.builder.build("greenhouse")
         try app.write(Self.agentFile, try app.read(Self.agentFile) + "// mine\n")
         try app.write(
             "docs/plans/greenhouse.md",
@@ -105,11 +118,11 @@ import Testing
         return app
     }
 
-    @Test func anEditAndAPlanChangeConflictAndTheBuildWritesNothing() throws {
-        let app = try Self.conflictingApp()
+    @Test func anEditAndAPlanChangeConflictAndTheBuildWritesNothing() async throws {
+        let app = try await Self.conflictingApp()
         let before = try app.snapshot()
         let head = try app.git.run(["rev-parse", "HEAD"])
-        let outcome = try app.builder.build("greenhouse")
+        let outcome = try await app.builder.build("greenhouse")
         #expect(app.statuses(outcome)[Self.agentFile] == .conflict)
         #expect(outcome.exitStatus(for: .write) == 2)
         #expect(outcome.refusals.map(\.reason) == [.conflict])
@@ -117,87 +130,88 @@ import Testing
         #expect(try app.git.run(["rev-parse", "HEAD"]) == head)
     }
 
-    @Test func mergeSettlesAConflictThatMergesCleanly() throws {
-        let app = try Self.conflictingApp()
-        let outcome = try app.builder.build("greenhouse", options: .init(merge: true))
+    @Test func mergeSettlesAConflictThatMergesCleanly() async throws {
+        let app = try await Self.conflictingApp()
+        let outcome = try await app.builder.build("greenhouse", options: .init(merge: true))
         #expect(app.statuses(outcome)[Self.agentFile] == .merged)
         let merged = try app.read(Self.agentFile)
         #expect(merged.contains("below 4 °C") && merged.hasSuffix("// mine\n"))
     }
 
-    @Test func forceOverwritesOnlyTheMatchingGeneratedPaths() throws {
-        let app = try Self.conflictingApp()
-        let outcome = try app.builder.build("greenhouse", options: .init(force: ["Sources/Greenhouse/Agents/*"]))
+    @Test func forceOverwritesOnlyTheMatchingGeneratedPaths() async throws {
+        let app = try await Self.conflictingApp()
+        let outcome = try await app.builder.build("greenhouse", options: .init(force: ["Sources/Greenhouse/Agents/*"]))
         #expect(app.statuses(outcome)[Self.agentFile] == .update)
         #expect(try !app.read(Self.agentFile).contains("// mine"))
-        let other = try Self.conflictingApp()
-        let refused = try other.builder.build("greenhouse", options: .init(force: ["Sources/Greenhouse/Coordinator/*"]))
+        let other = try await Self.conflictingApp()
+        let refused = try await other.builder.build(
+            "greenhouse", options: .init(force: ["Sources/Greenhouse/Coordinator/*"]))
         #expect(refused.exitStatus(for: .write) == 2)
     }
 
-    @Test func aDirtyOwnedPathRefusesTheBuild() throws {
+    @Test func aDirtyOwnedPathRefusesTheBuild() async throws {
         let app = try ScratchApp()
-        _ = try app.builder.build("greenhouse")
+        _ = try await app.builder.build("greenhouse")
         try app.write(
             "docs/plans/greenhouse.md",
             ScratchApp.greenhouse.replacingOccurrences(of: "Ask for heat below 5 °C", with: "Ask for heat below 4 °C"))
         try app.commitAll("plan")
         try app.write(Self.agentFile, try app.read(Self.agentFile) + "// uncommitted\n")
         let before = try app.snapshot()
-        let outcome = try app.builder.build("greenhouse")
+        let outcome = try await app.builder.build("greenhouse")
         #expect(outcome.refusals.contains { $0.reason == .dirty || $0.reason == .conflict })
         #expect(outcome.exitStatus(for: .write) == 2)
         #expect(try app.snapshot() == before)
     }
 
-    @Test func aProtectedPathIsForbiddenAndTheWholeBuildIsRefused() throws {
+    @Test func aProtectedPathIsForbiddenAndTheWholeBuildIsRefused() async throws {
         let app = try ScratchApp()
         try app.write("switchyard.toml", "[build]\nprotect = [\"Sources/Greenhouse/Agents/Frost*\"]\n")
         try app.commitAll("protect")
         let before = try app.snapshot()
-        let outcome = try app.builder.build("greenhouse")
+        let outcome = try await app.builder.build("greenhouse")
         #expect(app.statuses(outcome)[Self.agentFile] == .forbidden)
         #expect(outcome.exitStatus(for: .write) == 2)
         #expect(try app.snapshot() == before)
         #expect(try app.git.currentBranch() == "main")
     }
 
-    @Test func aRemovedAgentIsStaleAndPruneRemovesItUnlessEdited() throws {
+    @Test func aRemovedAgentIsStaleAndPruneRemovesItUnlessEdited() async throws {
         let app = try ScratchApp()
-        _ = try app.builder.build("greenhouse")
+        _ = try await app.builder.build("greenhouse")
         let withoutFrostGuard = ScratchApp.greenhouse.replacingOccurrences(
             of: "| frost_guard | pure | greenhouse:reading | Ask for heat below 5 °C | heat(on: Bool) | — |\n", with: ""
         )
         try app.write("docs/plans/greenhouse.md", withoutFrostGuard)
         try app.commitAll("no frost guard")
-        let kept = try app.builder.build("greenhouse")
+        let kept = try await app.builder.build("greenhouse")
         #expect(app.statuses(kept)[Self.agentFile] == .stale)
         #expect(FileManager.default.fileExists(atPath: app.root.appending(path: Self.agentFile).path))
         #expect(try app.builder.plan("greenhouse", options: .init(mode: .check)).exitStatus(for: .check) == 1)
-        let pruned = try app.builder.build("greenhouse", options: .init(prune: true))
+        let pruned = try await app.builder.build("greenhouse", options: .init(prune: true))
         #expect(pruned.actions.first { $0.path == Self.agentFile }?.note == "removed")
         #expect(!FileManager.default.fileExists(atPath: app.root.appending(path: Self.agentFile).path))
     }
 
-    @Test func checkCatchesADeletedGeneratedFile() throws {
+    @Test func checkCatchesADeletedGeneratedFile() async throws {
         let app = try ScratchApp()
-        _ = try app.builder.build("greenhouse")
+        _ = try await app.builder.build("greenhouse")
         try app.remove(Self.agentFile)
         let check = try app.builder.plan("greenhouse", options: .init(mode: .check))
         #expect(app.statuses(check)[Self.agentFile] == .create)
         #expect(check.exitStatus(for: .check) == 1)
     }
 
-    @Test func aSecondFeatureKeepsTheFirstsEntriesInTheSharedFile() throws {
+    @Test func aSecondFeatureKeepsTheFirstsEntriesInTheSharedFile() async throws {
         let app = try ScratchApp()
-        _ = try app.builder.build("greenhouse")
+        _ = try await app.builder.build("greenhouse")
         let second = Self.nurseryPlan
         try app.write("docs/plans/nursery.md", second)
         try app.write(
             "docs/decisions/nursery.md",
             ScratchApp.greenhouseDecisions.replacingOccurrences(of: "greenhouse", with: "nursery"))
         try app.commitAll("nursery plan")
-        let outcome = try app.builder.build("nursery")
+        let outcome = try await app.builder.build("nursery")
         #expect(outcome.exitStatus(for: .write) == 0, "\(outcome.refusals)")
         let text = try app.read(Self.application)
         #expect(
@@ -216,9 +230,9 @@ import Testing
         .replacingOccurrences(of: "Reading", with: "NurseryReading")
         .replacingOccurrences(of: "ClimateDirective", with: "NurseryDirective")
 
-    @Test func aPathAnotherFeatureOwnsIsRefused() throws {
+    @Test func aPathAnotherFeatureOwnsIsRefused() async throws {
         let app = try ScratchApp()
-        _ = try app.builder.build("greenhouse")
+        _ = try await app.builder.build("greenhouse")
         let clash = Self.nurseryPlan.replacingOccurrences(of: "seedling_guard", with: "frost_guard")
         try app.write("docs/plans/nursery.md", clash)
         try app.write(
@@ -226,17 +240,17 @@ import Testing
             ScratchApp.greenhouseDecisions.replacingOccurrences(of: "greenhouse", with: "nursery"))
         try app.commitAll("nursery plan")
         let before = try app.snapshot()
-        let outcome = try app.builder.build("nursery")
+        let outcome = try await app.builder.build("nursery")
         #expect(app.statuses(outcome)[Self.agentFile] == .conflict)
         #expect(outcome.actions.first { $0.path == Self.agentFile }?.note?.contains("greenhouse") == true)
         #expect(outcome.exitStatus(for: .write) == 2)
         #expect(try app.snapshot() == before)
     }
 
-    @Test func aPlanWithQuestionsWritesNothing() throws {
+    @Test func aPlanWithQuestionsWritesNothing() async throws {
         let app = try ScratchApp(plan: ScratchApp.greenhouse.replacingOccurrences(of: "water every bed", with: "—"))
         let before = try app.snapshot()
-        let outcome = try app.builder.build("greenhouse")
+        let outcome = try await app.builder.build("greenhouse")
         #expect(outcome.exitStatus(for: .write) == 3)
         #expect(outcome.escalations.map(\.rule) == ["SY-PLAN-016"])
         #expect(try app.snapshot() == before)

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardModel
 
 /// Turns a plan into the files a feature's code is made of. Pure: the same plan gives the same
 /// files, byte for byte.
@@ -47,6 +48,8 @@ public struct BuildOutcome: Sendable {
     public var firstBuild = false
     /// The commits made: (stage or `record`, commit id).
     public var commits: [(stage: String, id: String)] = []
+    /// The files the plan renders (logic files as placeholders).
+    public var generated: [GeneratedFile] = []
 
     /// 3: questions open; 2: refused; 1: drift (with `--check`); 0: done.
     public func exitStatus(for mode: BuildOptions.Mode) -> Int32 {
@@ -70,11 +73,14 @@ public struct Builder: Sendable {
     public var root: URL
     public var git: Git
     public var generator: any FeatureGenerator
+    /// Writes logic files with a model; `nil`: they are placeholders.
+    public var logicWriter: LogicWriter?
 
-    public init(root: URL, git: Git? = nil, generator: any FeatureGenerator) {
+    public init(root: URL, git: Git? = nil, generator: any FeatureGenerator, logicWriter: LogicWriter? = nil) {
         self.root = root
         self.git = git ?? Git(root: root)
         self.generator = generator
+        self.logicWriter = logicWriter
     }
 
     // MARK: - Planning
@@ -225,6 +231,14 @@ public struct Builder: Sendable {
         outcome.actions.sort {
             (stages.firstIndex(of: $0.stage) ?? 0, $0.path) < (stages.firstIndex(of: $1.stage) ?? 0, $1.path)
         }
+        outcome.refusals += Self.syntaxRefusals(outcome.actions)
+        outcome.generated = files
+        if logicWriter != nil {
+            for index in outcome.actions.indices where outcome.actions[index].wantsWriting {
+                outcome.actions[index].note = [outcome.actions[index].note, "a model writes it"]
+                    .compactMap { $0 }.joined(separator: "; ")
+            }
+        }
 
         if options.mode == .write {
             let dirty = try git.dirtyPaths()
@@ -262,15 +276,11 @@ public struct Builder: Sendable {
             path: file.path, status: .create, fileClass: file.fileClass, stage: file.stage, current: current,
             result: new, recordedBlob: newBlob)
         guard let current else {
+            if file.fileClass == .logic { return classifyLogic(action, recorded: manifest.files[file.path]) }
             if recorded != nil { action.note = "was removed: made again" }
             return action
         }
-        if file.fileClass == .logic {
-            action.status = .skip
-            action.result = current
-            action.recordedBlob = recorded ?? newBlob
-            return action
-        }
+        if file.fileClass == .logic { return classifyLogic(action, recorded: manifest.files[file.path]) }
         if current == new {
             action.status = .identical
             return action
@@ -314,6 +324,67 @@ public struct Builder: Sendable {
         return action
     }
 
+    /// Every Swift file the build would write must parse: a generator's bug is refused before
+    /// anything is written.
+    static func syntaxRefusals(_ actions: [FileAction]) -> [BuildRefusal] {
+        actions.compactMap { action in
+            guard action.changesDisk, let text = action.result, SwiftValidation.isSwift(action.path),
+                let problem = SwiftValidation.syntaxProblems(in: text, path: action.path).first
+            else { return nil }
+            return BuildRefusal(
+                .invalidSwift, path: action.path,
+                "the rendered file does not parse (\(problem)); this is a bug in the generator: report it with the plan"
+            )
+        }
+    }
+
+    /// A logic file's status: created once (by a model when one is configured, else as the
+    /// placeholder file the plan renders), `identical` while unedited and the plan renders the
+    /// same, `update` when the plan changed and nobody edited it, and the user's (`skip`) once
+    /// edited. A model's file is restored from its recorded blob, never asked for again.
+    private func classifyLogic(_ planned: FileAction, recorded: Manifest.File?) -> FileAction {
+        var action = planned
+        let rendered = action.recordedBlob
+        let sameRendering = recorded?.renderedBlob == rendered
+        guard let current = action.current else {
+            if let recorded, let blob = recorded.blob, recorded.writer != nil, sameRendering,
+                let restored = try? git.run(["cat-file", "blob", blob])
+            {
+                action.result = restored
+                action.recordedBlob = blob
+                action.recordedSource = recorded.source
+                action.writer = recorded.writer
+                action.note = "was removed: restored as \(recorded.writer!) wrote it"
+                return action
+            }
+            action.wantsWriting = true
+            if recorded != nil { action.note = "was removed: made again" }
+            return action
+        }
+        let unedited = recorded.map { Git.blobID(of: Data(current.utf8)) == $0.blob } ?? (current == action.result)
+        guard unedited else {
+            action.status = .skip
+            action.result = current
+            action.recordedBlob = recorded?.blob ?? rendered
+            action.recordedSource = recorded?.source
+            action.writer = recorded?.writer
+            action.note = "edited: yours"
+            return action
+        }
+        if sameRendering || recorded == nil {
+            action.status = .identical
+            action.result = current
+            action.recordedBlob = recorded?.blob ?? rendered
+            action.recordedSource = recorded?.source
+            action.writer = recorded?.writer
+            return action
+        }
+        action.status = .update
+        action.wantsWriting = true
+        action.note = "unedited, and the plan's prose changed"
+        return action
+    }
+
     /// A clean three-way merge of the user's `current` and the plan's `new` against what was
     /// last generated (`git merge-file`); `nil` when they conflict.
     private func merge(current: String, baseBlob: String, new: String, path: String) throws -> String? {
@@ -350,7 +421,7 @@ public struct Builder: Sendable {
     // MARK: - Building
 
     /// Plans, and unless something is refused or open, writes and commits each stage.
-    public func build(_ feature: String, options: BuildOptions = .init()) throws -> BuildOutcome {
+    public func build(_ feature: String, options: BuildOptions = .init()) async throws -> BuildOutcome {
         guard git.isRepository else {
             var outcome = BuildOutcome(feature: feature)
             outcome.refusals.append(
@@ -362,6 +433,7 @@ public struct Builder: Sendable {
         guard options.mode == .write, outcome.escalations.isEmpty, outcome.refusals.isEmpty,
             let track = outcome.track
         else { return outcome }
+        if let logicWriter { await writeLogic(&outcome, with: logicWriter) }
         do {
             try switchToFeatureBranch(outcome.branch)
         } catch let refusal as BuildRefusal {
@@ -397,6 +469,28 @@ public struct Builder: Sendable {
         return outcome
     }
 
+    /// Asks the model for each logic file the plan renders anew, one at a time; a reply that is
+    /// not accepted leaves the placeholder file, with the reason in the action's note.
+    private func writeLogic(_ outcome: inout BuildOutcome, with writer: LogicWriter) async {
+        let context = outcome.generated
+        for index in outcome.actions.indices where outcome.actions[index].wantsWriting {
+            let path = outcome.actions[index].path
+            guard let file = context.first(where: { $0.path == path }) else { continue }
+            var action = outcome.actions[index]
+            switch await writer.write(file, context: context) {
+            case .written(let text):
+                action.result = text
+                action.recordedSource = Git.blobID(of: Data(file.contents.utf8))
+                action.recordedBlob = Git.blobID(of: Data(text.utf8))
+                action.writer = writer.model.name
+                action.note = "written by \(writer.model.name)"
+            case .placeholder(let reason):
+                action.note = "placeholder: \(reason)"
+            }
+            outcome.actions[index] = action
+        }
+    }
+
     private func record(_ action: FileAction, feature: String, in manifest: inout Manifest) {
         switch action.fileClass {
         case .shared:
@@ -409,7 +503,8 @@ public struct Builder: Sendable {
                 return
             }
             manifest.files[action.path] = .init(
-                fileClass: action.fileClass, stage: action.stage, feature: feature, blob: blob)
+                fileClass: action.fileClass, stage: action.stage, feature: feature, blob: blob,
+                source: action.recordedSource, writer: action.writer)
         }
     }
 

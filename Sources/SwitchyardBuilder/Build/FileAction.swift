@@ -15,7 +15,7 @@ public enum FileStatus: String, Hashable, Sendable, CaseIterable, Codable {
     case stale
     /// A shared file whose feature entries change.
     case insert
-    /// A logic file that exists: the user's.
+    /// A logic file the user edited: the user's.
     case skip
     /// A path the builder does not own: the whole build is refused.
     case forbidden
@@ -37,6 +37,13 @@ public struct FileAction: Hashable, Sendable {
     /// What the manifest records for it after the build: the blob id of what was generated
     /// (generated and logic files), `nil` to drop the file from the manifest.
     public var recordedBlob: String?
+    /// A logic file: the blob id of the plan's rendering (the placeholder file) when a model
+    /// wrote the result, else `nil`.
+    public var recordedSource: String?
+    /// A logic file a model wrote: the model's name.
+    public var writer: String?
+    /// A logic file the plan renders anew (`create`, `update`): a configured model writes it.
+    public var wantsWriting = false
     /// Shared files: the entries' blob ids after the build, by anchor.
     public var recordedEntries: [String: String]?
     /// A word on the status (`removed`, `edited: kept`, the reason of a conflict).

@@ -24,10 +24,18 @@ public struct Manifest: Codable, Hashable, Sendable {
         public var blob: String?
         /// A shared file's entries: `"{feature} {stage}"` → the blob id of the entries' text.
         public var entries: [String: String]?
+        /// A logic file a model wrote: the blob id of the placeholder file it replaced (what the
+        /// plan rendered), so a rebuild of the same plan is `identical` and asks no model.
+        public var source: String?
+        /// A logic file a model wrote: the model's name (`anthropic:claude-…`).
+        public var writer: String?
 
         enum CodingKeys: String, CodingKey {
-            case fileClass = "class", stage, feature, blob, entries
+            case fileClass = "class", stage, feature, blob, entries, source, writer
         }
+
+        /// What the plan rendered last: ``source`` for a model's file, else ``blob``.
+        var renderedBlob: String? { source ?? blob }
     }
 
     public var version = 1
