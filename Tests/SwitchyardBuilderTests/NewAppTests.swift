@@ -121,6 +121,9 @@ import Testing
         #expect(throws: NewApp.Refusal.self) { try NewApp.checkName("greenhouse") }
         #expect(throws: NewApp.Refusal.self) { try NewApp.checkName("Green_house") }
         #expect(throws: NewApp.Refusal.self) { try NewApp.checkName("SwitchyardApp") }
+        #expect(throws: NewApp.Refusal.self, "a target of Switchyard's own package") {
+            try NewApp.checkName("KitchenDemo")
+        }
         #expect(NewApp.suggestedName(for: "greenhouse") == "Greenhouse")
         #expect(NewApp.suggestedName(for: "my_app2") == "MyApp2")
         try NewApp.checkName("Greenhouse")

@@ -36,6 +36,7 @@ enum MultiAgentTemplates {
                         dependencies: [
                             .product(name: "SwitchyardAgents", package: "Switchyard"),
                             .product(name: "SwitchyardModel", package: "Switchyard"),
+                            .product(name: "SwitchyardPlaceholder", package: "Switchyard"),
                             .product(name: "Logging", package: "swift-log"),
                         ],
                         swiftSettings: upcoming
@@ -252,6 +253,11 @@ enum MultiAgentTemplates {
         # provider = "anthropic"            # or "openai" (any OpenAI-compatible server)
         # model = "claude-3-5-haiku-20241022"
         # api_key_env = "ANTHROPIC_API_KEY" # the variable that holds the key; never the key itself
+
+        # A model for `switchyard build` to write the logic a plan states in prose (else placeholders):
+        # [build.llm]
+        # provider = "anthropic"
+        # api_key_env = "ANTHROPIC_API_KEY"
 
         """
     }

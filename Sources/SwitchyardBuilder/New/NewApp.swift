@@ -69,12 +69,13 @@ public enum NewApp {
 
     // MARK: Names
 
-    /// Module names the app's module would clash with (its dependencies' modules, and the
-    /// types the templates declare).
+    /// Module names the app's module would clash with (its dependencies' modules, the types the
+    /// templates declare, and the targets of Switchyard's own package, which SwiftPM refuses to
+    /// have twice in one package graph).
     static let reservedNames: Set<String> = [
         "Application", "Backend", "Accounts", "Foundation", "Logging", "ServiceLifecycle", "UnixSignals",
         "Hummingbird", "HummingbirdTesting", "HummingbirdBcrypt", "HTTPTypes", "GRDB", "NIOCore", "NIOPosix",
-        "Testing", "XCTest", "Swift", "Dispatch", "Metrics",
+        "Testing", "XCTest", "Swift", "Dispatch", "Metrics", "KitchenDemo", "SummariesAPI",
     ]
 
     /// Checks that `name` can be the app's module: UpperCamelCase ASCII letters and digits,
