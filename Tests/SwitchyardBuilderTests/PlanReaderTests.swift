@@ -106,6 +106,22 @@ import Testing
         #expect(reading.escalations.last?.question.contains("cannot be answered") == true)
     }
 
+    /// The ticker publishes the runtime's `Tick`: a ticker topic with another message is asked
+    /// about at its row, with the form to write.
+    @Test(arguments: ["| f:tick | Pulse | number: UInt64 |", "| f:tick | Tick | n: Int |"])
+    func aTickerTopicMustCarryTheRuntimesTick(_ row: String) {
+        let valid = Self.twoOutputs.replacingOccurrences(
+            of: "heat(on: Bool), water(beds: [String])", with: "heat(on: Bool)")
+        #expect(Self.read(valid, decisions: "- store: sqlite").escalations.isEmpty)
+        let reading = Self.read(
+            valid.replacingOccurrences(of: "| f:tick | Tick | number: UInt64 |", with: row),
+            decisions: "- store: sqlite")
+        #expect(reading.escalations.map(\.rule) == ["SY-PLAN-008"])
+        #expect(reading.escalations.first?.position.line == 18)
+        #expect(reading.escalations.first?.options == ["Tick | number: UInt64"])
+        #expect(reading.plan == nil)
+    }
+
     /// Seeded mutations of the Examples' plans: the reader never crashes, and a plan comes back
     /// only when nothing is asked.
     @Test func mutatedPlansNeverCrashTheReader() throws {

@@ -367,7 +367,15 @@ struct MultiAgentGenerator {
                         let encoder = JSONEncoder()
                         encoder.keyEncodingStrategy = .convertToSnakeCase
                         encoder.outputFormatting = .sortedKeys
-                        let input = (try? encoder.encode(trigger)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+                        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+                            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+                        let input: String
+                        do {
+                            input = String(decoding: try encoder.encode(trigger), as: UTF8.self)
+                        } catch {
+                            // Said to the model, whose reply then does not parse: the fallback answers.
+                            input = "the trigger could not be encoded as JSON: \\(error)"
+                        }
                         return ModelRequest(
                             model: \(model.map(PlanLiteral.stringLiteral) ?? "nil"),
                             system: \(PlanLiteral.stringLiteral(instructions)),
@@ -459,8 +467,14 @@ struct MultiAgentGenerator {
                         let encoder = JSONEncoder()
                         encoder.keyEncodingStrategy = .convertToSnakeCase
                         encoder.outputFormatting = .sortedKeys
-                        let observations = window.observations.mapValues(\\.value)
-                        let input = (try? encoder.encode(observations)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+                        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+                            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+                        let input: String
+                        do {
+                            input = String(decoding: try encoder.encode(window.observations.mapValues(\\.value)), as: UTF8.self)
+                        } catch {
+                            return nil  // observations that cannot be shown to the model: the rules decide
+                        }
                         return ModelRequest(
                             model: \(plan.decisions.model.map { PlanLiteral.stringLiteral($0.value) } ?? "nil"),
                             system: \(PlanLiteral.stringLiteral(instructions)),

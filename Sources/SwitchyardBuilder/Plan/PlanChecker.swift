@@ -205,6 +205,18 @@ struct PlanChecker {
             )
         {
             agentsPlan.ticker?.publishes = resolved
+            // The ticker publishes the runtime's `Tick`: its topic's message must be that type.
+            if let topic = agentsPlan.topics.first(where: { $0.name == resolved.value }),
+                topic.message != "Tick" || topic.fields.map(\.name) != ["number"]
+                    || topic.fields.first?.type != .named("UInt64")
+            {
+                questions.ask(
+                    .valueInvalid, subject: "topic \(topic.name) message", at: topic.position,
+                    "the ticker publishes \(topic.name), so its message is the runtime's Tick (message `Tick`, fields "
+                        + "`number: UInt64`), not \(topic.message)(\(topic.fields.map { "\($0.name): \($0.type)" }.joined(separator: ", "))): "
+                        + "write that row as the Tick, or have an update publish \(topic.message) on another topic",
+                    options: ["Tick | number: UInt64"])
+            }
         }
         if let coordinator = agentsPlan.coordinator {
             if coordinator.trigger.value == directives {
