@@ -257,3 +257,24 @@ import Testing
         #expect(try app.git.currentBranch() == "main")
     }
 }
+
+extension BuildTests {
+    /// A type the plan names that the app's module already declares would not compile: the
+    /// build is refused, naming both files, and writes nothing.
+    @Test func aTypeTheAppAlreadyDeclaresIsANameClash() async throws {
+        let app = try ScratchApp()
+        try app.write("Sources/Greenhouse/Sensors.swift", "struct Reading {\n    var raw: Int\n}\n")
+        try app.commitAll("the user's Reading")
+        let before = try app.snapshot()
+        let outcome = try await app.builder.build("greenhouse")
+        let clash = try #require(outcome.refusals.first { $0.reason == .nameClash })
+        #expect(clash.message.contains("declares Reading, which Sources/Greenhouse/Sensors.swift declares too"))
+        #expect(outcome.exitStatus(for: .write) == 2)
+        #expect(try app.snapshot() == before)
+
+        try app.remove("Sources/Greenhouse/Sensors.swift")
+        try app.commitAll("no Reading")
+        #expect(try await app.builder.build("greenhouse").refusals.isEmpty, "the feature's own files never clash")
+        #expect(try await app.builder.build("greenhouse").refusals.isEmpty)
+    }
+}

@@ -232,6 +232,8 @@ public struct Builder: Sendable {
             (stages.firstIndex(of: $0.stage) ?? 0, $0.path) < (stages.firstIndex(of: $1.stage) ?? 0, $1.path)
         }
         outcome.refusals += Self.syntaxRefusals(outcome.actions)
+        outcome.refusals += nameClashes(
+            files, app: plan.app, ownFiles: manifest.files.filter { $0.value.feature == feature })
         outcome.generated = files
         if logicWriter != nil {
             for index in outcome.actions.indices where outcome.actions[index].wantsWriting {
@@ -336,6 +338,37 @@ public struct Builder: Sendable {
                 "the rendered file does not parse (\(problem)); this is a bug in the generator: report it with the plan"
             )
         }
+    }
+
+    /// Types this feature's files declare that another Swift file of the app's module declares
+    /// too (another feature's wiring, or the user's code): the module would not compile.
+    func nameClashes(_ files: [GeneratedFile], app: String, ownFiles: [String: Manifest.File]) -> [BuildRefusal] {
+        // This feature's files, and those it made before (stale ones are reported as such).
+        let produced = Set(files.map(\.path)).union(ownFiles.keys)
+        let folder = root.appending(path: "Sources/\(app)")
+        var declaredElsewhere: [String: String] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: folder.path)
+        while let relative = enumerator?.nextObject() as? String {
+            let path = "Sources/\(app)/\(relative)"
+            guard SwiftValidation.isSwift(path), !produced.contains(path), let text = read(path) else { continue }
+            for name in SwiftValidation.topLevelTypes(in: text) where declaredElsewhere[name].map({ path < $0 }) ?? true
+            {
+                declaredElsewhere[name] = path
+            }
+        }
+        var refusals: [BuildRefusal] = []
+        for file in files.sorted(by: { $0.path < $1.path }) where SwiftValidation.isSwift(file.path) {
+            guard file.fileClass != .shared else { continue }
+            for name in SwiftValidation.topLevelTypes(in: file.contents).sorted() {
+                guard let other = declaredElsewhere[name] else { continue }
+                refusals.append(
+                    BuildRefusal(
+                        .nameClash, path: file.path,
+                        "declares \(name), which \(other) declares too: rename it in the plan (a topic's message, a content row type, an output) or in that file"
+                    ))
+            }
+        }
+        return refusals
     }
 
     /// A logic file's status: created once (by a model when one is configured, else as the

@@ -29,4 +29,27 @@ enum SwiftValidation {
     }
 
     static func isSwift(_ path: String) -> Bool { path.hasSuffix(".swift") }
+
+    /// The names of the types `text` declares at its top level (structs, enums, classes,
+    /// actors, protocols, type aliases): what another file of the same module may not declare.
+    static func topLevelTypes(in text: String) -> Set<String> {
+        var names: Set<String> = []
+        for statement in Parser.parse(source: text).statements {
+            let item = statement.item
+            if let decl = item.as(StructDeclSyntax.self) {
+                names.insert(decl.name.text)
+            } else if let decl = item.as(EnumDeclSyntax.self) {
+                names.insert(decl.name.text)
+            } else if let decl = item.as(ClassDeclSyntax.self) {
+                names.insert(decl.name.text)
+            } else if let decl = item.as(ActorDeclSyntax.self) {
+                names.insert(decl.name.text)
+            } else if let decl = item.as(ProtocolDeclSyntax.self) {
+                names.insert(decl.name.text)
+            } else if let decl = item.as(TypeAliasDeclSyntax.self) {
+                names.insert(decl.name.text)
+            }
+        }
+        return names
+    }
 }
