@@ -264,7 +264,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchyardCLITests",
-            dependencies: ["SwitchyardFakeLLM", "SwitchyardModel", "switchyard", "SwitchyardLLM", "SwitchyardTesting"],
+            dependencies: [
+                "SwitchyardBuilder", "SwitchyardFakeLLM", "SwitchyardModel", "switchyard", "SwitchyardLLM",
+                "SwitchyardTesting",
+            ],
             exclude: ["Golden"],
             swiftSettings: upcoming
         ),

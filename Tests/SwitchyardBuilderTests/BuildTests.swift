@@ -149,19 +149,25 @@ import Testing
         #expect(refused.exitStatus(for: .write) == 2)
     }
 
+    /// An owned path the build would write with uncommitted changes (here, a deletion), or
+    /// an uncommitted manifest, refuses the build: the user's work in progress is never mixed
+    /// into a stage's commit.
     @Test func aDirtyOwnedPathRefusesTheBuild() async throws {
         let app = try ScratchApp()
         _ = try await app.builder.build("greenhouse")
-        try app.write(
-            "docs/plans/greenhouse.md",
-            ScratchApp.greenhouse.replacingOccurrences(of: "Ask for heat below 5 °C", with: "Ask for heat below 4 °C"))
-        try app.commitAll("plan")
-        try app.write(Self.agentFile, try app.read(Self.agentFile) + "// uncommitted\n")
+        try app.remove(Self.agentFile)
         let before = try app.snapshot()
         let outcome = try await app.builder.build("greenhouse")
-        #expect(outcome.refusals.contains { $0.reason == .dirty || $0.reason == .conflict })
+        #expect(outcome.refusals.map(\.reason) == [.dirty])
+        #expect(outcome.refusals.first?.path == Self.agentFile)
         #expect(outcome.exitStatus(for: .write) == 2)
         #expect(try app.snapshot() == before)
+
+        try app.git.run(["checkout", "--", Self.agentFile])
+        try app.write(Manifest.path, try app.read(Manifest.path) + " ")
+        let manifest = try await app.builder.build("greenhouse")
+        #expect(manifest.refusals.map(\.path) == [Manifest.path])
+        #expect(manifest.refusals.map(\.reason) == [.dirty])
     }
 
     @Test func aProtectedPathIsForbiddenAndTheWholeBuildIsRefused() async throws {
@@ -193,13 +199,67 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: app.root.appending(path: Self.agentFile).path))
     }
 
-    @Test func checkCatchesADeletedGeneratedFile() async throws {
+    /// Every kind of drift `--check` must catch, made on a built tree and committed.
+    enum Drift: String, CaseIterable, Sendable {
+        case planEdited, decisionsEdited, generatedFileRemoved, logicFileRemoved, sharedEntriesRemoved
+        case generatorChanged, staleFile
+    }
+
+    @Test(arguments: Drift.allCases)
+    func checkCatchesEachKindOfDrift(_ drift: Drift) async throws {
         let app = try ScratchApp()
         _ = try await app.builder.build("greenhouse")
-        try app.remove(Self.agentFile)
+        #expect(try app.builder.plan("greenhouse", options: .init(mode: .check)).exitStatus(for: .check) == 0)
+        let application = "Sources/Greenhouse/Application.swift"
+        var expected: (path: String, status: FileStatus)?
+        switch drift {
+        case .planEdited:
+            try app.write("docs/plans/greenhouse.md", ScratchApp.greenhouse + "\nA closing remark.\n")
+        case .decisionsEdited:
+            try app.write("docs/decisions/greenhouse.md", ScratchApp.greenhouseDecisions + "\nSettled in review.\n")
+        case .generatedFileRemoved:
+            try app.remove(Self.agentFile)
+            expected = (Self.agentFile, .create)
+        case .logicFileRemoved:
+            try app.remove(Self.agentLogic)
+            expected = (Self.agentLogic, .create)
+        case .sharedEntriesRemoved:
+            let lines = try app.read(application).split(separator: "\n", omittingEmptySubsequences: false)
+            var inside = false
+            let kept = lines.filter { line in
+                if line.contains("switchyard:begin greenhouse") { inside = true }
+                defer { if line.contains("switchyard:end greenhouse") { inside = false } }
+                return !inside
+            }
+            try #require(kept.count < lines.count)
+            try app.write(application, kept.joined(separator: "\n"))
+            expected = (application + "#supervisor", .insert)
+        case .generatorChanged:
+            // What an older generator wrote, recorded as such: unedited, so the plan's output replaces it.
+            let older = try app.read(Self.agentFile) + "// an older generator's line\n"
+            try app.write(Self.agentFile, older)
+            var manifest = try Manifest.load(root: app.root)
+            manifest.files[Self.agentFile]?.blob = Git.blobID(of: Data(older.utf8))
+            try app.write(Manifest.path, manifest.encoded())
+            expected = (Self.agentFile, .update)
+        case .staleFile:
+            let old = "Sources/Greenhouse/Agents/RetiredAgent.swift"
+            try app.write(old, "struct RetiredAgent {}\n")
+            var manifest = try Manifest.load(root: app.root)
+            manifest.files[old] = manifest.files[Self.agentFile]
+            manifest.files[old]?.blob = Git.blobID(of: Data("struct RetiredAgent {}\n".utf8))
+            try app.write(Manifest.path, manifest.encoded())
+            expected = (old, .stale)
+        }
+        try app.commitAll("drift: \(drift)")
         let check = try app.builder.plan("greenhouse", options: .init(mode: .check))
-        #expect(app.statuses(check)[Self.agentFile] == .create)
+        #expect(check.hasDrift)
         #expect(check.exitStatus(for: .check) == 1)
+        if let expected {
+            #expect(app.statuses(check)[expected.path] == expected.status)
+        } else {
+            #expect(check.documentsChanged)
+        }
     }
 
     @Test func aSecondFeatureKeepsTheFirstsEntriesInTheSharedFile() async throws {
