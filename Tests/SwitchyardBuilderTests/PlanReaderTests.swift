@@ -122,6 +122,55 @@ import Testing
         #expect(reading.plan == nil)
     }
 
+    /// A written value that is not of its type is asked about where it is written, never
+    /// generated as the type's default; a type with no written form says so.
+    @Test(arguments: [
+        ("| t | Double | 0 |", "| t | Double | 12.5x |", "`12.5x` is not a value of type `Double`"),
+        ("| t | Double | 0 |", "| t | Date | 0 |", "`Date` has no written form"),
+        ("| t | Double | 0 |", "| t | Date? | none |", nil),
+        ("| t | Double | 0 |", "| t | [String: Int] | {a: 1, b: x} |", "is not a value of type `[String: Int]`"),
+        ("| t | Double | 0 |", "| t | State? | none |", "a state cannot contain itself"),
+    ])
+    func aWrittenValueMustBeOfItsType(_ row: String, _ replacement: String, _ question: String?) {
+        let valid = Self.twoOutputs.replacingOccurrences(
+            of: "heat(on: Bool), water(beds: [String])", with: "heat(on: Bool)")
+        let plan = valid.replacingOccurrences(of: row, with: replacement)
+        #expect(plan != valid)
+        let reading = Self.read(plan, decisions: "- store: sqlite")
+        if let question {
+            #expect(reading.escalations.map(\.rule) == ["SY-PLAN-008"])
+            #expect(reading.escalations.first?.question.contains(question) == true, "\(reading.escalations)")
+            #expect(reading.escalations.first?.position.line == 10)
+        } else {
+            #expect(reading.escalations.isEmpty, "\(reading.escalations)")
+        }
+    }
+
+    @Test func aContentCellMustBeOfItsColumnsType() {
+        let valid = Self.twoOutputs.replacingOccurrences(
+            of: "heat(on: Bool), water(beds: [String])", with: "heat(on: Bool)")
+        let content =
+            "## Content\n### Beds\n| name:String | area:Double |\n|---|---|\n| north | 4.5 |\n| south | wide |\n"
+        let plan = valid.replacingOccurrences(of: "## State\n", with: content + "## State\n")
+        let reading = Self.read(plan, decisions: "- store: sqlite")
+        #expect(reading.escalations.map(\.rule) == ["SY-PLAN-008"])
+        #expect(reading.escalations.first?.subject == "content Beds south area")
+        #expect(reading.escalations.first?.position.line == 12)
+        #expect(reading.escalations.first?.position.column == 11)
+    }
+
+    /// The file's name and the front matter's `feature` must agree (the branch and manifest
+    /// use one, the code and placeholders the other).
+    @Test func theFrontMattersFeatureMustBeTheFilesName() {
+        let valid = Self.twoOutputs.replacingOccurrences(
+            of: "heat(on: Bool), water(beds: [String])", with: "heat(on: Bool)")
+        let reading = Self.read(valid.replacingOccurrences(of: "feature: f\n", with: "feature: g\n"))
+        #expect(reading.escalations.map(\.rule) == ["SY-PLAN-008"])
+        #expect(reading.escalations.first?.options == ["f"])
+        #expect(reading.escalations.first?.position.line == 2)
+        #expect(reading.escalations.first?.position.column == 10)
+    }
+
     /// Seeded mutations of the Examples' plans: the reader never crashes, and a plan comes back
     /// only when nothing is asked.
     @Test func mutatedPlansNeverCrashTheReader() throws {

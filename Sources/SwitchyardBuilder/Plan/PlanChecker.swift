@@ -81,6 +81,20 @@ struct PlanChecker {
         return type
     }
 
+    /// Asks about `value` unless it is a value of `type` as the plan writes values.
+    private mutating func checkLiteral(_ value: Located<String>, as type: PlanType, subject: String) {
+        guard PlanLiteral.swift(value.value, as: type) == nil else { return }
+        let written: Set<String> = ["Int", "UInt64", "Double", "Bool", "String", "Duration"]
+        let unwritable = type.names.filter { !written.contains($0) }.sorted()
+        questions.ask(
+            .valueInvalid, subject: subject, at: value.position,
+            unwritable.isEmpty
+                ? "`\(value.value)` is not a value of type `\(type)` (\(subject))"
+                : "`\(value.value)` cannot be written for `\(type)`: \(unwritable.map { "`\($0)`" }.joined(separator: ", ")) "
+                    + "has no written form in a plan; make the type optional (and the value `none`), or use one that has (Int, Double, Bool, String, Duration, lists and maps of them)"
+        )
+    }
+
     private mutating func checkFields(
         _ fields: inout [FieldDeclaration], subject: String, defined: Set<String>
     ) {
@@ -146,6 +160,26 @@ struct PlanChecker {
         for index in agentsPlan.topics.indices {
             checkFields(
                 &agentsPlan.topics[index].fields, subject: "topic \(agentsPlan.topics[index].name)", defined: defined)
+        }
+        // Written values: each must be a value of its type, never a silent default.
+        for table in agentsPlan.content {
+            for row in table.rows {
+                for (column, cell) in zip(table.columns, row) where column.type.names.allSatisfy(defined.contains) {
+                    checkLiteral(
+                        cell, as: column.type,
+                        subject: "content \(table.title) \(row.first?.value ?? "") \(column.name)")
+                }
+            }
+        }
+        for field in agentsPlan.state where field.type.names.allSatisfy(defined.contains) {
+            if field.type.names.contains("State") {
+                questions.ask(
+                    .valueInvalid, subject: "state \(field.name) type", at: field.position,
+                    "the state field \(field.name) is of type `\(field.type)`, which holds the state itself: a state cannot contain itself"
+                )
+                continue
+            }
+            checkLiteral(field.initial, as: field.type, subject: "state \(field.name) initial")
         }
         for index in agentsPlan.agents.indices {
             checkFields(

@@ -73,6 +73,18 @@ struct DocumentReader {
         let feature = requiredField("feature", expected: "a feature name (lowercase, `-` or `_`)") { text in
             isFeatureName(text) ? text : nil
         }
+        // The file names the feature for the branch and the manifest; the front matter for the
+        // code and the placeholders: they must agree.
+        let path = document.path
+        if let feature, path.hasPrefix("docs/plans/"), path.hasSuffix(".md"),
+            case let stem = String(path.dropFirst("docs/plans/".count).dropLast(3)), stem != feature,
+            let field = document.field("feature")
+        {
+            questions.ask(
+                .valueInvalid, subject: "front matter feature", at: field.valuePosition,
+                "the plan is \(path), but its front matter says `feature: \(feature)`: rename the file or the field",
+                options: [stem])
+        }
         let app = requiredField("app", expected: "an UpperCamelCase Swift module name") { text in
             isTypeName(text) ? text : nil
         }
