@@ -88,6 +88,17 @@ import Testing
         #expect(every.valuePosition.column == 14)
     }
 
+    /// A `#` between blanks starts a comment; one in prose (`bed #3`) is kept.
+    @Test(arguments: [
+        ("- window: 800ms   # agrees with the plan", "800ms"), ("- window: 800ms #", "800ms"),
+        ("- fallback: water bed #3 first", "water bed #3 first"), ("- fallback: a#b", "a#b"),
+        ("- fallback: x\t# tab", "x"),
+    ])
+    func aCommentIsAHashBetweenBlanks(_ line: String, _ value: String) throws {
+        let document = MarkdownDocument(text: "## A\n\(line)\n", path: "p.md")
+        #expect(document.section("A")?.fields.first?.value == value)
+    }
+
     @Test func trackInTheBodyCountsInBoldOrPlain() {
         for line in ["Track: Pipeline", "**Track**: Pipeline", "- track: Pipeline"] {
             let document = MarkdownDocument(text: "# Plan\n\(line)\n", path: "p.md")
