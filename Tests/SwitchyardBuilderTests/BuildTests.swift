@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardBuilder
+import SwitchyardTesting
 import Testing
 
 /// `switchyard build` on a scratch repository: branch, commits, manifest, and every status.
@@ -336,5 +337,41 @@ extension BuildTests {
         try app.commitAll("no Reading")
         #expect(try await app.builder.build("greenhouse").refusals.isEmpty, "the feature's own files never clash")
         #expect(try await app.builder.build("greenhouse").refusals.isEmpty)
+    }
+}
+
+extension BuildTests {
+    /// A symbolic link on an owned path (a folder pointing outside the app) refuses the build:
+    /// nothing is written through it.
+    @Test func aSymbolicLinkOnAnOwnedPathIsRefused() async throws {
+        let app = try ScratchApp()
+        let outside = try temporaryFolder("switchyard-outside")
+        try FileManager.default.createSymbolicLink(
+            at: app.root.appending(path: "Sources/Greenhouse/Agents"), withDestinationURL: outside)
+        try app.commitAll("agents elsewhere")
+        let outcome = try await app.builder.build("greenhouse")
+        let refusal = try #require(outcome.refusals.first { $0.path == Self.agentFile })
+        #expect(refusal.reason == .forbidden)
+        #expect(refusal.message.contains("Sources/Greenhouse/Agents is a symbolic link"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
+    }
+
+    /// A manifest that names a path outside the ownership table (edited by hand, or by an
+    /// attacker) cannot make `--prune` remove it.
+    @Test func aManifestNamingAPathTheBuilderDoesNotOwnIsRefused() async throws {
+        let app = try ScratchApp()
+        _ = try await app.builder.build("greenhouse")
+        let victim = "Tests/GreenhouseTests/Important.swift"
+        let text = "// the user's test\n"
+        try app.write(victim, text)
+        var manifest = try Manifest.load(root: app.root)
+        manifest.files[victim] = manifest.files[Self.agentFile]
+        manifest.files[victim]?.blob = Git.blobID(of: Data(text.utf8))
+        try app.write(Manifest.path, manifest.encoded())
+        try app.commitAll("a forged manifest entry")
+        let outcome = try await app.builder.build("greenhouse", options: .init(prune: true))
+        #expect(outcome.refusals.map(\.path) == [victim])
+        #expect(outcome.refusals.map(\.reason) == [.forbidden])
+        #expect(try app.read(victim) == text)
     }
 }

@@ -200,6 +200,14 @@ public struct Builder: Sendable {
         let produced = Set(files.map(\.path))
         for (path, entry) in manifest.files.sorted(by: { $0.key < $1.key })
         where entry.feature == feature && entry.fileClass != .shared && !produced.contains(path) {
+            guard ownership.allows(path) else {
+                outcome.refusals.append(
+                    BuildRefusal(
+                        .forbidden, path: path,
+                        "\(Manifest.path) records this path for \(feature), but the builder does not own it: restore the manifest from git"
+                    ))
+                continue
+            }
             let current = read(path)
             var action = FileAction(
                 path: path, status: .stale, fileClass: entry.fileClass, stage: entry.stage ?? stages.last!,
@@ -230,6 +238,14 @@ public struct Builder: Sendable {
         }
         outcome.actions.sort {
             (stages.firstIndex(of: $0.stage) ?? 0, $0.path) < (stages.firstIndex(of: $1.stage) ?? 0, $1.path)
+        }
+        for action in outcome.actions where action.changesDisk {
+            if let link = symbolicLink(on: action.path) {
+                outcome.refusals.append(
+                    BuildRefusal(
+                        .forbidden, path: action.path,
+                        "\(link) is a symbolic link: the builder writes only real folders and files inside the app"))
+            }
         }
         outcome.refusals += Self.syntaxRefusals(outcome.actions)
         outcome.refusals += nameClashes(
@@ -443,6 +459,19 @@ public struct Builder: Sendable {
     private func protectedPaths() throws -> [String] {
         guard let text = read("switchyard.toml") else { return [] }
         return try BuildSettings.protect(inTOML: text)
+    }
+
+    /// The first part of `path` (relative to the root) that is a symbolic link, if any: writing
+    /// through one could land outside the app.
+    func symbolicLink(on path: String) -> String? {
+        var prefix = ""
+        for part in path.split(separator: "/") {
+            prefix += prefix.isEmpty ? String(part) : "/\(part)"
+            let attributes = try? FileManager.default.attributesOfItem(atPath: root.appending(path: prefix).path)
+            guard let attributes else { return nil }
+            if attributes[.type] as? FileAttributeType == .typeSymbolicLink { return prefix }
+        }
+        return nil
     }
 
     func read(_ path: String) -> String? {
