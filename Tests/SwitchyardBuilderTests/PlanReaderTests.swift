@@ -171,6 +171,34 @@ import Testing
         #expect(reading.escalations.first?.position.column == 10)
     }
 
+    /// A topic's source must name who publishes it.
+    @Test(arguments: [
+        ("ticker", "state", "| f:reading | Reading | t: Double | ticker |"),
+        ("external", "ticker", "| f:tick | Tick | number: UInt64 | external |"),
+    ])
+    func aTopicsSourceMustBeItsPublisher(_ written: String, _ actual: String, _ row: String) {
+        let valid = Self.twoOutputs.replacingOccurrences(
+            of: "heat(on: Bool), water(beds: [String])", with: "heat(on: Bool)"
+        )
+        .replacingOccurrences(
+            of: "| topic | message | fields |\n|---|---|---|",
+            with: "| topic | message | fields | source |\n|---|---|---|---|"
+        )
+        .replacingOccurrences(
+            of: "| f:tick | Tick | number: UInt64 |", with: "| f:tick | Tick | number: UInt64 | ticker |"
+        )
+        .replacingOccurrences(
+            of: "| f:reading | Reading | t: Double |", with: "| f:reading | Reading | t: Double | state |")
+        #expect(Self.read(valid, decisions: "- store: sqlite").escalations.isEmpty)
+        let original =
+            row.hasPrefix("| f:tick")
+            ? "| f:tick | Tick | number: UInt64 | ticker |" : "| f:reading | Reading | t: Double | state |"
+        let reading = Self.read(valid.replacingOccurrences(of: original, with: row), decisions: "- store: sqlite")
+        #expect(reading.escalations.map(\.rule) == ["SY-PLAN-008"])
+        #expect(reading.escalations.first?.question.contains("source says \(written)") == true)
+        #expect(reading.escalations.first?.options == [actual])
+    }
+
     /// Seeded mutations of the Examples' plans: the reader never crashes, and a plan comes back
     /// only when nothing is asked.
     @Test func mutatedPlansNeverCrashTheReader() throws {

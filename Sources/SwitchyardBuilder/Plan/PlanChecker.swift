@@ -281,9 +281,19 @@ struct PlanChecker {
         // Who publishes and who subscribes.
         for index in agentsPlan.topics.indices {
             let topic = agentsPlan.topics[index]
-            let published =
-                topic.source == .external || agentsPlan.ticker?.publishes.value == topic.name
-                || agentsPlan.updates.contains { $0.publishes?.value == topic.name }
+            let byTicker = agentsPlan.ticker?.publishes.value == topic.name
+            let byState = agentsPlan.updates.contains { $0.publishes?.value == topic.name }
+            let published = topic.source == .external || byTicker || byState
+            // A source that names one publisher while another publishes it.
+            if let source = topic.source, byTicker || byState {
+                let actual: Topic.Source = byTicker ? .ticker : .state
+                if source != actual {
+                    questions.ask(
+                        .valueInvalid, subject: "topic \(topic.name) source", at: topic.position,
+                        "\(topic.name)'s source says \(source.rawValue), but \(byTicker ? "the ticker" : "an update") publishes it",
+                        options: [actual.rawValue])
+                }
+            }
             if !published {
                 if let answer = questions.answer(.topicUnpublished, subject: "topic \(topic.name)"),
                     answer.value.lowercased() == "external"
