@@ -199,6 +199,36 @@ import Testing
         #expect(reading.escalations.first?.options == [actual])
     }
 
+    /// Two statements that disagree are asked about, never settled by order: a track given
+    /// twice, a front-matter key given twice, a second table in a section, and a row for a
+    /// topic the runtime implies.
+    @Test(arguments: [
+        ("track: Multi-Agent\n", "track: Multi-Agent\ntrack: Pipeline\n", "front matter track"),
+        ("## Ticker\n", "## Ticker\nTrack: Pipeline\n", "track"),
+        (
+            "| guard | pure | f:reading | heat and water | heat(on: Bool) |\n",
+            "| guard | pure | f:reading | heat and water | heat(on: Bool) |\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+            "agents table 2"
+        ),
+        (
+            "| f:reading | Reading | t: Double |\n",
+            "| f:reading | Reading | t: Double |\n| f:state_changed | Changed | t: Double |\n", "topic f:state_changed"
+        ),
+    ])
+    func twoStatementsThatDisagreeAreAQuestion(_ original: String, _ replacement: String, _ subject: String) {
+        let valid =
+            Self.twoOutputs.replacingOccurrences(
+                of: "heat(on: Bool), water(beds: [String])", with: "heat(on: Bool)") + "\n"
+        #expect(Self.read(valid, decisions: "- store: sqlite").escalations.isEmpty)
+        let plan = valid.replacingOccurrences(of: original, with: replacement)
+        #expect(plan != valid)
+        let reading = Self.read(plan, decisions: "- store: sqlite")
+        #expect(
+            reading.escalations.contains { $0.rule == "SY-PLAN-009" && $0.subject == subject }, "\(reading.escalations)"
+        )
+        #expect(reading.plan == nil)
+    }
+
     /// Seeded mutations of the Examples' plans: the reader never crashes, and a plan comes back
     /// only when nothing is asked.
     @Test func mutatedPlansNeverCrashTheReader() throws {

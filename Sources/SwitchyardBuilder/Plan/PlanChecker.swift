@@ -120,6 +120,11 @@ struct PlanChecker {
         unique(agentsPlan.topics, what: "topic", name: \.name, position: \.position)
         unique(agentsPlan.agents, what: "agent", name: \.name, position: \.position)
 
+        for topic in agentsPlan.topics where [observations, directives, stateChanged].contains(topic.name) {
+            questions.ask(
+                .duplicateName, subject: "topic \(topic.name)", at: topic.position,
+                "\(topic.name) is the runtime's own topic (implied by the format): remove its row")
+        }
         for topic in agentsPlan.topics {
             let parts = topic.name.split(separator: ":", omittingEmptySubsequences: false)
             if parts.count != 2 || parts[0] != domain || !isSnakeCase(String(parts[1])) {
