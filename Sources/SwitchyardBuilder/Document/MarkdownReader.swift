@@ -12,9 +12,9 @@ struct Reader {
     }
 
     mutating func read(_ text: String) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
-        }
+        // Every line break ends a line: LF, CRLF, a lone CR (which Swift's lexer also ends a
+        // line at, so a cell could otherwise carry code out of a generated comment), NEL, LS, PS.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         if lines.last == "" { lines.removeLast() }
         var index = 0
         if lines.first?.trimmingSpaces == "---" {
