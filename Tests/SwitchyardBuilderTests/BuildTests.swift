@@ -1,7 +1,8 @@
 import Foundation
-import SwitchyardBuilder
 import SwitchyardTesting
 import Testing
+
+@testable import SwitchyardBuilder
 
 /// `switchyard build` on a scratch repository: branch, commits, manifest, and every status.
 @Suite struct BuildTests {
@@ -373,5 +374,57 @@ extension BuildTests {
         #expect(outcome.refusals.map(\.path) == [victim])
         #expect(outcome.refusals.map(\.reason) == [.forbidden])
         #expect(try app.read(victim) == text)
+    }
+}
+
+extension BuildTests {
+    /// A name a plan gives a generated type that Swift or the runtime already has, or that two
+    /// of the plan's own files would declare, refuses the build.
+    @Test(arguments: [
+        (
+            "| greenhouse:reading | Reading | temperature: Double |",
+            "| greenhouse:reading | Observation | temperature: Double |",
+            "declares Observation, a type of Swift or of the Switchyard modules"
+        ),
+        ("- directive: ClimateDirective(", "- directive: Reading(", "of the same plan declares too"),
+    ])
+    func aGeneratedTypeNameThatClashesIsRefused(_ original: String, _ replacement: String, _ message: String)
+        async throws
+    {
+        let plan = ScratchApp.greenhouse.replacingOccurrences(of: original, with: replacement)
+        #expect(plan != ScratchApp.greenhouse)
+        let app = try ScratchApp(plan: plan)
+        let before = try app.snapshot()
+        let outcome = try await app.builder.build("greenhouse")
+        #expect(outcome.escalations.isEmpty, "\(outcome.escalations)")
+        #expect(
+            outcome.refusals.contains { $0.reason == .nameClash && $0.message.contains(message) }, "\(outcome.refusals)"
+        )
+        #expect(try app.snapshot() == before)
+    }
+
+    /// The reserved names hold every public type of the modules generated code imports.
+    @Test func theReservedNamesHoldTheRuntimesPublicTypes() throws {
+        let sources = URL(filePath: #filePath).deletingLastPathComponent().appending(path: "../../Sources")
+        var missing: [String] = []
+        for module in ["SwitchyardAgents", "SwitchyardModel", "SwitchyardPlaceholder"] {
+            let folder = sources.appending(path: module)
+            let files = try #require(FileManager.default.enumerator(atPath: folder.path)).compactMap { $0 as? String }
+            for file in files where file.hasSuffix(".swift") {
+                let text = try String(contentsOf: folder.appending(path: file), encoding: .utf8)
+                for line in text.split(separator: "\n") where line.hasPrefix("public ") {
+                    let words = line.split(separator: " ")
+                    guard
+                        let index = words.firstIndex(where: {
+                            ["struct", "enum", "class", "actor", "protocol", "typealias"].contains($0)
+                        }),
+                        index + 1 < words.count
+                    else { continue }
+                    let name = String(words[index + 1].prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+                    if !Builder.reservedTypeNames.contains(name) { missing.append("\(module).\(name)") }
+                }
+            }
+        }
+        #expect(missing == [])
     }
 }

@@ -266,3 +266,14 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+extension PlanReaderTests {
+    /// Types nest at most four deep (deeper is not of the form, and would cost the generator and
+    /// swift-syntax time exponential in the depth); a file nested deeper still scans for types.
+    @Test func typesNestAtMostFourDeep() {
+        #expect(PlanType(parsing: "[[String: [[Int]]]]") != nil)
+        #expect(PlanType(parsing: "[[[[[Int]]]]]") == nil)
+        #expect(
+            PlanType(parsing: String(repeating: "[", count: 5000) + "Int" + String(repeating: "]", count: 5000)) == nil)
+    }
+}

@@ -356,6 +356,23 @@ public struct Builder: Sendable {
         }
     }
 
+    /// Type names a generated type must not take: Swift's and Foundation's common ones, and the
+    /// public types of the modules generated code imports (`SwitchyardAgents`, `SwitchyardModel`,
+    /// `SwitchyardPlaceholder`; a test keeps the list in step with their sources).
+    static let reservedTypeNames: Set<String> = [
+        "Any", "Array", "Bool", "Character", "Codable", "Data", "Date", "Decimal", "Decodable", "Dictionary",
+        "Double", "Duration", "Encodable", "Equatable", "Error", "Float", "Hashable", "Int", "Logger", "Never",
+        "Optional", "Result", "Sendable", "Service", "ServiceGroup", "Set", "String", "Substring", "Task", "UInt64",
+        "URL", "UUID", "Void", "ChatMessage", "ChildSpec", "CollectedWindow", "Coordinator", "CoordinatorLogic",
+        "CoordinatorOptions", "Directive", "DirectiveSource", "FallbackChainModel", "FallbackReason", "LLMAgent",
+        "LLMAgentOptions", "LLMAgentService", "LLMError", "LanguageModel", "ModelReply", "ModelRequest",
+        "NoDecisionParser", "Observation", "ObservationSource", "OverflowPolicy", "Placeholder", "PubSub",
+        "PureLogicAgent", "PureLogicAgentService", "RestartStrategy", "RestartType", "StateChange", "StateStore",
+        "StateStoreAlreadyRunning", "StateUpdateService", "SubscriberID", "Subscription", "SubscriptionHandle",
+        "SubscriptionOptions", "SupervisionStage", "Supervisor", "SupervisorError", "SupervisorOptions", "Tick",
+        "Ticker", "TimeoutError", "TokenUsage", "Topic", "TriggerID", "TriggerMessage", "WindowCloseReason",
+    ]
+
     /// Types this feature's files declare that another Swift file of the app's module declares
     /// too (another feature's wiring, or the user's code): the module would not compile.
     func nameClashes(_ files: [GeneratedFile], app: String, ownFiles: [String: Manifest.File]) -> [BuildRefusal] {
@@ -373,15 +390,23 @@ public struct Builder: Sendable {
             }
         }
         var refusals: [BuildRefusal] = []
+        var declaredHere: [String: String] = [:]
+        let rename = "rename it in the plan (a topic's message, a directive, a content table, an agent)"
         for file in files.sorted(by: { $0.path < $1.path }) where SwiftValidation.isSwift(file.path) {
             guard file.fileClass != .shared else { continue }
-            for name in SwiftValidation.topLevelTypes(in: file.contents).sorted() {
-                guard let other = declaredElsewhere[name] else { continue }
-                refusals.append(
-                    BuildRefusal(
-                        .nameClash, path: file.path,
-                        "declares \(name), which \(other) declares too: rename it in the plan (a topic's message, a content row type, an output) or in that file"
-                    ))
+            for name in SwiftValidation.topLevelTypes(in: file.contents) {
+                let clash: String? =
+                    if Self.reservedTypeNames.contains(name) {
+                        "declares \(name), a type of Swift or of the Switchyard modules the app imports: \(rename)"
+                    } else if let other = declaredHere[name] {
+                        "declares \(name), which \(other) of the same plan declares too: \(rename)"
+                    } else if let other = declaredElsewhere[name] {
+                        "declares \(name), which \(other) declares too: \(rename), or in that file"
+                    } else {
+                        nil
+                    }
+                declaredHere[name] = declaredHere[name] ?? file.path
+                if let clash { refusals.append(BuildRefusal(.nameClash, path: file.path, clash)) }
             }
         }
         return refusals
