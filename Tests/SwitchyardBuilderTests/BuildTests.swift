@@ -305,6 +305,9 @@ import Testing
         let outcome = try await app.builder.build("nursery")
         #expect(app.statuses(outcome)[Self.agentFile] == .conflict)
         #expect(outcome.actions.first { $0.path == Self.agentFile }?.note?.contains("greenhouse") == true)
+        let refusal = outcome.refusals.first { $0.path == Self.agentFile }
+        #expect(
+            refusal?.message.contains("--merge") == false, "neither --merge nor --force settles another feature's file")
         #expect(outcome.exitStatus(for: .write) == 2)
         #expect(try app.snapshot() == before)
     }
@@ -426,5 +429,90 @@ extension BuildTests {
             }
         }
         #expect(missing == [])
+    }
+}
+
+/// Findings of an attacker's and a new user's review, each kept from coming back.
+extension BuildTests {
+    /// A `.switchyard` that is a symbolic link is refused before the manifest is read or written.
+    @Test func aLinkedManifestFolderIsRefused() async throws {
+        let app = try ScratchApp()
+        let outside = try temporaryFolder("switchyard-outside")
+        try FileManager.default.createSymbolicLink(
+            at: app.root.appending(path: ".switchyard"), withDestinationURL: outside)
+        try app.commitAll("manifest elsewhere")
+        let outcome = try await app.builder.build("greenhouse")
+        #expect(outcome.refusals.map(\.reason) == [.forbidden])
+        #expect(outcome.refusals.first?.path == Manifest.path)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
+    }
+
+    /// `--prune` removes only what a build of the feature committed, whatever the manifest says:
+    /// a forged entry for a shared file or the user's file in an owned folder removes nothing.
+    @Test(arguments: ["switchyard.toml", "Sources/Greenhouse/Agents/Notes.swift"])
+    func pruneRemovesOnlyWhatABuildCommitted(_ path: String) async throws {
+        let app = try ScratchApp()
+        _ = try await app.builder.build("greenhouse")
+        if path.hasSuffix("Notes.swift") { try app.write(path, "// notes\n") }
+        let text = try app.read(path)
+        var manifest = try Manifest.load(root: app.root)
+        manifest.files[path] = manifest.files[Self.agentFile]
+        manifest.files[path]?.blob = Git.blobID(of: Data(text.utf8))
+        try app.write(Manifest.path, manifest.encoded())
+        try app.commitAll("a forged manifest entry")
+        let outcome = try await app.builder.build("greenhouse", options: .init(prune: true))
+        #expect(app.statuses(outcome)[path] == .stale)
+        #expect(try app.read(path) == text)
+    }
+
+    /// A stage whose commit fails (a hook) is rolled back: the earlier stages stay committed, the
+    /// tree and index are clean, and the next build goes on from there.
+    @Test func aFailedCommitRollsItsStageBack() async throws {
+        let app = try ScratchApp()
+        let hook = app.root.appending(path: ".git/hooks/pre-commit")
+        try Data("#!/bin/sh\ngit diff --cached --name-only | grep -q Agents/ && exit 1\nexit 0\n".utf8).write(to: hook)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook.path)
+        let outcome = try await app.builder.build("greenhouse")
+        #expect(outcome.refusals.map(\.reason) == [.commitFailed])
+        #expect(outcome.commits.map(\.stage) == ["state"])
+        #expect(try app.git.run(["status", "--porcelain", "--untracked-files=all"]) == "")
+        #expect(throws: (any Error).self) { try app.read(Self.agentFile) }
+        try FileManager.default.removeItem(at: hook)
+        let again = try await app.builder.build("greenhouse")
+        #expect(again.refusals.isEmpty)
+        #expect(again.commits.first?.stage == "pure-agents")
+    }
+
+    /// A build with nothing to commit leaves the current branch alone.
+    @Test func aBuildWithNothingToCommitStaysOnTheBranch() async throws {
+        let app = try ScratchApp()
+        _ = try await app.builder.build("greenhouse")
+        try app.git.run(["switch", "-q", "-c", "elsewhere"])
+        let outcome = try await app.builder.build("greenhouse")
+        #expect(outcome.commits.isEmpty)
+        #expect(try app.git.currentBranch() == "elsewhere")
+    }
+
+    /// The plan must be committed: the commits' trailers name its blob.
+    @Test func anUncommittedPlanRefusesTheBuild() async throws {
+        let app = try ScratchApp()
+        try app.write("docs/plans/greenhouse.md", ScratchApp.greenhouse + "\nA late remark.\n")
+        let outcome = try await app.builder.build("greenhouse")
+        #expect(outcome.refusals.map(\.path) == ["docs/plans/greenhouse.md"])
+        #expect(outcome.refusals.map(\.reason) == [.dirty])
+    }
+
+    /// A feature's shared entries the user edited, while the plan did not change them, are kept.
+    @Test func editedSharedEntriesAreKept() async throws {
+        let app = try ScratchApp()
+        _ = try await app.builder.build("greenhouse")
+        let text = try app.read(Self.application)
+        let marker = "// switchyard:end greenhouse state"
+        try #require(text.contains(marker))
+        try app.write(Self.application, text.replacingOccurrences(of: marker, with: "// mine\n" + marker))
+        try app.commitAll("edit the entries")
+        let outcome = try await app.builder.build("greenhouse")
+        #expect(app.statuses(outcome)[Self.application + "#supervisor"] == .keep)
+        #expect(try app.read(Self.application).contains("// mine"))
     }
 }
