@@ -179,6 +179,10 @@ import Testing
         let before = try app.snapshot()
         let outcome = try await app.builder.build("greenhouse")
         #expect(app.statuses(outcome)[Self.agentFile] == .forbidden)
+        #expect(
+            outcome.refusals.first?.message
+                == "`[build] protect` in switchyard.toml keeps this path from the builder (Sources/Greenhouse/Agents/Frost*)"
+        )
         #expect(outcome.exitStatus(for: .write) == 2)
         #expect(try app.snapshot() == before)
         #expect(try app.git.currentBranch() == "main")
@@ -514,5 +518,26 @@ extension BuildTests {
         let outcome = try await app.builder.build("greenhouse")
         #expect(app.statuses(outcome)[Self.application + "#supervisor"] == .keep)
         #expect(try app.read(Self.application).contains("// mine"))
+    }
+}
+
+extension BuildTests {
+    /// Reports show a cell's control characters as escapes: a plan cannot drive the terminal.
+    @Test func reportsEscapeControlCharacters() {
+        let escalation = Escalation(
+            rule: .valueInvalid, subject: "s", at: SourcePosition(document: "p.md", line: 1, column: 1),
+            "`\u{1B}]0;pwned\u{07}` is not a value")
+        let text = EscalationReport.text([escalation])
+        #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+        #expect(text.contains("\\u{1B}]0;pwned\\u{7}"))
+    }
+
+    /// `--diff` names paths as git does: `a/Sources/…` and `b/Sources/…`.
+    @Test func diffHeadersNameTheAppsPaths() async throws {
+        let app = try ScratchApp()
+        let outcome = try app.builder.plan("greenhouse", options: .init(mode: .dryRun))
+        let diff = try BuildReport.diff(outcome, git: app.git)
+        #expect(diff.contains("+++ b/\(Self.agentFile)\n"))
+        #expect(!diff.contains("switchyard-diff-"))
     }
 }

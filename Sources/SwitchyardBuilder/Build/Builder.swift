@@ -114,7 +114,8 @@ public struct Builder: Sendable {
         outcome.firstBuild = recorded == nil
         outcome.documentsChanged =
             recorded?.plan != documents.planBlob || recorded?.decisions != documents.decisionsBlob
-        let ownership = Ownership.table(for: plan.track, app: plan.app, protect: try protectedPaths())
+        let protect = try protectedPaths()
+        let ownership = Ownership.table(for: plan.track, app: plan.app, protect: protect)
         let files = generator.files(for: plan)
         let stages = BuildStage.stages(for: plan.track)
         guard !files.isEmpty else {
@@ -134,7 +135,9 @@ public struct Builder: Sendable {
             outcome.refusals.append(
                 BuildRefusal(
                     .forbidden, path: file.path,
-                    "the \(plan.track.rawValue) track's ownership table does not give this path to the builder"))
+                    protect.first { globMatches($0, file.path) }.map {
+                        "`[build] protect` in switchyard.toml keeps this path from the builder (\($0))"
+                    } ?? "the \(plan.track.rawValue) track's ownership table does not give this path to the builder"))
         }
         guard outcome.refusals.isEmpty else { return outcome }
 
