@@ -69,6 +69,9 @@ public struct AppChecker: Sendable {
         return check(context)
     }
 
+    /// Where ``check(example:of:)`` puts the example.
+    public static let examplePath = "Sources/Example/Example.swift"
+
     /// The findings of `rule` on one of its examples, checked as the one file of an app with every
     /// rule on (and the rule's example plan topics, if any).
     public static func check(example: String, of rule: CheckRule) -> [CheckFinding] {
@@ -83,7 +86,7 @@ public struct AppChecker: Sendable {
                     allowed: Set(rule.examplePlanTopics), built: true))
         }
         let context = CheckContext(
-            sources: [ParsedSource(path: "Sources/Example/Example.swift", text: example)], otherFiles: [],
+            sources: [ParsedSource(path: examplePath, text: example)], otherFiles: [],
             tracks: [], topicPlans: topicPlans, openPlans: [])
         return AppChecker().check(context).findings
     }
@@ -106,7 +109,8 @@ public struct AppChecker: Sendable {
                 RawFinding(
                     rule: .suppressionWithoutReason, path: suppression.path, line: suppression.line,
                     column: suppression.column, message: problem,
-                    declaration: "\(suppression.path):suppression:\(suppression.rules.sorted().joined(separator: ","))"))
+                    declaration: "\(suppression.path):suppression:\(suppression.rules.sorted().joined(separator: ","))")
+            )
         }
         var findings = Set<CheckFinding>()
         for finding in raw {

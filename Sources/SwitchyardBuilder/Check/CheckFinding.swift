@@ -30,6 +30,8 @@ public struct CheckFinding: Hashable, Sendable, Comparable {
     public var identity: String { "\(rule)|\(path)|\(declaration)|\(message)" }
 
     public static func < (lhs: CheckFinding, rhs: CheckFinding) -> Bool {
-        (lhs.path, lhs.line, lhs.column, lhs.rule, lhs.message) < (rhs.path, rhs.line, rhs.column, rhs.rule, rhs.message)
+        (lhs.path, lhs.line, lhs.column, lhs.rule, lhs.message) < (
+            rhs.path, rhs.line, rhs.column, rhs.rule, rhs.message
+        )
     }
 }

@@ -19,7 +19,8 @@ public enum CheckReport {
     public static func text(_ result: CheckResult) -> String {
         var out = ""
         for finding in result.findings {
-            out += "\(finding.path):\(finding.line):\(finding.column): \(finding.severity.rawValue): \(finding.message) [\(finding.rule)]\n"
+            out +=
+                "\(finding.path):\(finding.line):\(finding.column): \(finding.severity.rawValue): \(finding.message) [\(finding.rule)]\n"
         }
         let placeholders = result.findings.filter { $0.rule == CheckRule.placeholder.id }.count
         let counts = CheckRule.Severity.allCases.reversed().map { severity in
@@ -91,16 +92,20 @@ public enum CheckReport {
 
     /// `switchyard check --explain ID`: the rule, why, and its examples.
     public static func explain(_ rule: CheckRule) -> String {
-        var out = "\(rule.id) \(rule.name) (\(rule.severity.rawValue) by default; \(rule.track.rawValue == "both" ? "both tracks" : "\(rule.track.rawValue) track"))\n"
+        var out =
+            "\(rule.id) \(rule.name) (\(rule.severity.rawValue) by default; \(rule.track.rawValue == "both" ? "both tracks" : "\(rule.track.rawValue) track"))\n"
         out += "  \(rule.summary)\n"
         out += "  Why: \(rule.rationale)\n"
         out += "  Configure: [check] \"\(rule.id)\" = \"error\" | \"warning\" | \"note\" | \"off\" in switchyard.toml\n"
         out += "  Suppress one finding: // switchyard:ignore \(rule.id) -- reason\n"
-        for (title, examples) in [("Clean", rule.cleanExamples), ("Violating (← marks a finding)", rule.violatingExamples)] {
+        for (title, examples) in [
+            ("Clean", rule.cleanExamples), ("Violating (← marks a finding)", rule.violatingExamples),
+        ] {
             for example in examples {
                 out += "\n  \(title):\n"
-                out += example.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)" }.joined(
-                    separator: "\n") + "\n"
+                out +=
+                    example.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)" }.joined(
+                        separator: "\n") + "\n"
             }
         }
         return out

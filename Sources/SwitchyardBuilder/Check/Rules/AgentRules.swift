@@ -220,7 +220,8 @@ enum AgentRules {
         }
         for source in context.sources where !source.path.hasSuffix("/main.swift") && source.path != "main.swift" {
             for variable in source.tree.descendants(VariableDeclSyntax.self) where variable.isVar && variable.isStored {
-                let global = variable.parent?.is(CodeBlockItemSyntax.self) == true
+                let global =
+                    variable.parent?.is(CodeBlockItemSyntax.self) == true
                     && variable.parent?.parent?.parent?.is(SourceFileSyntax.self) == true
                 let isStaticMember = variable.isStatic && variable.parent?.is(MemberBlockItemSyntax.self) == true
                 guard global || isStaticMember else { continue }

@@ -28,7 +28,8 @@ enum ConcurrencyRules {
                 switch (base, name) {
                 case (nil, "DispatchSemaphore"): blocking = "a DispatchSemaphore"
                 case (nil, "sleep"), (nil, "usleep"), ("Thread", "sleep"): blocking = "`\(name)`"
-                case (.some(let base), "wait") where base != "Task" && !call.isAwaited && call.trailingClosure == nil
+                case (.some(let base), "wait")
+                where base != "Task" && !call.isAwaited && call.trailingClosure == nil
                     && call.arguments.allSatisfy({ ["timeout", "wallTimeout"].contains($0.label?.text) }):
                     blocking = "`\(base).wait()`"
                 default: blocking = nil

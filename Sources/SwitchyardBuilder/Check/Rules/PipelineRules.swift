@@ -106,7 +106,8 @@ enum PipelineRules {
                 case "HTTPError", "APIError":
                     if let message, message.trimmingCharacters(in: .whitespaces).isEmpty {
                         findings.append(
-                            source.finding(rule, at: call, "an error response with an empty message: say what was wrong"))
+                            source.finding(
+                                rule, at: call, "an error response with an empty message: say what was wrong"))
                     }
                 case "Response" where call.arguments.count == 1:
                     if let status = call.argument("status")?.expression.as(MemberAccessExprSyntax.self),

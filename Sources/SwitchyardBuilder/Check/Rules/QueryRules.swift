@@ -30,8 +30,9 @@ enum QueryRules {
                 let statement = Statement(
                     sql: sql, path: source.path, line: line, column: column,
                     declaration: source.declarationPath(of: Syntax(literal)))
-                if literal.plainText != nil, words.contains("CREATE TABLE") || words.contains("CREATE INDEX")
-                    || words.contains("CREATE UNIQUE INDEX")
+                if literal.plainText != nil,
+                    words.contains("CREATE TABLE") || words.contains("CREATE INDEX")
+                        || words.contains("CREATE UNIQUE INDEX")
                 {
                     schema.append(statement)
                 } else if ["SELECT ", "WITH ", "UPDATE ", "DELETE "].contains(where: { words.hasPrefix($0) }),

@@ -59,6 +59,7 @@ enum WiringRules {
     static func supervisorOrder(_ context: CheckContext) -> [RawFinding] {
         let rule = CheckRule.supervisorOrder
         let stages = ["infrastructure", "state", "pureAgents", "llmAgents", "coordinator", "web"]
+        let words = ["infrastructure", "state", "pure agents", "LLM agents", "coordinator", "web"]
         var findings: [RawFinding] = []
         for source in context.sources {
             var groups: [SyntaxIdentifier: [(rank: Int, node: Syntax)]] = [:]
@@ -89,7 +90,7 @@ enum WiringRules {
                         findings.append(
                             source.finding(
                                 rule, at: mention.node,
-                                "a child of stage \(stages[mention.rank]) is listed after one of stage \(stages[highest]): the seed's order is infrastructure, state, pure agents, LLM agents, coordinator, web"
+                                "a child of stage \(words[mention.rank]) is listed after one of stage \(words[highest]): the seed's order is infrastructure, state, pure agents, LLM agents, coordinator, web"
                             ))
                     }
                     highest = max(highest, mention.rank)
@@ -112,8 +113,9 @@ enum WiringRules {
         var topics: [CodeTopic] = []
         for source in context.sources {
             for call in source.tree.descendants(FunctionCallExprSyntax.self) {
-                if call.calledTypeName == "Topic", let literal = call.unlabeledArguments.first?.expression.as(
-                    StringLiteralExprSyntax.self), let name = literal.plainText
+                if call.calledTypeName == "Topic",
+                    let literal = call.unlabeledArguments.first?.expression.as(
+                        StringLiteralExprSyntax.self), let name = literal.plainText
                 {
                     topics.append(CodeTopic(name: name, node: Syntax(literal), source: source))
                     continue
