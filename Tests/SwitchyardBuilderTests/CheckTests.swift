@@ -199,6 +199,11 @@ import Testing
         let after = Self.check("// A banner.\n\n" + Self.offending)
         #expect(after.findings.map(\.line) == before.findings.map { $0.line + 2 })
         #expect(after.findings.map(\.identity) == before.findings.map(\.identity))
+
+        // Two alike findings in one function are told apart, by their order.
+        let twice = Self.check("func show() {\n    Task { await a() }\n    Task { await b() }\n}\n")
+        #expect(twice.findings.count == 2)
+        #expect(Set(twice.findings.map(\.identity)).count == 2)
     }
 
     @Test func explainShowsTheRuleItsRationaleAndExamples() {

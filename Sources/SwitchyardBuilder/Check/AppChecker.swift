@@ -121,7 +121,16 @@ public struct AppChecker: Sendable {
                     line: finding.line, column: finding.column, message: finding.message,
                     declaration: finding.declaration))
         }
-        return CheckResult(findings: findings.sorted(), swiftFiles: context.sources.count)
+        // Identical findings in one declaration (two tasks in one function) are told apart by
+        // their order, which survives moved lines.
+        var seen: [String: Int] = [:]
+        let numbered = findings.sorted().map { finding in
+            var finding = finding
+            seen[finding.identity, default: 0] += 1
+            if let count = seen[finding.identity], count > 1 { finding.declaration += "#\(count)" }
+            return finding
+        }
+        return CheckResult(findings: numbered, swiftFiles: context.sources.count)
     }
 
     static func detect(_ rule: CheckRule, in context: CheckContext) -> [RawFinding] {
@@ -178,7 +187,8 @@ struct AppFiles {
         }
         // The manifest's other files (a migration, say), where they still exist.
         for path in manifest.files.keys.sorted()
-        where !path.hasSuffix(".swift") && !otherPaths.contains(path)
+        where !path.hasSuffix(".swift") && !otherPaths.contains(path) && !path.hasPrefix("/")
+            && !path.split(separator: "/").contains("..")
             && manager.fileExists(atPath: root.appending(path: path).path)
         {
             otherPaths.append(path)
@@ -246,7 +256,9 @@ struct AppFiles {
             for entry in entries where !entry.hasPrefix(".") {
                 let path = "\(current)/\(entry)"
                 var isFolder: ObjCBool = false
-                manager.fileExists(atPath: root.appending(path: path).path, isDirectory: &isFolder)
+                guard manager.fileExists(atPath: root.appending(path: path).path, isDirectory: &isFolder) else {
+                    continue  // a dangling link
+                }
                 if isFolder.boolValue {
                     if recursive { pending.append(path) }
                 } else if matching(path) {

@@ -345,6 +345,9 @@ extension CheckRule {
                 let store: StateStore<KitchenState>
                 static var encoder: JSONEncoder { JSONEncoder() }
             }
+            struct Serve: ParsableCommand {
+                static var configuration = CommandConfiguration(abstract: "Run the kitchen.")
+            }
             """
         ],
         violatingExamples: [

@@ -115,7 +115,10 @@ enum AgentRules {
             for type in kind.types.sorted() {
                 let found = declarations(of: [type], in: context)
                 if !context.facts.methods[type, default: []].contains(kind.method) {
-                    guard let (declaration, source) = found.first(where: { $0.declaration.kind != .extensionDecl })
+                    // At the type's declaration, else (declared in another module) its first extension.
+                    guard
+                        let (declaration, source) = found.first(where: { $0.declaration.kind != .extensionDecl })
+                            ?? found.first
                     else { continue }
                     findings.append(
                         source.finding(
@@ -223,7 +226,12 @@ enum AgentRules {
                 let global =
                     variable.parent?.is(CodeBlockItemSyntax.self) == true
                     && variable.parent?.parent?.parent?.is(SourceFileSyntax.self) == true
-                let isStaticMember = variable.isStatic && variable.parent?.is(MemberBlockItemSyntax.self) == true
+                // ArgumentParser's `static var configuration` is the command's description, not state.
+                let isStaticMember =
+                    variable.isStatic && variable.parent?.is(MemberBlockItemSyntax.self) == true
+                    && !(variable.enclosingTypeName.map {
+                        context.facts.conforms($0, to: ["ParsableCommand", "AsyncParsableCommand"])
+                    } ?? false)
                 guard global || isStaticMember else { continue }
                 let name = variable.bindings.first?.pattern.trimmedDescription ?? "it"
                 findings.append(
