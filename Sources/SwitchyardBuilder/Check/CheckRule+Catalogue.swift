@@ -143,6 +143,12 @@ extension CheckRule {
                     return Summary(summary: reply.text, method: "model")
                 }
             }
+            struct LoggedModel: LanguageModel {
+                let inner: any LanguageModel
+                func complete(_ request: ModelRequest) async throws -> ModelReply {
+                    try await inner.complete(request)
+                }
+            }
             """,
         ],
         violatingExamples: [
@@ -695,6 +701,7 @@ extension CheckRule {
                 static let byEmail = "SELECT id FROM users WHERE email = ?"
                 static let count = "SELECT COUNT(*) FROM users"
                 static let jobs = "SELECT id FROM switchyard_jobs WHERE queue = ?"
+                static let help = "Create an account (an email and a password) first."
             }
             """
         ],

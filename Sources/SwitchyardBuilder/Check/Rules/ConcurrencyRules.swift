@@ -9,14 +9,15 @@ enum ConcurrencyRules {
 
     static func blockingCall(_ context: CheckContext) -> [RawFinding] {
         let rule = CheckRule.blockingCall
-        let workers = context.facts.types(conformingTo: ProjectFacts.workerProtocols)
+        // A worker's runtime tracks and bounds it; a model of the app's own (a wrapper) calls the one it wraps.
+        let allowed = context.facts.types(conformingTo: ProjectFacts.workerProtocols.union(["LanguageModel"]))
         var findings: [RawFinding] = []
         for source in context.sources {
             for call in source.tree.descendants(FunctionCallExprSyntax.self) {
                 guard let name = call.calledName else { continue }
                 let base = call.calledBase
                 if base != nil, modelCalls.contains(name), call.arguments.count == 1, call.isAwaited {
-                    if let owner = call.enclosingTypeName, workers.contains(owner) { continue }
+                    if let owner = call.enclosingTypeName, allowed.contains(owner) { continue }
                     findings.append(
                         source.finding(
                             rule, at: call,

@@ -30,10 +30,7 @@ enum QueryRules {
                 let statement = Statement(
                     sql: sql, path: source.path, line: line, column: column,
                     declaration: source.declarationPath(of: Syntax(literal)))
-                if literal.plainText != nil,
-                    words.contains("CREATE TABLE") || words.contains("CREATE INDEX")
-                        || words.contains("CREATE UNIQUE INDEX")
-                {
+                if literal.plainText != nil, isSchema(sql) {
                     schema.append(statement)
                 } else if ["SELECT ", "WITH ", "UPDATE ", "DELETE "].contains(where: { words.hasPrefix($0) }),
                     [" WHERE ", " JOIN ", " ORDER BY ", " GROUP BY "].contains(where: { words.contains($0) })
@@ -43,6 +40,23 @@ enum QueryRules {
             }
         }
         return (schema, queries)
+    }
+
+    /// SQL that changes the schema: it starts (after `--` comments) with `CREATE` or `ALTER TABLE`,
+    /// and makes a table or an index, not just names the statement.
+    static func isSchema(_ sql: String) -> Bool {
+        let code = sql.split(separator: "\n").filter {
+            !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--")
+        }.joined(separator: " ")
+        let words = code.uppercased().split(whereSeparator: \.isWhitespace)
+        guard words.count > 2,
+            (words[0] == "CREATE"
+                && ["TABLE", "INDEX", "UNIQUE", "VIEW", "TRIGGER", "VIRTUAL", "TEMP", "TEMPORARY"]
+                    .contains(words[1]))
+                || (words[0] == "ALTER" && words[1] == "TABLE")
+        else { return false }
+        let text = words.joined(separator: " ")
+        return text.contains("(") || text.contains(" ON ") || text.contains(" ADD ")
     }
 
     // MARK: SY-CHECK-018
@@ -130,7 +144,9 @@ enum QueryRules {
         return count
     }
 
+    /// SQLite's words, without the statement GRDB appends (` - while executing …`).
     private static func firstLine(of error: any Error) -> String {
-        String(describing: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        let text = String(describing: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        return text.components(separatedBy: " - while executing").first ?? text
     }
 }
