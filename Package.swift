@@ -92,6 +92,8 @@ let package = Package(
             dependencies: [
                 "SwitchyardConfiguration",
                 "SwitchyardModel",
+                // `switchyard check`'s index audit (EXPLAIN QUERY PLAN on a scratch SQLite file).
+                "SwitchyardStore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftDiagnostics", package: "swift-syntax"),
                 .product(name: "SwiftParser", package: "swift-syntax"),
