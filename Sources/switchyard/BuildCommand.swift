@@ -129,7 +129,9 @@ extension SwitchyardCommand {
                             .utf8))
                 return nil
             }
-            return LogicWriter(model: model)
+            // The model's code must pass the app's own `switchyard check` ([check] severities).
+            let checks = try CheckConfiguration(toml: try ConfigurationFile.readText(path: path), path: path)
+            return LogicWriter(model: model, validate: LogicWriter.checkRules(checks))
         }
     }
 }
