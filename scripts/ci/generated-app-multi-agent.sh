@@ -6,8 +6,8 @@
 #
 #   scripts/ci/generated-app-multi-agent.sh SWITCHYARD_BINARY SCRATCH_DIR
 #
-# SCRATCH_DIR/kitchen is made anew; its .build links to SCRATCH_DIR/.build-kitchen, kept between
-# runs (the first build compiles Switchyard's dependencies again: ~6 minutes on two cores).
+# SCRATCH_DIR/kitchen is made anew, keeping its .build between runs (the first build compiles
+# Switchyard's dependencies again: several minutes on two cores).
 set -euo pipefail
 switchyard=$(realpath "$1")
 scratch=$(realpath -m "$2")
@@ -17,9 +17,13 @@ fail() { echo "generated-app-multi-agent: $*" >&2; exit 1; }
 
 export GIT_AUTHOR_NAME="Switchyard CI" GIT_AUTHOR_EMAIL="ci@switchyard.invalid"
 export GIT_COMMITTER_NAME="Switchyard CI" GIT_COMMITTER_EMAIL="ci@switchyard.invalid"
-rm -rf "$app"
+# The app is made anew; its .build is kept between runs (same path, so the module cache holds).
 mkdir -p "$scratch"
+rm -rf "$scratch/.build-kitchen"
+[ -d "$app/.build" ] && mv "$app/.build" "$scratch/.build-kitchen"
+rm -rf "$app"
 "$switchyard" new Kitchen --track Multi-Agent --path "$app" --switchyard-path "$here"
+[ -d "$scratch/.build-kitchen" ] && mv "$scratch/.build-kitchen" "$app/.build"
 
 # The example's plan, with the app renamed (KitchenDemo is a target of Switchyard's own package).
 mkdir -p "$app/docs/plans" "$app/docs/decisions"
@@ -39,8 +43,6 @@ head=$(git -C "$app" rev-parse HEAD)
 
 # The app's own .ci/run: builds (nothing of the app's own may warn), tests, `switchyard check`
 # (clean apart from the placeholders it lists) and `switchyard build --check`.
-mkdir -p "$scratch/.build-kitchen"
-ln -s "$scratch/.build-kitchen" "$app/.build"
 if ! (cd "$app" && SWITCHYARD="$switchyard" .ci/run) >"$scratch/kitchen-ci.log" 2>&1; then
     tail -60 "$scratch/kitchen-ci.log" >&2
     fail "the app's .ci/run failed (all of it: $scratch/kitchen-ci.log)"
