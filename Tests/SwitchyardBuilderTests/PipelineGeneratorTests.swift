@@ -231,6 +231,10 @@ import Testing
             ], "SY-PLAN-008", "worker note payload field wait type"
         ),
         (
+            "a Duration in a result", [("| id: Int |", "| id: Int, took: Duration |")], "SY-PLAN-008",
+            "worker note result field took type"
+        ),
+        (
             "an optional field with no value", [("| text | String | yes |", "| text | String | no |")], "SY-PLAN-008",
             "body POST /api/notes field text required"
         ),

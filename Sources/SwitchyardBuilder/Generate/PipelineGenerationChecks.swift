@@ -168,6 +168,12 @@ extension PlanChecker {
                     "\(worker.name)'s payload field \(field.name) is \(field.type), which a JSON body cannot carry as such: a number of seconds (Int or Double), or a Date (ISO 8601 text)?"
                 )
             }
+            for field in worker.result where field.type.contains("Duration") {
+                questions.ask(
+                    .valueInvalid, subject: "worker \(worker.name) result field \(field.name) type", at: field.position,
+                    "\(worker.name)'s result field \(field.name) is \(field.type), which JSON shows as [seconds, attoseconds]: a number of seconds (Double)?"
+                )
+            }
             let endpoints = pipeline.endpoints.filter { $0.worker?.value == worker.name && $0.mode != .status }
             var first: (route: String, fields: [BodyField])?
             for endpoint in endpoints {

@@ -82,7 +82,7 @@ extension PipelineGenerator {
                 """
             contents = """
                 \(header("the in-process worker \(worker.name)"))import Foundation
-                import Logging
+                \(worker.attempts == 1 ? "" : "import HTTPTypes\n")import Logging
                 import SwitchyardModel
                 import SwitchyardPipeline
 
