@@ -35,6 +35,7 @@ import Testing
         #expect(schema.contains("    report_id INTEGER NOT NULL REFERENCES widget_reports(id) ON DELETE CASCADE,"))
         #expect(schema.contains("CREATE INDEX widget_reports_owner_created_at ON widget_reports (owner, created_at);"))
         #expect(schema.contains("CREATE INDEX widget_tags_report_id ON widget_tags (report_id);"))
+        #expect(schema.contains(#"    "order" INTEGER NOT NULL DEFAULT 0"#), "SQL's keywords are quoted as names")
 
         let payload = try app.read("Sources/Summ/Utilities/BuildReportPayload.swift")
         #expect(payload.contains(#"case dueAt = "due_at""#), "a job's payload keeps the body's snake_case keys")
@@ -47,6 +48,8 @@ import Testing
         let score = try app.read("Sources/Summ/Utilities/ScoreReportPayload.swift")
         #expect(score.contains("guard reportId >= 1 else {"))
         #expect(score.contains("guard note.utf8.count <= 200 else {"))
+        #expect(score.contains("let defaultValue = try container.decodeIfPresent(Int.self, forKey: .`default`)"))
+        #expect(score.contains("self.`default` = defaultValue"))
 
         let worker = try app.read("Sources/Summ/Workers/ScoreReportWorker.swift")
         #expect(worker.contains("public static let attempts = 3"))

@@ -43,17 +43,40 @@ enum PipelineSQL {
     static func createTable(_ table: TablePlan) -> String {
         let columns = table.columns.map { column in
             let constraints = constraintsSQL(column.constraints)
-            return "    \(column.name) \(column.type)" + (constraints.isEmpty ? "" : " \(constraints)")
+            return "    \(identifier(column.name)) \(column.type)" + (constraints.isEmpty ? "" : " \(constraints)")
         }
-        var statements = ["CREATE TABLE \(table.name) (\n\(columns.joined(separator: ",\n"))\n);"]
+        var statements = ["CREATE TABLE \(identifier(table.name)) (\n\(columns.joined(separator: ",\n"))\n);"]
         for index in table.indexes {
             let names = index.columns.map(\.value)
             statements.append(
-                "CREATE INDEX \(table.name)_\(names.joined(separator: "_")) ON \(table.name) (\(names.joined(separator: ", ")));"
+                "CREATE INDEX \(identifier("\(table.name)_\(names.joined(separator: "_"))")) ON \(identifier(table.name)) (\(names.map(identifier).joined(separator: ", ")));"
             )
         }
         return statements.joined(separator: "\n")
     }
+
+    /// `name`, quoted when it is one of SQLite's keywords (`"order"`).
+    static func identifier(_ name: String) -> String {
+        sqliteKeywords.contains(name.uppercased()) ? "\"\(name)\"" : name
+    }
+
+    /// SQLite's keywords (sqlite.org/lang_keywords.html).
+    static let sqliteKeywords: Set<String> = [
+        "ABORT", "ACTION", "ADD", "AFTER", "ALL", "ALTER", "ALWAYS", "ANALYZE", "AND", "AS", "ASC", "ATTACH",
+        "AUTOINCREMENT", "BEFORE", "BEGIN", "BETWEEN", "BY", "CASCADE", "CASE", "CAST", "CHECK", "COLLATE", "COLUMN",
+        "COMMIT", "CONFLICT", "CONSTRAINT", "CREATE", "CROSS", "CURRENT", "CURRENT_DATE", "CURRENT_TIME",
+        "CURRENT_TIMESTAMP", "DATABASE", "DEFAULT", "DEFERRABLE", "DEFERRED", "DELETE", "DESC", "DETACH", "DISTINCT",
+        "DO", "DROP", "EACH", "ELSE", "END", "ESCAPE", "EXCEPT", "EXCLUDE", "EXCLUSIVE", "EXISTS", "EXPLAIN", "FAIL",
+        "FILTER", "FIRST", "FOLLOWING", "FOR", "FOREIGN", "FROM", "FULL", "GENERATED", "GLOB", "GROUP", "GROUPS",
+        "HAVING", "IF", "IGNORE", "IMMEDIATE", "IN", "INDEX", "INDEXED", "INITIALLY", "INNER", "INSERT", "INSTEAD",
+        "INTERSECT", "INTO", "IS", "ISNULL", "JOIN", "KEY", "LAST", "LEFT", "LIKE", "LIMIT", "MATCH", "MATERIALIZED",
+        "NATURAL", "NO", "NOT", "NOTHING", "NOTNULL", "NULL", "NULLS", "OF", "OFFSET", "ON", "OR", "ORDER", "OTHERS",
+        "OUTER", "OVER", "PARTITION", "PLAN", "PRAGMA", "PRECEDING", "PRIMARY", "QUERY", "RAISE", "RANGE", "RECURSIVE",
+        "REFERENCES", "REGEXP", "REINDEX", "RELEASE", "RENAME", "REPLACE", "RESTRICT", "RETURNING", "RIGHT", "ROLLBACK",
+        "ROW", "ROWS", "SAVEPOINT", "SELECT", "SET", "TABLE", "TEMP", "TEMPORARY", "THEN", "TIES", "TO", "TRANSACTION",
+        "TRIGGER", "UNBOUNDED", "UNION", "UNIQUE", "UPDATE", "USING", "VACUUM", "VALUES", "VIEW", "VIRTUAL", "WHEN",
+        "WHERE", "WINDOW", "WITH", "WITHOUT",
+    ]
 
     /// SQL's words among a column's constraints, written upper-case.
     static let keywords: Set<String> = [

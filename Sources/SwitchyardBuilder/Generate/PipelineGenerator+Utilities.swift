@@ -69,7 +69,10 @@ extension PipelineGenerator {
     private func readStatements(_ request: RequestField) -> String {
         let name = request.field.name
         let member = SwiftNames.member(name)
-        let local = member.filter { $0 != "`" }
+        // A local of its own: never a keyword, nor the decoder or its containers.
+        let plain = member.filter { $0 != "`" }
+        let local =
+            SwiftNames.keywords.union(["decoder", "container", "converted"]).contains(plain) ? plain + "Value" : plain
         let base = request.field.type.unwrapped
         let isDate = base == .named("Date")
         let decoded = isDate ? "String" : swiftType(base)

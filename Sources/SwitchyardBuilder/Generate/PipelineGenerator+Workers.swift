@@ -24,7 +24,24 @@ extension PipelineGenerator {
                 /// The app's model; `nil` when none is configured (`[llm]` in switchyard.toml).
                 let model: (any LanguageModel)?
                 let logger: Logger
+            """
+        let result = resultType(worker)
+        let initializer =
+            worker.kind == .durable
+            ? """
+                /// Runs an attempt within ``timeout`` on the worker's clock.
+                private let bounded: @Sendable (@escaping @Sendable () async throws -> \(result)) async throws -> \(result)
 
+                /// - Parameter clock: measures ``timeout``. Default the continuous clock.
+                public init<C: Clock>(
+                    model: (any LanguageModel)?, clock: C = ContinuousClock(), logger: Logger
+                ) where C.Duration == Duration {
+                    self.model = model
+                    self.bounded = { attempt in try await withTimeout(Self.timeout, clock: clock, operation: attempt) }
+                    self.logger = logger
+                }
+            """
+            : """
                 public init(model: (any LanguageModel)?, logger: Logger) {
                     self.model = model
                     self.logger = logger
@@ -48,10 +65,10 @@ extension PipelineGenerator {
                     public let queue = \(PlanLiteral.stringLiteral(worker.name))
                 \(common)
 
-                    public func process(_ payload: \(payloadType(worker)), job: Job) async throws -> \(resultType(worker)) {
-                        try await withTimeout(Self.timeout, clock: ContinuousClock()) {
-                            try await perform(payload, job: job)
-                        }
+                \(initializer)
+
+                    public func process(_ payload: \(payloadType(worker)), job: Job) async throws -> \(result) {
+                        try await bounded { try await perform(payload, job: job) }
                     }
                 }
 
@@ -92,6 +109,8 @@ extension PipelineGenerator {
                 public struct \(type): RequestWorker {
                     public let name = \(PlanLiteral.stringLiteral(worker.name))
                 \(common)
+
+                \(initializer)
 
                 \(handle)
                 }
