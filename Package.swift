@@ -92,6 +92,8 @@ let package = Package(
             dependencies: [
                 "SwitchyardConfiguration",
                 "SwitchyardModel",
+                // `switchyard check`'s index audit (EXPLAIN QUERY PLAN on a scratch SQLite file).
+                "SwitchyardStore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftDiagnostics", package: "swift-syntax"),
                 .product(name: "SwiftParser", package: "swift-syntax"),
@@ -264,7 +266,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchyardCLITests",
-            dependencies: ["SwitchyardFakeLLM", "SwitchyardModel", "switchyard", "SwitchyardLLM", "SwitchyardTesting"],
+            dependencies: [
+                "SwitchyardBuilder", "SwitchyardFakeLLM", "SwitchyardModel", "switchyard", "SwitchyardLLM",
+                "SwitchyardTesting",
+            ],
             exclude: ["Golden"],
             swiftSettings: upcoming
         ),

@@ -19,14 +19,22 @@ public struct ChildProcess {
     /// Starts `executable`. `environment` adds to (or replaces entries of) this process's own;
     /// variables for which `removing` is true are left out (say, every model key and setting,
     /// so a test never calls a real provider with a developer's key).
+    /// With `closingStandardInput`, the child's standard input is a pipe already closed: a read
+    /// gets end-of-file at once, as under CI with no terminal (else it inherits this process's).
     public init(
         _ executable: URL, arguments: [String], environment: [String: String] = [:],
-        removing: (String) -> Bool = { _ in false }, mergingStandardError: Bool = true
+        removing: (String) -> Bool = { _ in false }, mergingStandardError: Bool = true,
+        closingStandardInput: Bool = false
     )
         throws
     {
         process.executableURL = executable
         process.arguments = arguments
+        if closingStandardInput {
+            let input = Pipe()
+            try input.fileHandleForWriting.close()
+            process.standardInput = input
+        }
         process.environment = ProcessInfo.processInfo.environment.filter { !removing($0.key) }
             .merging(environment) { $1 }
         let pipe = Pipe()

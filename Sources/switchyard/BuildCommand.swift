@@ -73,7 +73,18 @@ extension SwitchyardCommand {
             if let feature {
                 features = [feature]
             } else if check {
-                features = try Manifest.load(root: rootURL).features.keys.sorted()
+                // Every feature built so far, and every plan not built yet (drift too).
+                do {
+                    let built = try Manifest.load(root: rootURL).features.keys
+                    let plans =
+                        (try? FileManager.default.contentsOfDirectory(
+                            atPath: rootURL.appending(path: "docs/plans").path)) ?? []
+                    let planned = plans.filter { $0.hasSuffix(".md") }.map { String($0.dropLast(3)) }
+                    features = Set(built).union(planned).sorted()
+                } catch {
+                    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                    throw ExitCode(2)
+                }
             } else {
                 throw ValidationError("name the feature to build (docs/plans/FEATURE.md)")
             }
@@ -118,7 +129,9 @@ extension SwitchyardCommand {
                             .utf8))
                 return nil
             }
-            return LogicWriter(model: model)
+            // The model's code must pass the app's own `switchyard check` ([check] severities).
+            let checks = try CheckConfiguration(toml: try ConfigurationFile.readText(path: path), path: path)
+            return LogicWriter(model: model, validate: LogicWriter.checkRules(checks))
         }
     }
 }

@@ -11,7 +11,7 @@ struct SwitchyardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchyard",
         abstract: "Backends on two tracks: Multi-Agent and Pipeline.",
-        subcommands: [NewCommand.self, PlanCommand.self, Build.self, Demo.self, FakeLLM.self]
+        subcommands: [NewCommand.self, PlanCommand.self, Build.self, CheckCommand.self, Demo.self, FakeLLM.self]
     )
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import SwitchyardBuilder
 import Testing
 
@@ -151,5 +152,23 @@ import Testing
         try #require(duplicates.count == 1)
         #expect(duplicates[0].subject == "clarification SY-PLAN-016 agent irrigation_planner")
         #expect(duplicates[0].position.line == (try Self.line(startingWith: second, in: text)))
+    }
+}
+
+extension ClarificationTests {
+    /// Only a question whose site reads an answer is offered the Clarifications route: the
+    /// ticker's Tick row (SY-PLAN-008, a rule that takes answers elsewhere) says to edit the plan.
+    @Test func aQuestionNoAnswerCanSettleOffersOnlyTheEdit() throws {
+        let plan = Self.plan(fallback: "—", answers: []).replacingOccurrences(
+            of: "| greenhouse:tick | Tick | number: UInt64 | ticker |",
+            with: "| greenhouse:tick | Pulse | n: Int | ticker |")
+        let reading = Self.read(plan)
+        let tick = try #require(reading.escalations.first { $0.rule == "SY-PLAN-008" })
+        #expect(!tick.answerable)
+        #expect(!tick.settle.contains("Clarifications"))
+        let fallback = try #require(reading.escalations.first { $0.rule == "SY-PLAN-016" })
+        #expect(fallback.answerable)
+        #expect(
+            fallback.settle.contains("answer under `## Clarifications`: | SY-PLAN-016 | agent irrigation_planner |"))
     }
 }

@@ -30,12 +30,10 @@ import Testing
         return "Here it is:\n```swift\n\(file)```\n"
     }
 
-    func writer(_ baseURL: String, validate: @escaping @Sendable (String, String) -> [String] = { _, _ in [] })
-        throws -> LogicWriter
-    {
+    func writer(_ baseURL: String, validate: LogicWriter.Validation? = nil) throws -> LogicWriter {
         let settings = LLMSettings(provider: .anthropic, model: "fake-model", baseURL: baseURL)
         let model = try #require(try settings.makeModel(environment: [:], logger: Logger(label: "test")))
-        return LogicWriter(model: model, validate: validate)
+        return validate.map { LogicWriter(model: model, validate: $0) } ?? LogicWriter(model: model)
     }
 
     func builder(_ app: ScratchApp, _ writer: LogicWriter) -> Builder {
@@ -107,13 +105,32 @@ import Testing
         let app = try ScratchApp()
         let server = FakeLLMServer(otherwise: .respond(Self.implement))
         try await server.withRunning { baseURL in
-            let strict = try writer(baseURL) { _, text in
+            let strict = try writer(baseURL) { _, text, _ in
                 text.contains("// the model's code") ? ["SY-CHECK-004: an unstructured Task"] : []
             }
             let outcome = try await builder(app, strict).build("greenhouse")
             let action = try #require(outcome.actions.first { $0.path == Self.logic })
             #expect(action.note?.contains("fails switchyard check: SY-CHECK-004") == true)
             #expect(try !app.read(Self.logic).contains("// the model's code"))
+        }
+    }
+
+    /// The default validation is `switchyard check`: an unstructured task in the model's code
+    /// (SY-CHECK-004) keeps the placeholder.
+    @Test func theModelsCodeMustPassSwitchyardCheck() async throws {
+        let app = try ScratchApp()
+        let unstructured: @Sendable (FakeLLMServer.RecordedRequest) -> String = { request in
+            let file = Self.fileInPrompt(request).replacingOccurrences(
+                of: "        Placeholder.unimplemented(",
+                with: "        Task { print(1) }\n        return Placeholder.unimplemented(")
+            return "```swift\n\(file)```\n"
+        }
+        let server = FakeLLMServer(otherwise: .respond(unstructured))
+        try await server.withRunning { baseURL in
+            let outcome = try await builder(app, try writer(baseURL)).build("greenhouse")
+            let action = try #require(outcome.actions.first { $0.path == Self.logic })
+            #expect(action.note?.contains("fails switchyard check: SY-CHECK-004") == true, "\(action.note ?? "")")
+            #expect(try !app.read(Self.logic).contains("Task {"))
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import SwitchyardBuilder
 import Testing
 
@@ -88,6 +89,17 @@ import Testing
         #expect(every.valuePosition.column == 14)
     }
 
+    /// A `#` between blanks starts a comment; one in prose (`bed #3`) is kept.
+    @Test(arguments: [
+        ("- window: 800ms   # agrees with the plan", "800ms"), ("- window: 800ms #", "800ms"),
+        ("- fallback: water bed #3 first", "water bed #3 first"), ("- fallback: a#b", "a#b"),
+        ("- fallback: x\t# tab", "x"),
+    ])
+    func aCommentIsAHashBetweenBlanks(_ line: String, _ value: String) throws {
+        let document = MarkdownDocument(text: "## A\n\(line)\n", path: "p.md")
+        #expect(document.section("A")?.fields.first?.value == value)
+    }
+
     @Test func trackInTheBodyCountsInBoldOrPlain() {
         for line in ["Track: Pipeline", "**Track**: Pipeline", "- track: Pipeline"] {
             let document = MarkdownDocument(text: "# Plan\n\(line)\n", path: "p.md")
@@ -140,5 +152,23 @@ import Testing
             }
         }
         #expect(diagnosed > 0)
+    }
+}
+
+extension MarkdownDocumentTests {
+    /// CRLF plans read as LF ones; a lone CR (or NEL, LS, PS) ends a line too, so no cell can
+    /// carry a line break into generated code.
+    @Test(arguments: ["\r\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"])
+    func everyLineBreakEndsALine(_ lineBreak: String) throws {
+        let text = "---\nfeature: f\n---\n## A\n| a | b |\n|---|---|\n| x | y |\n".replacingOccurrences(
+            of: "\n", with: lineBreak)
+        let document = MarkdownDocument(text: text, path: "p.md")
+        #expect(document.diagnostics.isEmpty, "\(document.diagnostics)")
+        #expect(document.field("feature")?.value == "f")
+        let table = try #require(document.section("A")?.tables.first)
+        #expect(table.rows.map { $0.map(\.text) } == [["x", "y"]])
+        #expect(table.rows.first?.first?.position.line == 7)
+        let injected = MarkdownDocument(text: "## A\n- fallback: x\rpublic let pwned = 1\n", path: "p.md")
+        #expect(injected.section("A")?.field("fallback")?.value == "x")
     }
 }

@@ -124,6 +124,9 @@ import Testing
         #expect(throws: NewApp.Refusal.self, "a target of Switchyard's own package") {
             try NewApp.checkName("KitchenDemo")
         }
+        for name in ["PubSub", "Supervisor", "Tick", "String"] {
+            #expect(throws: NewApp.Refusal.self, "a type the app's code uses") { try NewApp.checkName(name) }
+        }
         #expect(NewApp.suggestedName(for: "greenhouse") == "Greenhouse")
         #expect(NewApp.suggestedName(for: "my_app2") == "MyApp2")
         try NewApp.checkName("Greenhouse")

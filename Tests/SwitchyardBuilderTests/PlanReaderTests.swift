@@ -122,6 +122,113 @@ import Testing
         #expect(reading.plan == nil)
     }
 
+    /// A written value that is not of its type is asked about where it is written, never
+    /// generated as the type's default; a type with no written form says so.
+    @Test(arguments: [
+        ("| t | Double | 0 |", "| t | Double | 12.5x |", "`12.5x` is not a value of type `Double`"),
+        ("| t | Double | 0 |", "| t | Date | 0 |", "`Date` has no written form"),
+        ("| t | Double | 0 |", "| t | Date? | none |", nil),
+        ("| t | Double | 0 |", "| t | [String: Int] | {a: 1, b: x} |", "is not a value of type `[String: Int]`"),
+        ("| t | Double | 0 |", "| t | State? | none |", "a state cannot contain itself"),
+    ])
+    func aWrittenValueMustBeOfItsType(_ row: String, _ replacement: String, _ question: String?) {
+        let valid = Self.twoOutputs.replacingOccurrences(
+            of: "heat(on: Bool), water(beds: [String])", with: "heat(on: Bool)")
+        let plan = valid.replacingOccurrences(of: row, with: replacement)
+        #expect(plan != valid)
+        let reading = Self.read(plan, decisions: "- store: sqlite")
+        if let question {
+            #expect(reading.escalations.map(\.rule) == ["SY-PLAN-008"])
+            #expect(reading.escalations.first?.question.contains(question) == true, "\(reading.escalations)")
+            #expect(reading.escalations.first?.position.line == 10)
+        } else {
+            #expect(reading.escalations.isEmpty, "\(reading.escalations)")
+        }
+    }
+
+    @Test func aContentCellMustBeOfItsColumnsType() {
+        let valid = Self.twoOutputs.replacingOccurrences(
+            of: "heat(on: Bool), water(beds: [String])", with: "heat(on: Bool)")
+        let content =
+            "## Content\n### Beds\n| name:String | area:Double |\n|---|---|\n| north | 4.5 |\n| south | wide |\n"
+        let plan = valid.replacingOccurrences(of: "## State\n", with: content + "## State\n")
+        let reading = Self.read(plan, decisions: "- store: sqlite")
+        #expect(reading.escalations.map(\.rule) == ["SY-PLAN-008"])
+        #expect(reading.escalations.first?.subject == "content Beds south area")
+        #expect(reading.escalations.first?.position.line == 12)
+        #expect(reading.escalations.first?.position.column == 11)
+    }
+
+    /// The file's name and the front matter's `feature` must agree (the branch and manifest
+    /// use one, the code and placeholders the other).
+    @Test func theFrontMattersFeatureMustBeTheFilesName() {
+        let valid = Self.twoOutputs.replacingOccurrences(
+            of: "heat(on: Bool), water(beds: [String])", with: "heat(on: Bool)")
+        let reading = Self.read(valid.replacingOccurrences(of: "feature: f\n", with: "feature: g\n"))
+        #expect(reading.escalations.map(\.rule) == ["SY-PLAN-008"])
+        #expect(reading.escalations.first?.options == ["f"])
+        #expect(reading.escalations.first?.position.line == 2)
+        #expect(reading.escalations.first?.position.column == 10)
+    }
+
+    /// A topic's source must name who publishes it.
+    @Test(arguments: [
+        ("ticker", "state", "| f:reading | Reading | t: Double | ticker |"),
+        ("external", "ticker", "| f:tick | Tick | number: UInt64 | external |"),
+    ])
+    func aTopicsSourceMustBeItsPublisher(_ written: String, _ actual: String, _ row: String) {
+        let valid = Self.twoOutputs.replacingOccurrences(
+            of: "heat(on: Bool), water(beds: [String])", with: "heat(on: Bool)"
+        )
+        .replacingOccurrences(
+            of: "| topic | message | fields |\n|---|---|---|",
+            with: "| topic | message | fields | source |\n|---|---|---|---|"
+        )
+        .replacingOccurrences(
+            of: "| f:tick | Tick | number: UInt64 |", with: "| f:tick | Tick | number: UInt64 | ticker |"
+        )
+        .replacingOccurrences(
+            of: "| f:reading | Reading | t: Double |", with: "| f:reading | Reading | t: Double | state |")
+        #expect(Self.read(valid, decisions: "- store: sqlite").escalations.isEmpty)
+        let original =
+            row.hasPrefix("| f:tick")
+            ? "| f:tick | Tick | number: UInt64 | ticker |" : "| f:reading | Reading | t: Double | state |"
+        let reading = Self.read(valid.replacingOccurrences(of: original, with: row), decisions: "- store: sqlite")
+        #expect(reading.escalations.map(\.rule) == ["SY-PLAN-008"])
+        #expect(reading.escalations.first?.question.contains("source says \(written)") == true)
+        #expect(reading.escalations.first?.options == [actual])
+    }
+
+    /// Two statements that disagree are asked about, never settled by order: a track given
+    /// twice, a front-matter key given twice, a second table in a section, and a row for a
+    /// topic the runtime implies.
+    @Test(arguments: [
+        ("track: Multi-Agent\n", "track: Multi-Agent\ntrack: Pipeline\n", "front matter track"),
+        ("## Ticker\n", "## Ticker\nTrack: Pipeline\n", "track"),
+        (
+            "| guard | pure | f:reading | heat and water | heat(on: Bool) |\n",
+            "| guard | pure | f:reading | heat and water | heat(on: Bool) |\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+            "agents table 2"
+        ),
+        (
+            "| f:reading | Reading | t: Double |\n",
+            "| f:reading | Reading | t: Double |\n| f:state_changed | Changed | t: Double |\n", "topic f:state_changed"
+        ),
+    ])
+    func twoStatementsThatDisagreeAreAQuestion(_ original: String, _ replacement: String, _ subject: String) {
+        let valid =
+            Self.twoOutputs.replacingOccurrences(
+                of: "heat(on: Bool), water(beds: [String])", with: "heat(on: Bool)") + "\n"
+        #expect(Self.read(valid, decisions: "- store: sqlite").escalations.isEmpty)
+        let plan = valid.replacingOccurrences(of: original, with: replacement)
+        #expect(plan != valid)
+        let reading = Self.read(plan, decisions: "- store: sqlite")
+        #expect(
+            reading.escalations.contains { $0.rule == "SY-PLAN-009" && $0.subject == subject }, "\(reading.escalations)"
+        )
+        #expect(reading.plan == nil)
+    }
+
     /// Seeded mutations of the Examples' plans: the reader never crashes, and a plan comes back
     /// only when nothing is asked.
     @Test func mutatedPlansNeverCrashTheReader() throws {
@@ -157,5 +264,16 @@ struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+extension PlanReaderTests {
+    /// Types nest at most four deep (deeper is not of the form, and would cost the generator and
+    /// swift-syntax time exponential in the depth); a file nested deeper still scans for types.
+    @Test func typesNestAtMostFourDeep() {
+        #expect(PlanType(parsing: "[[String: [[Int]]]]") != nil)
+        #expect(PlanType(parsing: "[[[[[Int]]]]]") == nil)
+        #expect(
+            PlanType(parsing: String(repeating: "[", count: 5000) + "Int" + String(repeating: "]", count: 5000)) == nil)
     }
 }

@@ -6,8 +6,8 @@
 #
 #   scripts/ci/generated-app-multi-agent.sh SWITCHYARD_BINARY SCRATCH_DIR
 #
-# SCRATCH_DIR/kitchen is made anew; SCRATCH_DIR/.build-kitchen keeps the app's build between
-# runs (its first build compiles Switchyard's dependencies again: ~6 minutes on two cores).
+# SCRATCH_DIR/kitchen is made anew; its .build links to SCRATCH_DIR/.build-kitchen, kept between
+# runs (the first build compiles Switchyard's dependencies again: ~6 minutes on two cores).
 set -euo pipefail
 switchyard=$(realpath "$1")
 scratch=$(realpath -m "$2")
@@ -37,16 +37,20 @@ head=$(git -C "$app" rev-parse HEAD)
 "$switchyard" build --check --root "$app" </dev/null || fail "build --check reports drift"
 [ "$(git -C "$app" branch --show-current)" = "feature/kitchen-service" ] || fail "not on feature/kitchen-service"
 
-# Compiles, and nothing of the app's own warns.
-(cd "$app" && swift build --scratch-path "$scratch/.build-kitchen" 2>&1) | tee "$scratch/kitchen-build.log" | tail -3
-if grep -E "^$app/Sources/.*warning:" "$scratch/kitchen-build.log"; then fail "the generated code warns"; fi
-
-# Checks clean apart from the placeholders it lists.
-"$switchyard" check --root "$app" | tee "$scratch/kitchen-check.txt"
-grep -q "SY-CHECK-" "$scratch/kitchen-check.txt" || fail "check lists no placeholders"
+# The app's own .ci/run: builds (nothing of the app's own may warn), tests, `switchyard check`
+# (clean apart from the placeholders it lists) and `switchyard build --check`.
+mkdir -p "$scratch/.build-kitchen"
+ln -s "$scratch/.build-kitchen" "$app/.build"
+if ! (cd "$app" && SWITCHYARD="$switchyard" .ci/run) >"$scratch/kitchen-ci.log" 2>&1; then
+    tail -60 "$scratch/kitchen-ci.log" >&2
+    fail "the app's .ci/run failed (all of it: $scratch/kitchen-ci.log)"
+fi
+grep -v '^\[' "$scratch/kitchen-ci.log" | tail -30
+if grep -E "^$app/Sources/.*warning:" "$scratch/kitchen-ci.log"; then fail "the generated code warns"; fi
+grep -q "SY-CHECK-" "$scratch/kitchen-ci.log" || fail "check lists no placeholders"
 
 # Runs: directives on the fallbacks.
-(cd "$app" && "$scratch/.build-kitchen/debug/kitchen" --seconds 4 >"$scratch/kitchen-run.txt" 2>"$scratch/kitchen-run.log") \
+(cd "$app" && .build/debug/kitchen --seconds 4 >"$scratch/kitchen-run.txt" 2>"$scratch/kitchen-run.log") \
     || { cat "$scratch/kitchen-run.log" >&2; fail "the app failed"; }
 cat "$scratch/kitchen-run.txt"
 grep -Eq '^kitchen-service directive [0-9]+  fallback  heard: ' "$scratch/kitchen-run.txt" \

@@ -6,6 +6,8 @@ public struct BuildRefusal: Error, Hashable, Sendable, CustomStringConvertible {
         case notARepository = "not-a-repository", branch, invalidSwift = "invalid-swift"
         /// A type the feature declares is declared by another file of the app's module.
         case nameClash = "name-clash"
+        /// A stage's commit failed (a hook, say): the stage was rolled back.
+        case commitFailed = "commit-failed"
     }
 
     public var reason: Reason

@@ -39,11 +39,20 @@ public enum BuildReport {
                 : "committed on \(outcome.branch): "
                     + outcome.commits.map { "\($0.stage) \($0.id)" }.joined(separator: ", ") + "\n"
         } else if mode == .check {
-            out +=
-                outcome.hasDrift
-                ? "drift: `switchyard build \(outcome.feature)` would change the above\n" : "no drift\n"
+            let changes =
+                outcome.documentsChanged || outcome.actions.contains { $0.changesDisk || $0.status == .conflict }
+            let stale = outcome.actions.filter { $0.status == .stale && $0.current != nil }
+            if changes {
+                out += "drift: `switchyard build \(outcome.feature)` would change the above\n"
+            }
+            if !stale.isEmpty {
+                out +=
+                    "drift: \(stale.count) stale file(s) the plan no longer produces: `switchyard build \(outcome.feature) --prune` "
+                    + "removes the unedited ones; remove the edited ones yourself\n"
+            }
+            if !outcome.hasDrift { out += "no drift\n" }
         }
-        return out
+        return terminalSafe(out)
     }
 
     private struct JSONOutcome: Encodable {
@@ -102,7 +111,10 @@ public enum BuildReport {
                 "diff", "--no-index", "--no-color", "--",
                 action.current == nil ? "/dev/null" : before.path, action.result == nil ? "/dev/null" : after.path,
             ])
-            out += result.standardOutput.replacingOccurrences(of: folder.path + "/", with: "")
+            // git names `/tmp/…/a/P` as `a/tmp/…/a/P`: keep `a/P`.
+            let temporary = folder.path.drop { $0 == "/" }
+            out += result.standardOutput.replacingOccurrences(of: temporary + "/a/", with: "")
+                .replacingOccurrences(of: temporary + "/b/", with: "")
         }
         return out
     }

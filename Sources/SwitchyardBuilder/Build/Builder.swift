@@ -95,6 +95,14 @@ public struct Builder: Sendable {
             return outcome
         }
         outcome.track = plan.track
+        if let link = symbolicLink(on: Manifest.path) {
+            outcome.refusals.append(
+                BuildRefusal(
+                    .forbidden, path: Manifest.path,
+                    "\(link) is a symbolic link: the builder reads and writes only real folders and files inside the app"
+                ))
+            return outcome
+        }
         let manifest: Manifest
         do {
             manifest = try Manifest.load(root: root)
@@ -106,7 +114,8 @@ public struct Builder: Sendable {
         outcome.firstBuild = recorded == nil
         outcome.documentsChanged =
             recorded?.plan != documents.planBlob || recorded?.decisions != documents.decisionsBlob
-        let ownership = Ownership.table(for: plan.track, app: plan.app, protect: try protectedPaths())
+        let protect = try protectedPaths()
+        let ownership = Ownership.table(for: plan.track, app: plan.app, protect: protect)
         let files = generator.files(for: plan)
         let stages = BuildStage.stages(for: plan.track)
 
@@ -118,7 +127,9 @@ public struct Builder: Sendable {
             outcome.refusals.append(
                 BuildRefusal(
                     .forbidden, path: file.path,
-                    "the \(plan.track.rawValue) track's ownership table does not give this path to the builder"))
+                    protect.first { globMatches($0, file.path) }.map {
+                        "`[build] protect` in switchyard.toml keeps this path from the builder (\($0))"
+                    } ?? "the \(plan.track.rawValue) track's ownership table does not give this path to the builder"))
         }
         guard outcome.refusals.isEmpty else { return outcome }
 
@@ -161,6 +172,7 @@ public struct Builder: Sendable {
                         let planChanged = entries[key] != Git.blobID(of: Data(entry.contents.utf8))
                         if userEdited && !planChanged {
                             action.note = "entries edited: kept"
+                            action.keptEdit = true
                             continue
                         }
                         if userEdited && before != entry.contents && !forced(path, options) {
@@ -180,7 +192,9 @@ public struct Builder: Sendable {
                     outcome.refusals.append(error)
                     break
                 }
-                if action.status != .conflict { action.status = result == text ? .identical : .insert }
+                if action.status != .conflict {
+                    action.status = result != text ? .insert : action.keptEdit ? .keep : .identical
+                }
                 action.result = result
                 action.recordedEntries = entries
                 sharedText[path] = result
@@ -192,6 +206,14 @@ public struct Builder: Sendable {
         let produced = Set(files.map(\.path))
         for (path, entry) in manifest.files.sorted(by: { $0.key < $1.key })
         where entry.feature == feature && entry.fileClass != .shared && !produced.contains(path) {
+            guard ownership.allows(path) else {
+                outcome.refusals.append(
+                    BuildRefusal(
+                        .forbidden, path: path,
+                        "\(Manifest.path) records this path for \(feature), but the builder does not own it: restore the manifest from git"
+                    ))
+                continue
+            }
             let current = read(path)
             var action = FileAction(
                 path: path, status: .stale, fileClass: entry.fileClass, stage: entry.stage ?? stages.last!,
@@ -200,7 +222,11 @@ public struct Builder: Sendable {
                 action.note = "already removed"
                 action.recordedBlob = nil
             } else if Git.blobID(of: Data(current!.utf8)) == entry.blob {
-                if options.prune {
+                if options.prune,
+                    try !committedByBuild(of: feature, path: path, blob: Git.blobID(of: Data(current!.utf8)))
+                {
+                    action.note = "not as a build of \(feature) committed it: kept (remove it yourself)"
+                } else if options.prune {
                     action.result = nil
                     action.recordedBlob = nil
                     action.note = "removed"
@@ -214,14 +240,26 @@ public struct Builder: Sendable {
         }
 
         for action in outcome.actions where action.status == .conflict {
+            let note = action.note ?? "edited, and the plan changes it"
             outcome.refusals.append(
                 BuildRefusal(
                     .conflict, path: action.path,
-                    (action.note ?? "edited, and the plan changes it")
-                        + ": settle it with --merge, overwrite it with --force '\(action.path)', or revert the edit"))
+                    action.ownedByAnotherFeature
+                        ? note
+                        : note
+                            + ": settle it with --merge, overwrite it with --force '\(action.path)', or revert the edit"
+                ))
         }
         outcome.actions.sort {
             (stages.firstIndex(of: $0.stage) ?? 0, $0.path) < (stages.firstIndex(of: $1.stage) ?? 0, $1.path)
+        }
+        for action in outcome.actions where action.changesDisk {
+            if let link = symbolicLink(on: action.path) {
+                outcome.refusals.append(
+                    BuildRefusal(
+                        .forbidden, path: action.path,
+                        "\(link) is a symbolic link: the builder writes only real folders and files inside the app"))
+            }
         }
         outcome.refusals += Self.syntaxRefusals(outcome.actions)
         outcome.refusals += nameClashes(
@@ -244,6 +282,15 @@ public struct Builder: Sendable {
                 outcome.refusals.append(
                     BuildRefusal(.dirty, path: Manifest.path, "has uncommitted changes: commit or restore it first"))
             }
+            // The commits name the documents' blobs: they must be the committed ones.
+            for path in [PlanDocuments.planPath(feature), PlanDocuments.decisionsPath(feature)]
+            where dirty.contains(path) {
+                outcome.refusals.append(
+                    BuildRefusal(
+                        .dirty, path: path,
+                        "has uncommitted changes: commit it first, so the build's commits name the document they were built from"
+                    ))
+            }
             if !(try git.stagedPaths()).isEmpty {
                 outcome.refusals.append(
                     BuildRefusal(.dirty, "the index holds staged changes: commit or unstage them first"))
@@ -260,10 +307,12 @@ public struct Builder: Sendable {
         let recorded = manifest.files[file.path]?.blob
         let new = file.contents
         if let owner = manifest.files[file.path]?.feature, owner != plan.feature {
-            return FileAction(
+            var action = FileAction(
                 path: file.path, status: .conflict, fileClass: file.fileClass, stage: file.stage, current: current,
                 result: current, recordedBlob: recorded,
                 note: "the feature \(owner) owns it: rename what this plan names alike")
+            action.ownedByAnotherFeature = true
+            return action
         }
         let newBlob = Git.blobID(of: Data(new.utf8))
         var action = FileAction(
@@ -332,6 +381,23 @@ public struct Builder: Sendable {
         }
     }
 
+    /// Type names a generated type must not take: Swift's and Foundation's common ones, and the
+    /// public types of the modules generated code imports (`SwitchyardAgents`, `SwitchyardModel`,
+    /// `SwitchyardPlaceholder`; a test keeps the list in step with their sources).
+    static let reservedTypeNames: Set<String> = [
+        "Any", "Array", "Bool", "Character", "Codable", "Data", "Date", "Decimal", "Decodable", "Dictionary",
+        "Double", "Duration", "Encodable", "Equatable", "Error", "Float", "Hashable", "Int", "Logger", "Never",
+        "Optional", "Result", "Sendable", "Service", "ServiceGroup", "Set", "String", "Substring", "Task", "UInt64",
+        "URL", "UUID", "Void", "ChatMessage", "ChildSpec", "CollectedWindow", "Coordinator", "CoordinatorLogic",
+        "CoordinatorOptions", "Directive", "DirectiveSource", "FallbackChainModel", "FallbackReason", "LLMAgent",
+        "LLMAgentOptions", "LLMAgentService", "LLMError", "LanguageModel", "ModelReply", "ModelRequest",
+        "NoDecisionParser", "Observation", "ObservationSource", "OverflowPolicy", "Placeholder", "PubSub",
+        "PureLogicAgent", "PureLogicAgentService", "RestartStrategy", "RestartType", "StateChange", "StateStore",
+        "StateStoreAlreadyRunning", "StateUpdateService", "SubscriberID", "Subscription", "SubscriptionHandle",
+        "SubscriptionOptions", "SupervisionStage", "Supervisor", "SupervisorError", "SupervisorOptions", "Tick",
+        "Ticker", "TimeoutError", "TokenUsage", "Topic", "TriggerID", "TriggerMessage", "WindowCloseReason",
+    ]
+
     /// Types this feature's files declare that another Swift file of the app's module declares
     /// too (another feature's wiring, or the user's code): the module would not compile.
     func nameClashes(_ files: [GeneratedFile], app: String, ownFiles: [String: Manifest.File]) -> [BuildRefusal] {
@@ -349,15 +415,23 @@ public struct Builder: Sendable {
             }
         }
         var refusals: [BuildRefusal] = []
+        var declaredHere: [String: String] = [:]
+        let rename = "rename it in the plan (a topic's message, a directive, a content table, an agent)"
         for file in files.sorted(by: { $0.path < $1.path }) where SwiftValidation.isSwift(file.path) {
             guard file.fileClass != .shared else { continue }
-            for name in SwiftValidation.topLevelTypes(in: file.contents).sorted() {
-                guard let other = declaredElsewhere[name] else { continue }
-                refusals.append(
-                    BuildRefusal(
-                        .nameClash, path: file.path,
-                        "declares \(name), which \(other) declares too: rename it in the plan (a topic's message, a content row type, an output) or in that file"
-                    ))
+            for name in SwiftValidation.topLevelTypes(in: file.contents) {
+                let clash: String? =
+                    if Self.reservedTypeNames.contains(name) {
+                        "declares \(name), a type of Swift or of the Switchyard modules the app imports: \(rename)"
+                    } else if let other = declaredHere[name] {
+                        "declares \(name), which \(other) of the same plan declares too: \(rename)"
+                    } else if let other = declaredElsewhere[name] {
+                        "declares \(name), which \(other) declares too: \(rename), or in that file"
+                    } else {
+                        nil
+                    }
+                declaredHere[name] = declaredHere[name] ?? file.path
+                if let clash { refusals.append(BuildRefusal(.nameClash, path: file.path, clash)) }
             }
         }
         return refusals
@@ -431,10 +505,39 @@ public struct Builder: Sendable {
         options.force.contains { globMatches($0, path) }
     }
 
+    /// Whether a commit of a build of `feature` (trailer `Switchyard-Feature`) left `path` as
+    /// `blob`: `--prune` removes only such files, whatever the manifest says.
+    private func committedByBuild(of feature: String, path: String, blob: String) throws -> Bool {
+        let commits = try git.runAllowingFailure([
+            "log", "--format=%H", "--fixed-strings", "--grep=Switchyard-Feature: \(feature)", "--", path,
+        ])
+        guard commits.status == 0 else { return false }
+        for commit in commits.standardOutput.split(separator: "\n") {
+            let object = try git.runAllowingFailure(["rev-parse", "--verify", "--quiet", "\(commit):\(path)"])
+            if object.status == 0, object.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == blob {
+                return true
+            }
+        }
+        return false
+    }
+
     /// `[build] protect = [...]` of switchyard.toml: globs the app keeps from the builder.
     private func protectedPaths() throws -> [String] {
         guard let text = read("switchyard.toml") else { return [] }
         return try BuildSettings.protect(inTOML: text)
+    }
+
+    /// The first part of `path` (relative to the root) that is a symbolic link, if any: writing
+    /// through one could land outside the app.
+    func symbolicLink(on path: String) -> String? {
+        var prefix = ""
+        for part in path.split(separator: "/") {
+            prefix += prefix.isEmpty ? String(part) : "/\(part)"
+            let attributes = try? FileManager.default.attributesOfItem(atPath: root.appending(path: prefix).path)
+            guard let attributes else { return nil }
+            if attributes[.type] as? FileAttributeType == .typeSymbolicLink { return prefix }
+        }
+        return nil
     }
 
     func read(_ path: String) -> String? {
@@ -459,39 +562,62 @@ public struct Builder: Sendable {
             let track = outcome.track
         else { return outcome }
         if let logicWriter { await writeLogic(&outcome, with: logicWriter) }
+        let documents = try PlanDocuments(feature: feature, root: root)
+        var manifest = try Manifest.load(root: root)
+        let record = Manifest.Feature(
+            track: track.rawValue, plan: documents.planBlob, decisions: documents.decisionsBlob)
+        // Nothing to commit: stay on the current branch.
+        var final = manifest
+        for action in outcome.actions { self.record(action, feature: feature, in: &final) }
+        final.features[feature] = record
+        guard outcome.actions.contains(where: \.changesDisk) || final != manifest else { return outcome }
         do {
             try switchToFeatureBranch(outcome.branch)
         } catch let refusal as BuildRefusal {
             outcome.refusals.append(refusal)
             return outcome
         }
-        let documents = try PlanDocuments(feature: feature, root: root)
-        var manifest = try Manifest.load(root: root)
         let stages = BuildStage.stages(for: track)
         for (number, stage) in stages.enumerated() {
             let actions = outcome.actions.filter { $0.stage == stage }
             let before = manifest
-            for action in actions {
-                if action.changesDisk { try write(action.result, to: action.path) }
-                record(action, feature: feature, in: &manifest)
-            }
             var paths = Set(actions.filter(\.changesDisk).map(\.path))
-            if stage == stages.last {
-                manifest.features[feature] = .init(
-                    track: track.rawValue, plan: documents.planBlob, decisions: documents.decisionsBlob)
-            }
-            if manifest != before {
-                try write(manifest.encoded(), to: Manifest.path)
-                paths.insert(Manifest.path)
-            }
+            for action in actions { self.record(action, feature: feature, in: &manifest) }
+            if stage == stages.last { manifest.features[feature] = record }
+            if manifest != before { paths.insert(Manifest.path) }
             guard !paths.isEmpty else { continue }
             let label = actions.contains(where: \.changesDisk) ? stage.rawValue : "record"
-            let id = try commit(
-                paths: paths, feature: feature, stage: label, number: number + 1, of: stages.count,
-                documents: documents, actions: actions.filter(\.changesDisk))
-            outcome.commits.append((label, id))
+            do {
+                for action in actions where action.changesDisk { try write(action.result, to: action.path) }
+                if manifest != before { try write(manifest.encoded(), to: Manifest.path) }
+                let id = try commit(
+                    paths: paths, feature: feature, stage: label, number: number + 1, of: stages.count,
+                    documents: documents, actions: actions.filter(\.changesDisk))
+                outcome.commits.append((label, id))
+            } catch {
+                // Leave the tree and the index as the last commit has them; later stages are not written.
+                rollBack(paths)
+                outcome.refusals.append(
+                    BuildRefusal(
+                        .commitFailed, path: nil,
+                        "stage \(label) could not be committed (\(error)); its files were restored, and the stages "
+                            + "before it stay committed: fix the cause, then build again"))
+                return outcome
+            }
         }
         return outcome
+    }
+
+    /// Restores `paths` in the work tree and the index to HEAD (removing those HEAD lacks).
+    private func rollBack(_ paths: Set<String>) {
+        for path in paths.sorted() {
+            if (try? git.runAllowingFailure(["cat-file", "-e", "HEAD:\(path)"]))?.status == 0 {
+                _ = try? git.runAllowingFailure(["checkout", "-q", "HEAD", "--", path])
+            } else {
+                _ = try? git.runAllowingFailure(["rm", "-q", "--cached", "--ignore-unmatch", "--", path])
+                try? FileManager.default.removeItem(at: root.appending(path: path))
+            }
+        }
     }
 
     /// Asks the model for each logic file the plan renders anew, one at a time; a reply that is

@@ -44,6 +44,10 @@ public struct FileAction: Hashable, Sendable {
     public var writer: String?
     /// A logic file the plan renders anew (`create`, `update`): a configured model writes it.
     public var wantsWriting = false
+    /// A conflict because another feature's build wrote the path (no merge or force settles it).
+    public var ownedByAnotherFeature = false
+    /// A shared file whose feature entries the user edited and the plan did not change.
+    var keptEdit = false
     /// Shared files: the entries' blob ids after the build, by anchor.
     public var recordedEntries: [String: String]?
     /// A word on the status (`removed`, `edited: kept`, the reason of a conflict).

@@ -30,25 +30,24 @@ enum SwiftValidation {
 
     static func isSwift(_ path: String) -> Bool { path.hasSuffix(".swift") }
 
-    /// The names of the types `text` declares at its top level (structs, enums, classes,
+    /// The names of the types `text` declares at its top level, in order (structs, enums, classes,
     /// actors, protocols, type aliases): what another file of the same module may not declare.
-    static func topLevelTypes(in text: String) -> Set<String> {
-        var names: Set<String> = []
-        for statement in Parser.parse(source: text).statements {
-            let item = statement.item
-            if let decl = item.as(StructDeclSyntax.self) {
-                names.insert(decl.name.text)
-            } else if let decl = item.as(EnumDeclSyntax.self) {
-                names.insert(decl.name.text)
-            } else if let decl = item.as(ClassDeclSyntax.self) {
-                names.insert(decl.name.text)
-            } else if let decl = item.as(ActorDeclSyntax.self) {
-                names.insert(decl.name.text)
-            } else if let decl = item.as(ProtocolDeclSyntax.self) {
-                names.insert(decl.name.text)
-            } else if let decl = item.as(TypeAliasDeclSyntax.self) {
-                names.insert(decl.name.text)
-            }
+    /// A line scan, not a parse: top-level declarations start their line (after modifiers and
+    /// attributes), and a scan stays linear on any file, where swift-syntax is exponential on
+    /// deeply nested brackets.
+    static func topLevelTypes(in text: String) -> [String] {
+        let keywords: Set<Substring> = ["struct", "enum", "class", "actor", "protocol", "typealias"]
+        let modifiers: Set<Substring> = [
+            "public", "internal", "package", "fileprivate", "private", "open", "final", "indirect",
+            "nonisolated", "@MainActor", "@frozen", "@unchecked", "@preconcurrency",
+        ]
+        var names: [String] = []
+        for line in text.split(whereSeparator: \.isNewline) where line.first.map({ !$0.isWhitespace }) ?? false {
+            var words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })[...]
+            while let first = words.first, modifiers.contains(first) || first.hasPrefix("@") { words.removeFirst() }
+            guard let keyword = words.first, keywords.contains(keyword), words.count > 1 else { continue }
+            let name = words[words.startIndex + 1].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+            if !name.isEmpty { names.append(String(name)) }
         }
         return names
     }

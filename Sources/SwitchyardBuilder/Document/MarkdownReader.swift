@@ -12,9 +12,9 @@ struct Reader {
     }
 
     mutating func read(_ text: String) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
-        }
+        // Every line break ends a line: LF, CRLF, a lone CR (which Swift's lexer also ends a
+        // line at, so a cell could otherwise carry code out of a generated comment), NEL, LS, PS.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         if lines.last == "" { lines.removeLast() }
         var index = 0
         if lines.first?.trimmingSpaces == "---" {
@@ -155,7 +155,8 @@ struct Reader {
         add(line: .init(text: trimmed, position: position(number, indent + 1)))
     }
 
-    /// `key: value`, `- key: value` or `**key**: value`, with a trailing ` # comment` dropped;
+    /// `key: value`, `- key: value` or `**key**: value`, with a trailing ` # comment` dropped
+    /// (a `#` between blanks: `#3` in prose is kept);
     /// the key one word of letters, digits, `_` or `-`.
     private func field(in line: String, number: Int, allowingBullet: Bool) -> DocumentField? {
         var column = indentation(of: line) + 1
@@ -184,13 +185,15 @@ struct Reader {
         let leading = rest.prefix { $0 == " " || $0 == "\t" }.count
         let valueStart = line.count - rest.count + leading + 1
         var value = String(rest.dropFirst(leading))
-        // A comment starts at a `#` after a space or tab.
-        var previous: Character = "x"
-        if let comment = value.firstIndex(where: { character in
-            defer { previous = character }
-            return character == "#" && (previous == " " || previous == "\t")
+        // A comment is a `#` between blanks (or a blank and the line's end): `800ms  # agrees`,
+        // but not `bed #3` in prose.
+        let characters = Array(value)
+        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        if let comment = characters.indices.first(where: { index in
+            characters[index] == "#" && index > 0 && isBlank(characters[index - 1])
+                && (index + 1 == characters.count || isBlank(characters[index + 1]))
         }) {
-            value = String(value[..<comment])
+            value = String(characters[..<comment])
         }
         return DocumentField(
             key: String(key), value: value.trimmingSpaces, position: position(number, column + (bold ? 2 : 0)),

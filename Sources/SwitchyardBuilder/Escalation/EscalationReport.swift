@@ -33,7 +33,7 @@ public enum EscalationReport {
         }
         let total = escalations.count
         out += "\(total) question\(total == 1 ? "" : "s") (\(counts.joined(separator: ", ")))\n"
-        return out
+        return terminalSafe(out)
     }
 
     private struct JSONReport: Encodable {

@@ -5,6 +5,10 @@ struct Questions {
     private(set) var escalations: [Escalation] = []
     private var answers: [String: (answer: Located<String>, used: Bool)] = [:]
     private var answerOrder: [(id: String, rulePosition: SourcePosition)] = []
+    /// The questions (rule and subject) whose site reads an answer: only they are offered the
+    /// `## Clarifications` route; a question asked where no answer is read can be settled only
+    /// by an edit, whatever its rule.
+    private var consulted: Set<String> = []
 
     /// Reads the `## Clarifications` table (columns `rule`, `subject`, `answer`).
     init(clarifications section: DocumentSection?) {
@@ -59,6 +63,7 @@ struct Questions {
     /// The plan's answer to the question `rule` would ask about `subject`, if it gives one.
     mutating func answer(_ rule: PlanRule, subject: String) -> Located<String>? {
         let id = "\(rule.id) \(subject)"
+        consulted.insert(id)
         guard let entry = answers[id] else { return nil }
         answers[id]?.used = true
         return entry.answer
@@ -70,6 +75,9 @@ struct Questions {
             ask(
                 .clarificationUnused, subject: id, at: position,
                 "the answer to \(id) settles no open question: remove it, or check the subject")
+        }
+        for index in escalations.indices where !consulted.contains(escalations[index].id) {
+            escalations[index].answerable = false
         }
         return escalations.sorted()
     }

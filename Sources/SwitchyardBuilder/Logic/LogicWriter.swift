@@ -17,12 +17,16 @@ public struct LogicWriter: Sendable {
     public var timeout: Duration
     /// The most tokens a reply may hold.
     public var maxTokens: Int
-    /// Problems of a candidate file beyond syntax (the `check` rules' errors); empty: accepted.
-    public var validate: @Sendable (_ path: String, _ text: String) -> [String]
+    /// Problems of a candidate file beyond syntax; empty: accepted. By default the errors
+    /// `switchyard check` finds in it, checked with the feature's wiring (``checkRules(_:)``).
+    public var validate: Validation
+
+    /// Given the candidate's path and text and the feature's files (as the plan renders them).
+    public typealias Validation = @Sendable (_ path: String, _ text: String, _ context: [GeneratedFile]) -> [String]
 
     public init(
         model: any LanguageModel, timeout: Duration = .seconds(120), maxTokens: Int = 4096,
-        validate: @escaping @Sendable (_ path: String, _ text: String) -> [String] = { _, _ in [] }
+        validate: @escaping Validation = LogicWriter.checkRules(CheckConfiguration())
     ) {
         self.model = model
         self.timeout = timeout
@@ -58,12 +62,27 @@ public struct LogicWriter: Sendable {
         if let problem = Self.problem(with: candidate, replacing: file.contents, path: file.path) {
             return .placeholder(reason: problem)
         }
-        let problems = validate(file.path, candidate)
+        let problems = validate(file.path, candidate, context)
         if !problems.isEmpty {
             return .placeholder(
                 reason: "the model's code fails switchyard check: " + problems.prefix(3).joined(separator: "; "))
         }
         return .written(candidate)
+    }
+
+    /// The `switchyard check` errors in a candidate, checked with the feature's other Swift files
+    /// so rules that look across files (an agent's fallback, its one output) see the whole agent.
+    public static func checkRules(_ configuration: CheckConfiguration) -> Validation {
+        { path, text, context in
+            var files: [String: String] = [:]
+            for file in context where file.fileClass != .shared && SwiftValidation.isSwift(file.path) {
+                files[file.path] = file.contents
+            }
+            files[path] = text
+            return AppChecker(configuration: configuration).check(swiftFiles: files).findings
+                .filter { $0.path == path && $0.severity == .error }
+                .map { "\($0.rule) \($0.message) (line \($0.line))" }
+        }
     }
 
     // MARK: - The request

@@ -116,7 +116,7 @@ enum Templates {
         """
 
     static let gitignore = """
-        .build/
+        .build
         .swiftpm/
         Package.resolved
         *.sqlite

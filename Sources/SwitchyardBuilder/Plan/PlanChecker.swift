@@ -84,6 +84,20 @@ struct PlanChecker {
         return type
     }
 
+    /// Asks about `value` unless it is a value of `type` as the plan writes values.
+    private mutating func checkLiteral(_ value: Located<String>, as type: PlanType, subject: String) {
+        guard PlanLiteral.swift(value.value, as: type) == nil else { return }
+        let written: Set<String> = ["Int", "UInt64", "Double", "Bool", "String", "Duration"]
+        let unwritable = type.names.filter { !written.contains($0) }.sorted()
+        questions.ask(
+            .valueInvalid, subject: subject, at: value.position,
+            unwritable.isEmpty
+                ? "`\(value.value)` is not a value of type `\(type)` (\(subject))"
+                : "`\(value.value)` cannot be written for `\(type)`: \(unwritable.map { "`\($0)`" }.joined(separator: ", ")) "
+                    + "has no written form in a plan; make the type optional (and the value `none`), or use one that has (Int, Double, Bool, String, Duration, lists and maps of them)"
+        )
+    }
+
     private mutating func checkFields(
         _ fields: inout [FieldDeclaration], subject: String, defined: Set<String>
     ) {
@@ -109,6 +123,11 @@ struct PlanChecker {
         unique(agentsPlan.topics, what: "topic", name: \.name, position: \.position)
         unique(agentsPlan.agents, what: "agent", name: \.name, position: \.position)
 
+        for topic in agentsPlan.topics where [observations, directives, stateChanged].contains(topic.name) {
+            questions.ask(
+                .duplicateName, subject: "topic \(topic.name)", at: topic.position,
+                "\(topic.name) is the runtime's own topic (implied by the format): remove its row")
+        }
         for topic in agentsPlan.topics {
             let parts = topic.name.split(separator: ":", omittingEmptySubsequences: false)
             if parts.count != 2 || parts[0] != domain || !isSnakeCase(String(parts[1])) {
@@ -149,6 +168,26 @@ struct PlanChecker {
         for index in agentsPlan.topics.indices {
             checkFields(
                 &agentsPlan.topics[index].fields, subject: "topic \(agentsPlan.topics[index].name)", defined: defined)
+        }
+        // Written values: each must be a value of its type, never a silent default.
+        for table in agentsPlan.content {
+            for row in table.rows {
+                for (column, cell) in zip(table.columns, row) where column.type.names.allSatisfy(defined.contains) {
+                    checkLiteral(
+                        cell, as: column.type,
+                        subject: "content \(table.title) \(row.first?.value ?? "") \(column.name)")
+                }
+            }
+        }
+        for field in agentsPlan.state where field.type.names.allSatisfy(defined.contains) {
+            if field.type.names.contains("State") {
+                questions.ask(
+                    .valueInvalid, subject: "state \(field.name) type", at: field.position,
+                    "the state field \(field.name) is of type `\(field.type)`, which holds the state itself: a state cannot contain itself"
+                )
+                continue
+            }
+            checkLiteral(field.initial, as: field.type, subject: "state \(field.name) initial")
         }
         for index in agentsPlan.agents.indices {
             checkFields(
@@ -250,9 +289,19 @@ struct PlanChecker {
         // Who publishes and who subscribes.
         for index in agentsPlan.topics.indices {
             let topic = agentsPlan.topics[index]
-            let published =
-                topic.source == .external || agentsPlan.ticker?.publishes.value == topic.name
-                || agentsPlan.updates.contains { $0.publishes?.value == topic.name }
+            let byTicker = agentsPlan.ticker?.publishes.value == topic.name
+            let byState = agentsPlan.updates.contains { $0.publishes?.value == topic.name }
+            let published = topic.source == .external || byTicker || byState
+            // A source that names one publisher while another publishes it.
+            if let source = topic.source, byTicker || byState {
+                let actual: Topic.Source = byTicker ? .ticker : .state
+                if source != actual {
+                    questions.ask(
+                        .valueInvalid, subject: "topic \(topic.name) source", at: topic.position,
+                        "\(topic.name)'s source says \(source.rawValue), but \(byTicker ? "the ticker" : "an update") publishes it",
+                        options: [actual.rawValue])
+                }
+            }
             if !published {
                 if let answer = questions.answer(.topicUnpublished, subject: "topic \(topic.name)"),
                     answer.value.lowercased() == "external"

@@ -69,9 +69,32 @@ struct DocumentReader {
             questions.ask(
                 .documentForm, subject: "\(section) #\(counts[section]!)", at: diagnostic.position, diagnostic.message)
         }
+        var seenKeys: [String: DocumentField] = [:]
+        for field in document.frontMatter {
+            let key = field.key.lowercased()
+            if let first = seenKeys[key], first.value != field.value {
+                questions.ask(
+                    .duplicateName, subject: "front matter \(key)", at: field.position,
+                    "`\(key)` is given twice in the front matter, as \(first.value) and as \(field.value): which one holds?",
+                    options: [first.value, field.value])
+            }
+            seenKeys[key] = seenKeys[key] ?? field
+        }
         let track = readTrack()
         let feature = requiredField("feature", expected: "a feature name (lowercase, `-` or `_`)") { text in
             isFeatureName(text) ? text : nil
+        }
+        // The file names the feature for the branch and the manifest; the front matter for the
+        // code and the placeholders: they must agree.
+        let path = document.path
+        if let feature, path.hasPrefix("docs/plans/"), path.hasSuffix(".md"),
+            case let stem = String(path.dropFirst("docs/plans/".count).dropLast(3)), stem != feature,
+            let field = document.field("feature")
+        {
+            questions.ask(
+                .valueInvalid, subject: "front matter feature", at: field.valuePosition,
+                "the plan is \(path), but its front matter says `feature: \(feature)`: rename the file or the field",
+                options: [stem])
         }
         let app = requiredField("app", expected: "an UpperCamelCase Swift module name") { text in
             isTypeName(text) ? text : nil
@@ -102,9 +125,14 @@ struct DocumentReader {
     // MARK: - Front matter
 
     private mutating func readTrack() -> Plan.Track? {
-        let field =
-            document.field("track")
-            ?? document.sections.lazy.compactMap { $0.field("track") }.first
+        let given = ([document.field("track")] + document.sections.map { $0.field("track") }).compactMap { $0 }
+        for other in given.dropFirst() where other.value.lowercased() != given[0].value.lowercased() {
+            questions.ask(
+                .duplicateName, subject: "track", at: other.valuePosition,
+                "the track is given twice, as \(given[0].value) (\(given[0].valuePosition)) and as \(other.value): which one holds?",
+                options: [given[0].value, other.value])
+        }
+        let field = given.first
         let options = Plan.Track.allCases.map(\.rawValue)
         let written: Located<String>
         if let field {
@@ -231,6 +259,11 @@ struct DocumentReader {
             questions.ask(
                 .columnMissing, subject: "\(place) table", at: section.position, "the \(place) section has no table")
             return nil
+        }
+        for (number, extra) in section.tables.enumerated().dropFirst() {
+            questions.ask(
+                .duplicateName, subject: "\(place) table \(number + 1)", at: extra.position,
+                "the \(place) section has a second table, and only one is read: merge its rows into the first")
         }
         return table
     }

@@ -16,9 +16,14 @@ public indirect enum PlanType: Hashable, Sendable, CustomStringConvertible {
         "Int", "UInt64", "Double", "Bool", "String", "Date", "Duration", "State",
     ]
 
-    /// Reads `text`; `nil` when it is not of the form.
+    /// How deep lists and maps may nest (`[[String: [Int]]]` is 3): deeper is not of the form.
+    public static let maxNesting = 4
+
+    /// Reads `text`; `nil` when it is not of the form (or longer than 200 characters, or nested
+    /// deeper than ``maxNesting``).
     public init?(parsing text: String) {
         let text = text.trimmingSpaces
+        guard text.count <= 200, text.count(where: { $0 == "[" }) <= Self.maxNesting else { return nil }
         if text.hasSuffix("?") {
             guard let wrapped = PlanType(parsing: String(text.dropLast())) else { return nil }
             if case .optional = wrapped { return nil }
