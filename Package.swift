@@ -108,7 +108,7 @@ let package = Package(
                 "SwitchyardBuilder", "SwitchyardFakeLLM", "SwitchyardLLM", "SwitchyardPlaceholder", "SwitchyardTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["Escalations", "Golden"],
+            exclude: ["Escalations", "Golden", "PipelinePlans"],
             swiftSettings: upcoming
         ),
         .testTarget(

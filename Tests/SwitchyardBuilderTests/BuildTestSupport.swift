@@ -89,13 +89,23 @@ struct ScratchApp {
 
     init(
         plan: String = Self.greenhouse, feature: String = "greenhouse", decisions: String? = Self.greenhouseDecisions,
-        app: String = "Greenhouse"
+        app: String = "Greenhouse", track: Plan.Track = .multiAgent
     ) throws {
         root = try temporaryFolder("switchyard-build")
         git = Git(root: root, environment: Self.identity)
         try git.run(["init", "-q", "-b", "main"])
-        try write("Sources/\(app)/Application.swift", Self.application)
-        try write("switchyard.toml", "[check]\n")
+        switch track {
+        case .multiAgent:
+            try write("Sources/\(app)/Application.swift", Self.application)
+            try write("switchyard.toml", "[check]\n")
+        case .pipeline:
+            // The shared files of `switchyard new --track Pipeline`, with their anchors.
+            let shared = ["Sources/\(app)/Application.swift", "switchyard.toml"]
+            for file in NewApp.files(name: app, track: .pipeline, switchyardPath: "../Switchyard")
+            where shared.contains(file.path) {
+                try write(file.path, file.contents)
+            }
+        }
         try write("docs/plans/\(feature).md", plan)
         if let decisions { try write("docs/decisions/\(feature).md", decisions) }
         try commitAll("app")

@@ -24,14 +24,20 @@ import Testing
             "# report\n\(report)\n# branch\n\(try app.git.currentBranch() ?? "")\n\n# commits\n\(commits)\n# tree\n\(tree)"
     }
 
-    @Test(arguments: [("Kitchen", "kitchen-service", "KitchenDemo")])
-    func theExamplesPlanBuildsIntoTheGoldenTree(_ example: String, _ feature: String, _ app: String) async throws {
+    @Test(arguments: [
+        ("Kitchen", "kitchen-service", "KitchenDemo", Plan.Track.multiAgent),
+        ("Summaries", "summaries", "SummariesAPI", Plan.Track.pipeline),
+    ])
+    func theExamplesPlanBuildsIntoTheGoldenTree(
+        _ example: String, _ feature: String, _ app: String, _ track: Plan.Track
+    ) async throws {
         let plan = try #require(try Self.document(example, "docs/plans/\(feature).md"))
         let scratch = try ScratchApp(
             plan: plan, feature: feature, decisions: try Self.document(example, "docs/decisions/\(feature).md"),
-            app: app)
+            app: app, track: track)
         let outcome = try await scratch.builder.build(feature)
         #expect(outcome.exitStatus(for: .write) == 0, "\(outcome.refusals)")
+        #expect(outcome.track == track)
         let recorded = try Self.record(scratch, outcome)
         let golden = Self.here.appending(path: "Golden/\(feature).build.txt")
         if ProcessInfo.processInfo.environment["SWITCHYARD_UPDATE_GOLDENS"] == "1" {
@@ -44,17 +50,7 @@ import Testing
         #expect(again.commits.isEmpty)
         #expect(try scratch.git.run(["rev-parse", "HEAD"]) == head)
         #expect(Set(again.actions.map(\.status)) == [.identical])
-    }
-
-    @Test func thePipelineExampleIsRefusedUntilItsGeneratorExists() async throws {
-        let plan = try #require(try Self.document("Summaries", "docs/plans/summaries.md"))
-        let scratch = try ScratchApp(
-            plan: plan, feature: "summaries", decisions: try Self.document("Summaries", "docs/decisions/summaries.md"),
-            app: "SummariesAPI")
-        let before = try scratch.snapshot()
-        let outcome = try await scratch.builder.build("summaries")
-        #expect(outcome.refusals.map(\.reason) == [.unsupported])
-        #expect(outcome.exitStatus(for: .write) == 2)
-        #expect(try scratch.snapshot() == before)
+        let check = try scratch.builder.plan(feature, options: .init(mode: .check))
+        #expect(check.exitStatus(for: .check) == 0)
     }
 }

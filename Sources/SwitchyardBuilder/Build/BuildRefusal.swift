@@ -3,7 +3,7 @@
 public struct BuildRefusal: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Reason: String, Hashable, Sendable {
         case dirty, conflict, forbidden, missingAnchor = "missing-anchor", unreadableManifest = "unreadable-manifest"
-        case notARepository = "not-a-repository", branch, invalidSwift = "invalid-swift", unsupported
+        case notARepository = "not-a-repository", branch, invalidSwift = "invalid-swift"
         /// A type the feature declares is declared by another file of the app's module.
         case nameClash = "name-clash"
         /// A stage's commit failed (a hook, say): the stage was rolled back.

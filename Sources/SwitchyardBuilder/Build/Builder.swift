@@ -118,14 +118,6 @@ public struct Builder: Sendable {
         let ownership = Ownership.table(for: plan.track, app: plan.app, protect: protect)
         let files = generator.files(for: plan)
         let stages = BuildStage.stages(for: plan.track)
-        guard !files.isEmpty else {
-            outcome.refusals.append(
-                BuildRefusal(
-                    .unsupported,
-                    "the \(plan.track.rawValue) track generates nothing yet: `switchyard plan lint` checks its plans, but `switchyard build` writes only Multi-Agent apps so far"
-                ))
-            return outcome
-        }
 
         for file in files where !ownership.allows(file.path) {
             outcome.actions.append(

@@ -741,7 +741,7 @@ public struct StandardGenerator: FeatureGenerator {
     public func files(for plan: Plan) -> [GeneratedFile] {
         switch plan.track {
         case .multiAgent: MultiAgentGenerator(plan: plan)?.files() ?? []
-        case .pipeline: []
+        case .pipeline: PipelineGenerator(plan: plan)?.files() ?? []
         }
     }
 }

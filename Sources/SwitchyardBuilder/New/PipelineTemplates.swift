@@ -44,6 +44,7 @@ enum PipelineTemplates {
                             .product(name: "SwitchyardJobs", package: "Switchyard"),
                             .product(name: "SwitchyardModel", package: "Switchyard"),
                             .product(name: "SwitchyardPipeline", package: "Switchyard"),
+                            .product(name: "SwitchyardPlaceholder", package: "Switchyard"),
                             .product(name: "SwitchyardStore", package: "Switchyard"),
                             .product(name: "GRDB", package: "GRDB.swift"),
                             .product(name: "HTTPTypes", package: "swift-http-types"),

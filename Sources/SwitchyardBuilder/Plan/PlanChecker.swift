@@ -8,7 +8,10 @@ struct PlanChecker {
     static func check(_ plan: inout Plan, questions: inout Questions) {
         var checker = PlanChecker(plan: plan, questions: questions)
         if checker.plan.multiAgent != nil { checker.checkMultiAgent() }
-        if checker.plan.pipeline != nil { checker.checkPipeline() }
+        if checker.plan.pipeline != nil {
+            checker.checkPipeline()
+            checker.checkPipelineGeneration()
+        }
         plan = checker.plan
         questions = checker.questions
     }
