@@ -8,8 +8,8 @@
 #
 #   scripts/ci/generated-app-pipeline.sh SWITCHYARD_BINARY SCRATCH_DIR
 #
-# SCRATCH_DIR/summ is made anew; its .build links to SCRATCH_DIR/.build-summ, kept between runs
-# (the first build compiles Switchyard's dependencies again: 7 to 12 minutes on two cores).
+# SCRATCH_DIR/summ is made anew, keeping its .build between runs (the first build compiles
+# Switchyard's dependencies again: 7 to 12 minutes on two cores).
 set -euo pipefail
 switchyard=$(realpath "$1")
 scratch=$(realpath -m "$2")
@@ -20,9 +20,14 @@ fail() { echo "generated-app-pipeline: $*" >&2; exit 1; }
 
 export GIT_AUTHOR_NAME="Switchyard CI" GIT_AUTHOR_EMAIL="ci@switchyard.invalid"
 export GIT_COMMITTER_NAME="Switchyard CI" GIT_COMMITTER_EMAIL="ci@switchyard.invalid"
-rm -rf "$app" "$run"
-mkdir -p "$scratch" "$run"
+# The app is made anew; its .build is kept between runs (same path, so the module cache holds).
+mkdir -p "$scratch"
+rm -rf "$scratch/.build-summ" "$run"
+[ -d "$app/.build" ] && mv "$app/.build" "$scratch/.build-summ"
+rm -rf "$app"
+mkdir -p "$run"
 "$switchyard" new Summ --track Pipeline --path "$app" --switchyard-path "$here"
+[ -d "$scratch/.build-summ" ] && mv "$scratch/.build-summ" "$app/.build"
 
 # The example's plan, with the app renamed (SummariesAPI is a target of Switchyard's own package).
 mkdir -p "$app/docs/plans" "$app/docs/decisions"
@@ -43,8 +48,6 @@ head=$(git -C "$app" rev-parse HEAD)
 
 # The app's own .ci/run: builds (nothing of the app's own may warn), tests, `switchyard check`
 # (clean apart from the placeholders it lists) and `switchyard build --check`.
-mkdir -p "$scratch/.build-summ"
-ln -s "$scratch/.build-summ" "$app/.build"
 if ! (cd "$app" && SWITCHYARD="$switchyard" .ci/run) >"$scratch/summ-ci.log" 2>&1; then
     tail -60 "$scratch/summ-ci.log" >&2
     fail "the app's .ci/run failed (all of it: $scratch/summ-ci.log)"
