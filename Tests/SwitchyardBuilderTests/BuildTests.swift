@@ -541,3 +541,17 @@ extension BuildTests {
         #expect(!diff.contains("switchyard-diff-"))
     }
 }
+
+extension BuildTests {
+    /// A feature named like one of supervisor()'s locals (`children`, `bus`…) gets its own
+    /// variable: `childrenFeature`.
+    @Test func aFeatureNamedLikeASupervisorLocalGetsItsOwnVariable() async throws {
+        let plan = ScratchApp.greenhouse.replacingOccurrences(of: "feature: greenhouse\n", with: "feature: children\n")
+        let app = try ScratchApp(plan: plan, feature: "children")
+        let outcome = try await app.builder.build("children")
+        #expect(outcome.refusals.isEmpty, "\(outcome.refusals)")
+        let text = try app.read(Self.application)
+        #expect(text.contains("let childrenFeature = ChildrenFeature("))
+        #expect(text.contains("children += childrenFeature.children("))
+    }
+}

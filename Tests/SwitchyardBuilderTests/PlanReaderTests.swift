@@ -277,3 +277,18 @@ extension PlanReaderTests {
             PlanType(parsing: String(repeating: "[", count: 5000) + "Int" + String(repeating: "]", count: 5000)) == nil)
     }
 }
+
+extension PlanReaderTests {
+    /// A content table's title names a Swift type and a file: words only, and not one of
+    /// Swift's or the runtime's names.
+    @Test(arguments: ["Plants (2024)", "2024 Plants", "Plants/Evil", "Strings", "States", "Ticks"])
+    func aContentTitleMustMakeATypeName(_ title: String) {
+        let valid = Self.twoOutputs.replacingOccurrences(
+            of: "heat(on: Bool), water(beds: [String])", with: "heat(on: Bool)")
+        let content = "## Content\n### \(title)\n| name:String |\n|---|\n| north |\n"
+        let reading = Self.read(
+            valid.replacingOccurrences(of: "## State\n", with: content + "## State\n"), decisions: "- store: sqlite")
+        #expect(reading.escalations.map(\.rule) == ["SY-PLAN-005"], "\(reading.escalations)")
+        #expect(reading.escalations.first?.subject == "content \(title)")
+    }
+}

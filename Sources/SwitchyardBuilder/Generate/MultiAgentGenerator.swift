@@ -708,7 +708,8 @@ struct MultiAgentGenerator {
 
     func applicationEntries() -> [GeneratedFile] {
         let path = "\(sources)/Application.swift"
-        let variable = SwiftNames.member(plan.feature.replacingHyphens)
+        // `{feature}Feature`: never one of supervisor()'s own locals (bus, model, clock, logger, children).
+        let variable = SwiftNames.member(plan.feature.replacingHyphens) + "Feature"
         var entries = [
             GeneratedFile(
                 path: path, fileClass: .shared, stage: .supervisor,

@@ -25,6 +25,19 @@ extension DocumentReader {
     private mutating func readContent(_ section: DocumentSection) -> [ContentTable] {
         var tables: [ContentTable] = []
         for subsection in section.subsections {
+            // The title names a Swift type (`### Plants` → `Plant`) and a file: words only.
+            let typeName = rowTypeName(forTitle: subsection.title)
+            guard subsection.title.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == " " || $0 == "_") }),
+                isTypeName(typeName), !PlanType.builtinNames.contains(typeName),
+                !Builder.reservedTypeNames.contains(typeName)
+            else {
+                questions.ask(
+                    .nameInvalid, subject: "content \(subsection.title)", at: subsection.position,
+                    "the content table `\(subsection.title)` would be the type `\(typeName)`: a title is words of ASCII "
+                        + "letters and digits, starting with a letter, and not a name of Swift's or the runtime's (String, State, Tick…)"
+                )
+                continue
+            }
             guard let table = table(of: subsection, place: "content \(subsection.title)") else { continue }
             var columns: [FieldDeclaration] = []
             for cell in table.header {
@@ -45,7 +58,7 @@ extension DocumentReader {
             }
             tables.append(
                 ContentTable(
-                    title: subsection.title, typeName: rowTypeName(forTitle: subsection.title), columns: columns,
+                    title: subsection.title, typeName: typeName, columns: columns,
                     rows: table.rows.map { $0.map { Located($0.text, at: $0.position) } },
                     position: subsection.position))
         }
