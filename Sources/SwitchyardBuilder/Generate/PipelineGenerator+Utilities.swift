@@ -11,8 +11,10 @@ extension PipelineGenerator {
             return doc + "    public var \(SwiftNames.member(request.field.name)): \(swiftType(request.field.type))"
         }
         let parameters = fields.map { request in
-            "\(SwiftNames.member(request.field.name)): \(swiftType(request.field.type))"
-                + (request.field.type.isOptional ? " = nil" : "")
+            let value =
+                request.required ? nil : request.limits.defaultValue ?? (request.field.type.isOptional ? "nil" : nil)
+            return "\(SwiftNames.member(request.field.name)): \(swiftType(request.field.type))"
+                + (value.map { " = \($0)" } ?? "")
         }
         let assignments = fields.map {
             "        self.\(SwiftNames.member($0.field.name)) = \(SwiftNames.member($0.field.name))"
@@ -45,11 +47,7 @@ extension PipelineGenerator {
             /// checks the plan's limits: a field out of them is a 400 naming it, before anything is
             /// forwarded; the worker reads the job's payload back the same way.
             public struct \(type): Codable, Sendable, Hashable {
-            \(properties.joined(separator: "\n"))
-
-                public init(\(parameters.joined(separator: ", "))) {
-            \(assignments.joined(separator: "\n"))
-                }
+            \(properties.isEmpty ? "" : properties.joined(separator: "\n") + "\n\n")\(memberwise(parameters, assignments))
 
             \(keys.isEmpty ? "" : "    enum CodingKeys: String, CodingKey {\n" + keys.joined(separator: "\n") + "\n    }\n")\(convertedKeys)
                 public init(from decoder: any Decoder) throws {
@@ -159,8 +157,7 @@ extension PipelineGenerator {
                 lines.append(
                     """
                             if let \(read) {
-                    \(checks.joined(separator: "\n"))
-                                self.\(member) = \(clamp ?? local)
+                    \(checks.map { $0 + "\n" }.joined())            self.\(member) = \(clamp ?? local)
                             } else {
                                 self.\(member) = nil
                             }
@@ -171,6 +168,16 @@ extension PipelineGenerator {
             lines.append("        self.\(member) = \(clamp ?? local)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `public init(…) { self.… = … }`, or `public init() {}`.
+    private func memberwise(_ parameters: [String], _ assignments: [String]) -> String {
+        guard !parameters.isEmpty else { return "    public init() {}" }
+        return """
+                public init(\(parameters.joined(separator: ", "))) {
+            \(assignments.joined(separator: "\n"))
+                }
+            """
     }
 
     /// A worker's result: what its status shows once completed, or its call answers.
@@ -187,11 +194,7 @@ extension PipelineGenerator {
 
             /// The result of the worker \(worker.name) (\(position(worker.resultPosition))).
             public struct \(type): Codable, Sendable, Hashable {
-            \(properties.joined(separator: "\n"))
-
-                public init(\(parameters.joined(separator: ", "))) {
-            \(assignments.joined(separator: "\n"))
-                }
+            \(properties.isEmpty ? "" : properties.joined(separator: "\n") + "\n\n")\(memberwise(parameters, assignments))
 
                 /// Every field at its default: what the placeholder logic returns.
                 public static let placeholder = \(type)(\(defaults.joined(separator: ", ")))
