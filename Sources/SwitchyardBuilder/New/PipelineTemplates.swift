@@ -509,7 +509,7 @@ enum PipelineTemplates {
         let backend: Backend
         do {
             let file = try ConfigurationFile.load(path: configPath)
-            let configuration = try PipelineConfiguration(file: file, otherTables: ["llm", "check"])
+            let configuration = try PipelineConfiguration(file: file, otherTables: ["llm", "check", "build"])
             try configuration.checkDatabasePath()
             var secret = configuration.sessionSecret(environment: environment) ?? []
             if secret.isEmpty {
@@ -646,6 +646,11 @@ enum PipelineTemplates {
         # provider = "anthropic"            # or "openai" (any OpenAI-compatible server)
         # model = "claude-3-5-haiku-20241022"
         # api_key_env = "ANTHROPIC_API_KEY" # the variable that holds the key; never the key itself
+
+        # A model for `switchyard build` to write the logic a plan states in prose (else placeholders):
+        # [build.llm]
+        # provider = "anthropic"
+        # api_key_env = "ANTHROPIC_API_KEY"
 
         # Plans: features add their [plans.*] tables here.
         # switchyard:anchor config
