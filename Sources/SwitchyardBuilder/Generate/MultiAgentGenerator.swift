@@ -64,31 +64,9 @@ struct MultiAgentGenerator {
         """
     }
 
-    func swiftType(_ type: PlanType) -> String {
-        switch type {
-        case .named("State"): stateType
-        case .named(let name): name
-        case .optional(let wrapped): "\(swiftType(wrapped))?"
-        case .array(let element): "[\(swiftType(element))]"
-        case .dictionary(let value): "[String: \(swiftType(value))]"
-        case .stringSet: "Set<String>"
-        }
-    }
+    func swiftType(_ type: PlanType) -> String { SwiftNames.swiftType(type, stateType: stateType) }
 
-    func defaultValue(_ type: PlanType) -> String {
-        switch type {
-        case .named("Int"), .named("UInt64"), .named("Double"): "0"
-        case .named("Bool"): "false"
-        case .named("String"): "\"\""
-        case .named("Date"): "Date(timeIntervalSince1970: 0)"
-        case .named("Duration"): ".zero"
-        case .named("State"): "\(stateType)()"
-        case .named(let name): "\(name).placeholder"
-        case .optional: "nil"
-        case .array, .stringSet: "[]"
-        case .dictionary: "[:]"
-        }
-    }
+    func defaultValue(_ type: PlanType) -> String { SwiftNames.defaultValue(type, stateType: stateType) }
 
     /// The ticker's messages are the runtime's `Tick`.
     var tickerTopic: Topic? {

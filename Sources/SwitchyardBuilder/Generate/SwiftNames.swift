@@ -26,4 +26,32 @@ enum SwiftNames {
         let joined = first + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
         return keywords.contains(joined) ? "`\(joined)`" : joined
     }
+
+    /// A plan type in Swift; `State` (the whole state, in a Multi-Agent plan) as `stateType`.
+    static func swiftType(_ type: PlanType, stateType: String = "State") -> String {
+        switch type {
+        case .named("State"): stateType
+        case .named(let name): name
+        case .optional(let wrapped): "\(swiftType(wrapped, stateType: stateType))?"
+        case .array(let element): "[\(swiftType(element, stateType: stateType))]"
+        case .dictionary(let value): "[String: \(swiftType(value, stateType: stateType))]"
+        case .stringSet: "Set<String>"
+        }
+    }
+
+    /// A placeholder value of a plan type, as Swift: what a default-initialized field holds.
+    static func defaultValue(_ type: PlanType, stateType: String = "State") -> String {
+        switch type {
+        case .named("Int"), .named("UInt64"), .named("Double"): "0"
+        case .named("Bool"): "false"
+        case .named("String"): "\"\""
+        case .named("Date"): "Date(timeIntervalSince1970: 0)"
+        case .named("Duration"): ".zero"
+        case .named("State"): "\(stateType)()"
+        case .named(let name): "\(name).placeholder"
+        case .optional: "nil"
+        case .array, .stringSet: "[]"
+        case .dictionary: "[:]"
+        }
+    }
 }
