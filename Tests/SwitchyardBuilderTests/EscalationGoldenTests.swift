@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardBuilder
+import SwitchyardTesting
 import Testing
 
 /// Every plan rule has a fixture under Escalations/ (`SY-PLAN-NNN-name/`, an app root with
@@ -53,6 +54,30 @@ import Testing
         #expect(text == (try String(contentsOf: textURL, encoding: .utf8)))
         #expect(json == (try String(contentsOf: jsonURL, encoding: .utf8)))
         #expect(try Self.snapshot(root) == before, "linting writes nothing")
+    }
+
+    /// `switchyard build` on each fixture, in a git repository of its own, asks and writes
+    /// nothing: exit status 3, the same files, commit and branch.
+    @Test(arguments: PlanRule.all)
+    func buildingTheRulesFixtureWritesNothing(_ rule: PlanRule) async throws {
+        let fixture = try Self.fixture(for: rule)
+        let root = try temporaryFolder("switchyard-escalation")
+        try FileManager.default.copyItem(at: fixture.appending(path: "docs"), to: root.appending(path: "docs"))
+        let git = Git(root: root, environment: ScratchApp.identity)
+        try git.run(["init", "-q", "-b", "main"])
+        try git.run(["add", "-A"])
+        try git.run(["commit", "-q", "-m", "plan"])
+        let plans = try FileManager.default.contentsOfDirectory(atPath: root.appending(path: "docs/plans").path)
+        let feature = String(plans[0].dropLast(".md".count))
+        let tree = { try Self.snapshot(root).filter { !$0.key.hasPrefix("/.git/") } }
+        let before = try tree()
+        let head = try git.run(["rev-parse", "HEAD"])
+        let outcome = try await Builder(root: root, git: git, generator: StandardGenerator()).build(feature)
+        #expect(outcome.escalations.contains { $0.rule == rule.id })
+        #expect(outcome.exitStatus(for: .write) == 3)
+        #expect(try tree() == before)
+        #expect(try git.run(["rev-parse", "HEAD"]) == head)
+        #expect(try git.currentBranch() == "main")
     }
 
     @Test func everyFixtureFolderBelongsToARule() throws {
