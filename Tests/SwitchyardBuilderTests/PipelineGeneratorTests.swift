@@ -93,6 +93,26 @@ import Testing
         #expect(config.contains("[plans.pro]") && config.contains("[plans.team]"))
     }
 
+    /// Plans are app-wide tables of switchyard.toml: a second feature defining a plan of the
+    /// same name is refused (the file would not parse), writing nothing.
+    @Test func aSecondFeaturesPlanOfTheSameNameIsRefused() async throws {
+        let summaries = try String(
+            contentsOf: Self.plans.appending(path: "../../../Examples/Summaries/docs/plans/summaries.md"),
+            encoding: .utf8
+        ).replacingOccurrences(of: "app: SummariesAPI", with: "app: Summ")
+        let app = try Self.scratch(summaries, feature: "summaries")
+        #expect(try await app.builder.build("summaries").exitStatus(for: .write) == 0)
+        let (plan, decisions) = try Self.widgetReports()
+        try app.write("docs/plans/widget-reports.md", plan.replacingOccurrences(of: "| team |", with: "| pro |"))
+        try app.write("docs/decisions/widget-reports.md", decisions)
+        try app.commitAll("plan: widget-reports, with a pro plan")
+        let before = try app.snapshot()
+        let second = try await app.builder.build("widget-reports")
+        #expect(second.refusals.map(\.reason) == [.invalidConfiguration], "\(second.refusals)")
+        #expect(second.refusals.first?.path == "switchyard.toml")
+        #expect(try app.snapshot() == before)
+    }
+
     // MARK: - Limits
 
     /// The limits read from `text`, in a line: `length 1...80 characters`, `clamp 1...20`, `default 3`, `body 4096`.

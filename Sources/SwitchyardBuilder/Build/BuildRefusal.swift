@@ -8,6 +8,8 @@ public struct BuildRefusal: Error, Hashable, Sendable, CustomStringConvertible {
         case nameClash = "name-clash"
         /// A stage's commit failed (a hook, say): the stage was rolled back.
         case commitFailed = "commit-failed"
+        /// A shared configuration file would no longer parse with the feature's entries.
+        case invalidConfiguration = "invalid-configuration"
     }
 
     public var reason: Reason

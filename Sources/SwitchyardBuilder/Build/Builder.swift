@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardConfiguration
 import SwitchyardModel
 
 /// Turns a plan into the files a feature's code is made of. Pure: the same plan gives the same
@@ -370,8 +371,22 @@ public struct Builder: Sendable {
     /// Every Swift file the build would write must parse: a generator's bug is refused before
     /// anything is written.
     static func syntaxRefusals(_ actions: [FileAction]) -> [BuildRefusal] {
-        actions.compactMap { action in
-            guard action.changesDisk, let text = action.result, SwiftValidation.isSwift(action.path),
+        actions.compactMap { action -> BuildRefusal? in
+            guard action.changesDisk, let text = action.result else { return nil }
+            if action.path.hasSuffix(".toml") {
+                // A shared switchyard.toml must still be TOML: two features' tables of one name are not.
+                do {
+                    _ = try ConfigurationFile(text: text, path: action.path)
+                    return nil
+                } catch {
+                    return BuildRefusal(
+                        .invalidConfiguration, path: action.path,
+                        "with this feature's entries the file would not parse (\(error)): a table another "
+                            + "feature or you already define (say, a plan of the same name) cannot be defined again; rename it in the plan"
+                    )
+                }
+            }
+            guard SwiftValidation.isSwift(action.path),
                 let problem = SwiftValidation.syntaxProblems(in: text, path: action.path).first
             else { return nil }
             return BuildRefusal(
