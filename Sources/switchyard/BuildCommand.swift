@@ -115,7 +115,8 @@ extension SwitchyardCommand {
         private func logicWriter(root: URL) throws -> LogicWriter? {
             let path = root.appending(path: "switchyard.toml").path
             guard FileManager.default.fileExists(atPath: path) else { return nil }
-            let file = try ConfigurationFile.load(path: path)
+            let text = try ConfigurationFile.readText(path: path)
+            let file = try ConfigurationFile(text: text, path: path)
             guard let build = try file.root.table("build") else { return nil }
             let settings = try LLMSettings(table: "llm", in: build, file: file.path)
             guard settings.provider != nil else { return nil }
@@ -130,7 +131,7 @@ extension SwitchyardCommand {
                 return nil
             }
             // The model's code must pass the app's own `switchyard check` ([check] severities).
-            let checks = try CheckConfiguration(toml: try ConfigurationFile.readText(path: path), path: path)
+            let checks = try CheckConfiguration(toml: text, path: path)
             return LogicWriter(model: model, validate: LogicWriter.checkRules(checks))
         }
     }

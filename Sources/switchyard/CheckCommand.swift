@@ -3,11 +3,11 @@ import Foundation
 import SwitchyardBuilder
 
 extension SwitchyardCommand {
-    /// `switchyard check`: the seed's Completion Checklist and Anti-Patterns on an app's code.
+    /// `switchyard check`: the builder's completion checklist and anti-patterns on an app's code.
     struct CheckCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
-            abstract: "Check an app's code against the seed's checklist and anti-patterns (exit 1 on an error).",
+            abstract: "Check an app's code against the completion checklist and anti-patterns (exit 1 on an error).",
             discussion: """
                 Reads the Swift files under Sources/, switchyard.toml, schema/*.sql and the plans in \
                 docs/plans/ under --root, and reports each finding as `file:line:col: severity: message [ID]` \

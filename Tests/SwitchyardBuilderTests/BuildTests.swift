@@ -428,7 +428,7 @@ extension BuildTests {
                         index + 1 < words.count
                     else { continue }
                     let name = String(words[index + 1].prefix { $0.isLetter || $0.isNumber || $0 == "_" })
-                    if !Builder.reservedTypeNames.contains(name) { missing.append("\(module).\(name)") }
+                    if !SwiftNames.reservedTypeNames.contains(name) { missing.append("\(module).\(name)") }
                 }
             }
         }

@@ -396,23 +396,6 @@ public struct Builder: Sendable {
         }
     }
 
-    /// Type names a generated type must not take: Swift's and Foundation's common ones, and the
-    /// public types of the modules generated code imports (`SwitchyardAgents`, `SwitchyardModel`,
-    /// `SwitchyardPlaceholder`; a test keeps the list in step with their sources).
-    static let reservedTypeNames: Set<String> = [
-        "Any", "Array", "Bool", "Character", "Codable", "Data", "Date", "Decimal", "Decodable", "Dictionary",
-        "Double", "Duration", "Encodable", "Equatable", "Error", "Float", "Hashable", "Int", "Logger", "Never",
-        "Optional", "Result", "Sendable", "Service", "ServiceGroup", "Set", "String", "Substring", "Task", "UInt64",
-        "URL", "UUID", "Void", "ChatMessage", "ChildSpec", "CollectedWindow", "Coordinator", "CoordinatorLogic",
-        "CoordinatorOptions", "Directive", "DirectiveSource", "FallbackChainModel", "FallbackReason", "LLMAgent",
-        "LLMAgentOptions", "LLMAgentService", "LLMError", "LanguageModel", "ModelReply", "ModelRequest",
-        "NoDecisionParser", "Observation", "ObservationSource", "OverflowPolicy", "Placeholder", "PubSub",
-        "PureLogicAgent", "PureLogicAgentService", "RestartStrategy", "RestartType", "StateChange", "StateStore",
-        "StateStoreAlreadyRunning", "StateUpdateService", "SubscriberID", "Subscription", "SubscriptionHandle",
-        "SubscriptionOptions", "SupervisionStage", "Supervisor", "SupervisorError", "SupervisorOptions", "Tick",
-        "Ticker", "TimeoutError", "TokenUsage", "Topic", "TriggerID", "TriggerMessage", "WindowCloseReason",
-    ]
-
     /// Types this feature's files declare that another Swift file of the app's module declares
     /// too (another feature's wiring, or the user's code): the module would not compile.
     func nameClashes(_ files: [GeneratedFile], app: String, ownFiles: [String: Manifest.File]) -> [BuildRefusal] {
@@ -436,7 +419,7 @@ public struct Builder: Sendable {
             guard file.fileClass != .shared else { continue }
             for name in SwiftValidation.topLevelTypes(in: file.contents) {
                 let clash: String? =
-                    if Self.reservedTypeNames.contains(name) {
+                    if SwiftNames.reservedTypeNames.contains(name) {
                         "declares \(name), a type of Swift or of the Switchyard modules the app imports: \(rename)"
                     } else if let other = declaredHere[name] {
                         "declares \(name), which \(other) of the same plan declares too: \(rename)"

@@ -1,4 +1,4 @@
-/// The build's stages, in the order the builder implements a feature (the seed's order). Each
+/// The build's stages, in the order the builder implements a feature (the builder's order). Each
 /// stage whose files changed is one commit on the feature branch.
 public enum BuildStage: String, Hashable, Sendable, CaseIterable, Codable {
     // Multi-Agent

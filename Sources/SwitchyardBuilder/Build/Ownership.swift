@@ -1,4 +1,4 @@
-/// Which paths the builder may write, per track: the seed's File Ownership translated to a
+/// Which paths the builder may write, per track: the Backend Builder's file ownership translated to a
 /// Swift package. The writer checks every planned path against it; a plan that would write
 /// elsewhere is refused whole (`forbidden`). Apps add paths of their own to `never` with
 /// `protect = [...]` under `[build]` in switchyard.toml.

@@ -1,4 +1,4 @@
-// The rules of `switchyard check`: the seed's Multi-Agent and Pipeline checklists and anti-patterns,
+// The rules of `switchyard check`: the Multi-Agent and Pipeline checklists and anti-patterns,
 // each with the examples its one generic test runs.
 
 extension CheckRule {
@@ -7,7 +7,7 @@ extension CheckRule {
         summary:
             "An agent talks to the bus itself, answers with more than one kind of observation, or runs on two triggers.",
         rationale: """
-            Each agent has ONE responsibility: one trigger in, one output out (the seed's checklist). The runtime \
+            Each agent has ONE responsibility: one trigger in, one output out (the completion checklist). The runtime \
             (PureLogicAgentService, LLMAgentService) subscribes the agent to its trigger and publishes its \
             observation; an agent that holds the PubSub or calls it, that returns two observation cases, or that \
             is started on two triggers does more than one thing. Split it into two agents.
@@ -58,7 +58,7 @@ extension CheckRule {
         id: "SY-CHECK-002", name: "llm-agent-without-fallback",
         summary: "An LLM agent or a coordinator has no fallback of its own, or its fallback traps.",
         rationale: """
-            All LLM agents have fallback logic (the seed's checklist), and so does the coordinator: when the model \
+            All LLM agents have fallback logic (the completion checklist), and so does the coordinator: when the model \
             is missing, slow, failing or unparsable, the runtime answers with `fallback(for:reason:)` (an LLMAgent) \
             or `fallbackDecision(for:)` (a CoordinatorLogic). A fallback that calls fatalError or \
             preconditionFailure turns a model outage into a crash.
@@ -117,7 +117,7 @@ extension CheckRule {
         id: "SY-CHECK-003", name: "blocking-model-call",
         summary: "App code calls a model outside the runtime, or blocks a thread (a semaphore, `wait()`, `sleep`).",
         rationale: """
-            LLM calls are non-blocking (the seed's checklist): an LLMAgent or a CoordinatorLogic only builds the \
+            LLM calls are non-blocking (the completion checklist): an LLMAgent or a CoordinatorLogic only builds the \
             prompt and parses the reply, and the runtime calls the model on its own task, with a timeout and the \
             fallback. A worker (Worker, RequestWorker) may call its model: the worker pool or the proxy runs it \
             with its status and timeout. Anywhere else a model call holds up a mailbox or a request, and a \
@@ -174,7 +174,7 @@ extension CheckRule {
         id: "SY-CHECK-004", name: "unstructured-task",
         summary: "An unstructured `Task {}` or `Task.detached {}` in app code.",
         rationale: """
-            The seed's `Task.start` is the unsupervised process Elixir's own anti-pattern guide warns about: nobody \
+            Elixir's `Task.start` is the unsupervised process Elixir's own anti-pattern guide warns about: nobody \
             awaits it, cancels it at shutdown or sees it fail. Switchyard's runtime already runs agents and model \
             calls on supervised tasks; background work belongs in a Service's `run()` (a task group, a ChildSpec \
             in the supervisor tree). Fire-and-forget without status tracking is a Pipeline anti-pattern too: \
@@ -194,6 +194,7 @@ extension CheckRule {
             }
             """
         ],
+        // Example text, not code: the unstructured `Task {}` this rule reports.
         violatingExamples: [
             """
             func onTick(_ tick: Tick) {
@@ -212,7 +213,7 @@ extension CheckRule {
         id: "SY-CHECK-005", name: "coordinator-window-missing",
         summary: "A Coordinator is made without an explicit, positive collection window.",
         rationale: """
-            A coordinator deciding without a collection window is one of the seed's anti-patterns, and the \
+            A coordinator deciding without a collection window is an anti-pattern, and the \
             checklist asks for one. The runtime's default window hides the plan's value: pass \
             `options: .init(window: …)` (the generated coordinator's `static let window`), never `.zero`.
             """,
@@ -248,9 +249,9 @@ extension CheckRule {
     public static let supervisorOrder = CheckRule(
         id: "SY-CHECK-006", name: "supervisor-order",
         summary:
-            "Supervisor children are out of the seed's order: infrastructure, state, pure agents, LLM agents, coordinator, web.",
+            "Supervisor children are out of the builder's order: infrastructure, state, pure agents, LLM agents, coordinator, web.",
         rationale: """
-            The supervisor tree order is correct (the seed's checklist): children start in order and stop in \
+            The supervisor tree order is correct (the completion checklist): children start in order and stop in \
             reverse, so state exists before the agents that read it, agents before the coordinator that waits for \
             them, the coordinator before the web that shows its directives. Supervisor refuses such a tree when it \
             starts; this finds it before.
@@ -293,7 +294,7 @@ extension CheckRule {
         id: "SY-CHECK-007", name: "agents-call-agents",
         summary: "An agent refers to another agent or to the coordinator.",
         rationale: """
-            Agents never call each other directly (the seed's anti-patterns; use PubSub): each reads its trigger \
+            Agents never call each other directly (the anti-patterns; use PubSub): each reads its trigger \
             and publishes one observation, and the coordinator combines them. A direct call couples their \
             failures and their timing, and hides a dependency the plan does not show.
             """,
@@ -331,7 +332,7 @@ extension CheckRule {
         summary:
             "State kept outside the StateStore: a global or static `var`, or an agent holding the store, the state or shared mutable state.",
         rationale: """
-            State lives in the central state store, not scattered across agents (the seed's anti-patterns): a \
+            State lives in the central state store, not scattered across agents (the anti-patterns): a \
             StateStore has one owner, publishes each change and survives a child's restart. An agent reads the \
             state from its trigger and never holds the store or its own copy; a global or static `var` is state \
             nobody owns. An agent may keep a little private memory of its own (a moving average), which dies \
@@ -384,7 +385,7 @@ extension CheckRule {
         id: "SY-CHECK-009", name: "worker-without-status",
         summary: "A worker type is neither a `Worker` nor a `RequestWorker`, so nothing tracks its status.",
         rationale: """
-            Every worker tracks status (the seed's Pipeline checklist): claim, mark processing, complete or stuck, \
+            Every worker tracks status (the Pipeline checklist): claim, mark processing, complete or stuck, \
             never fire-and-forget. Switchyard's WorkerPool keeps that status for a `Worker` (a durable job with \
             attempts), and ThinProxy bounds and reports a `RequestWorker`; a worker of its own kind keeps none.
             """,
@@ -418,7 +419,7 @@ extension CheckRule {
         id: "SY-CHECK-010", name: "logic-in-middleware",
         summary: "A middleware or proxy type computes: a loop, or more than two arithmetic operations.",
         rationale: """
-            No business logic in middleware or proxies (the seed's Pipeline checklist; thick proxies are an \
+            No business logic in middleware or proxies (the Pipeline checklist; thick proxies are an \
             anti-pattern): a proxy extracts the request, forwards it to a worker, logs usage and returns; \
             middleware verifies and enriches the context. Computation belongs in a worker, where it is tracked \
             and tested on its own.
@@ -463,7 +464,7 @@ extension CheckRule {
         summary:
             "An error response without context: `HTTPError(.status)` with no message, an empty message, a bare error status.",
         rationale: """
-            Error responses include rich context (the seed's Pipeline checklist): a stable code, a message saying \
+            Error responses include rich context (the Pipeline checklist): a stable code, a message saying \
             what was wrong, a hint. Throw an APIError from the catalogue (RichErrorMiddleware renders it), or at \
             least give HTTPError a message.
             """,
@@ -498,7 +499,7 @@ extension CheckRule {
         id: "SY-CHECK-012", name: "silent-catch",
         summary: "An empty `catch {}` swallows an error.",
         rationale: """
-            Silent degradation is one of the seed's anti-patterns: a failure nobody sees is a failure nobody \
+            Silent degradation is an anti-pattern: a failure nobody sees is a failure nobody \
             fixes. Log it with context, rethrow it, or fall back on purpose in code that says so; a comment alone \
             does not run.
             """,
@@ -531,7 +532,7 @@ extension CheckRule {
         id: "SY-CHECK-013", name: "discarded-try",
         summary: "A `try?` whose result is thrown away: an error ignored without a word.",
         rationale: """
-            `try? f()` as a statement is a silent catch in disguise (the seed's silent-degradation anti-pattern). \
+            `try? f()` as a statement is a silent catch in disguise (the silent-degradation anti-pattern). \
             Use `try`, or `do`/`catch` with a log line, or use the optional's value. Sleeping \
             (`try? await Task.sleep`, which fails only when cancelled), waiting for graceful shutdown and \
             clean-up in a `defer` are exempt.
@@ -618,7 +619,7 @@ extension CheckRule {
         id: "SY-CHECK-016", name: "topics-match-plan",
         summary: "A topic in the code is in no plan, or a built plan's topic is missing from the code.",
         rationale: """
-            PubSub topics match the plan (the seed's checklist): a Multi-Agent plan's `## Topics`, plus the \
+            PubSub topics match the plan (the completion checklist): a Multi-Agent plan's `## Topics`, plus the \
             `{domain}:agent_observation`, `{domain}:coordinator_directive` and `{domain}:state_changed` every \
             feature has. A topic only the code knows has no plan line; one only the plan knows has nobody \
             publishing or subscribing. A plan is compared once it is built (in the manifest) or the code uses its \
@@ -659,6 +660,7 @@ extension CheckRule {
             own findings cannot be suppressed.
             """,
         severity: .warning, track: .both,
+        // Example text, not code: a `Task {}` suppressed with and without a reason.
         cleanExamples: [
             """
             func start() {
@@ -686,7 +688,7 @@ extension CheckRule {
         id: "SY-CHECK-018", name: "query-not-indexed",
         summary: "A SQL query that filters, joins or sorts scans a whole table: no index serves it.",
         rationale: """
-            Database queries are indexed (the seed's Pipeline checklist). The app's schema (`CREATE` statements \
+            Database queries are indexed (the Pipeline checklist). The app's schema (`CREATE` statements \
             in its Swift string literals and in schema/*.sql) is applied to a scratch SQLite database and each \
             query literal with WHERE, JOIN, ORDER BY or GROUP BY is explained (SwitchyardStore's index audit, \
             EXPLAIN QUERY PLAN): a `SCAN` of a table without an index is a finding. Queries on tables the app \

@@ -1,4 +1,4 @@
-/// One thing `switchyard check` verifies in an app's code: an item of the seed's Completion
+/// One thing `switchyard check` verifies in an app's code: an item of the builder's Completion
 /// Checklist or Anti-Patterns, as data, so `--explain ID`, SARIF's rule table and the tests read
 /// the same place. Ids are never reused or renumbered.
 ///
@@ -34,7 +34,7 @@ public struct CheckRule: Hashable, Sendable, Identifiable {
     public var name: String
     /// One line: what is wrong.
     public var summary: String
-    /// Why it matters: the seed's checklist item or anti-pattern it enforces, and what to do.
+    /// Why it matters: the completion checklist item or anti-pattern it enforces, and what to do.
     public var rationale: String
     /// The default severity; `[check]` in switchyard.toml may change it or turn the rule off.
     public var severity: Severity

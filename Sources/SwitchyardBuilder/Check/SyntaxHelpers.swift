@@ -48,6 +48,7 @@ extension SyntaxProtocol {
 }
 
 extension FunctionCallExprSyntax {
+    // Names calls only (no task is started here): `Task {}` below is the syntax it recognises.
     /// The called name: `Task` for `Task {}` and `Task<Void, Never> {}`, `detached` for
     /// `Task.detached {}`, `service` for `.service(...)`.
     var calledName: String? {

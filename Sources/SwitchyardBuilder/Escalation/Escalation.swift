@@ -2,7 +2,7 @@
 /// in which document, what would settle it. `switchyard build` writes nothing while one is open
 /// (exit status 3); `switchyard plan lint` lists them all.
 public struct Escalation: Hashable, Sendable, Comparable {
-    /// The seed's four addressees.
+    /// Who a question goes to: the builder's four addressees.
     public enum Kind: String, Hashable, Sendable, CaseIterable, Codable {
         /// "Ambiguity in the plan → Ask user, don't guess."
         case ambiguity
@@ -13,7 +13,7 @@ public struct Escalation: Hashable, Sendable, Comparable {
         /// "Frontend integration questions → Coordinate with build-frontend."
         case frontend
 
-        /// Who settles it, in the seed's words.
+        /// Who settles it.
         public var addressee: String {
             switch self {
             case .ambiguity: "the plan's author"

@@ -31,7 +31,7 @@ extension PlanRule {
     public static let trackMissing = PlanRule(
         id: "SY-PLAN-002", name: "track-missing", kind: .ambiguity, answerable: true,
         summary: "The plan names no Track.",
-        rationale: "The track decides which patterns and which file ownership apply; the seed checks it first.",
+        rationale: "The track decides which patterns and which file ownership apply; so the builder reads it first.",
         answer: "`Multi-Agent` or `Pipeline`")
     public static let trackUnknown = PlanRule(
         id: "SY-PLAN-003", name: "track-unknown", kind: .ambiguity, answerable: true,
@@ -68,7 +68,7 @@ extension PlanRule {
     public static let topicUndefined = PlanRule(
         id: "SY-PLAN-010", name: "topic-undefined", kind: .ambiguity, answerable: true,
         summary: "A trigger, update or publisher names a topic the plan does not define.",
-        rationale: "The seed's PubSub topics must match the plan; a topic nobody defined has no message type.",
+        rationale: "PubSub topics in code must match the plan; a topic nobody defined has no message type.",
         answer: "a topic the plan defines")
     public static let agentUndefined = PlanRule(
         id: "SY-PLAN-011", name: "agent-undefined", kind: .ambiguity, answerable: true,
@@ -98,16 +98,18 @@ extension PlanRule {
     public static let fallbackMissing = PlanRule(
         id: "SY-PLAN-016", name: "llm-without-fallback", kind: .ambiguity, answerable: true,
         summary: "An LLM agent, or a coordinator that a model decides, has no fallback.",
-        rationale: "The seed requires fallback logic for every LLM agent; the builder never invents one.",
+        rationale:
+            "Every LLM agent needs fallback logic, used whenever the model cannot answer; the builder never invents one.",
         answer: "the fallback, in one sentence")
     public static let agentWithTwoOutputs = PlanRule(
         id: "SY-PLAN-017", name: "agent-with-two-outputs", kind: .architecture, answerable: false,
         summary: "An agent has more than one output: more than one responsibility.",
-        rationale: "Each agent has ONE responsibility (the seed's checklist); split it into two agents.")
+        rationale: "Each agent has ONE responsibility (one trigger, one output); split it into two agents.")
     public static let windowMissing = PlanRule(
         id: "SY-PLAN-018", name: "coordinator-window-missing", kind: .architecture, answerable: true,
         summary: "The coordinator has no collection window.",
-        rationale: "A coordinator deciding without a collection window is one of the seed's anti-patterns.",
+        rationale:
+            "A coordinator deciding without a collection window acts on whatever arrived first: an anti-pattern.",
         answer: "a positive duration (800ms)")
     public static let windowNotPositive = PlanRule(
         id: "SY-PLAN-019", name: "coordinator-window-invalid", kind: .architecture, answerable: true,
@@ -139,7 +141,7 @@ extension PlanRule {
     public static let decisionMissing = PlanRule(
         id: "SY-PLAN-025", name: "decision-missing", kind: .decision, answerable: true,
         summary: "The plan needs a technology decision the decision document does not make (a model, a store).",
-        rationale: "The seed flags technology decisions for plan-decisions.",
+        rationale: "Technology decisions are flagged for plan-decisions, never taken by the builder.",
         answer: "the decision's value")
     public static let decisionKeyUnknown = PlanRule(
         id: "SY-PLAN-026", name: "decision-key-unknown", kind: .decision, answerable: false,
@@ -169,7 +171,7 @@ extension PlanRule {
         id: "SY-PLAN-031", name: "logic-in-proxy", kind: .architecture, answerable: false,
         summary:
             "Business logic is asked of a proxy or middleware (an endpoint with processing, or one that forwards to no worker).",
-        rationale: "Proxies do four things only; middleware never holds business logic (the seed's anti-patterns).")
+        rationale: "Proxies do four things only; middleware never holds business logic.")
     public static let clarificationUnused = PlanRule(
         id: "SY-PLAN-032", name: "clarification-unused", kind: .ambiguity, answerable: false,
         summary: "An answer under `## Clarifications` settles no open question, or names no rule.",

@@ -1,4 +1,4 @@
-/// The Multi-Agent track's files for a plan, in the seed's order: content, state (the state
+/// The Multi-Agent track's files for a plan, in the builder's order: content, state (the state
 /// type, topics and messages), pure-logic agents, LLM agents, the coordinator, and the
 /// supervisor tree (the feature's children, and its entries in `Application.swift`). Wiring is
 /// generated; the prose of the plan (updates, pure agents' responsibilities, fallbacks, the

@@ -1,4 +1,4 @@
-/// The Pipeline track's files for a plan, in the seed's order: the schema (a migration per
+/// The Pipeline track's files for a plan, in the builder's order: the schema (a migration per
 /// table), shared utilities (each worker's payload, read and checked from the request body, and
 /// its result), workers and thin proxies, the middleware (each route in its own group behind the
 /// API gates), and the config (the plans' `[plans.*]` tables in switchyard.toml). Wiring is

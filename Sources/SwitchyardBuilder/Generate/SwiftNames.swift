@@ -54,4 +54,21 @@ enum SwiftNames {
         case .dictionary: "[:]"
         }
     }
+
+    /// Type names a generated type must not take: Swift's and Foundation's common ones, and the
+    /// public types of the modules generated code imports (`SwitchyardAgents`, `SwitchyardModel`,
+    /// `SwitchyardPlaceholder`; a test keeps the list in step with their sources).
+    static let reservedTypeNames: Set<String> = [
+        "Any", "Array", "Bool", "Character", "Codable", "Data", "Date", "Decimal", "Decodable", "Dictionary",
+        "Double", "Duration", "Encodable", "Equatable", "Error", "Float", "Hashable", "Int", "Logger", "Never",
+        "Optional", "Result", "Sendable", "Service", "ServiceGroup", "Set", "String", "Substring", "Task", "UInt64",
+        "URL", "UUID", "Void", "ChatMessage", "ChildSpec", "CollectedWindow", "Coordinator", "CoordinatorLogic",
+        "CoordinatorOptions", "Directive", "DirectiveSource", "FallbackChainModel", "FallbackReason", "LLMAgent",
+        "LLMAgentOptions", "LLMAgentService", "LLMError", "LanguageModel", "ModelReply", "ModelRequest",
+        "NoDecisionParser", "Observation", "ObservationSource", "OverflowPolicy", "Placeholder", "PubSub",
+        "PureLogicAgent", "PureLogicAgentService", "RestartStrategy", "RestartType", "StateChange", "StateStore",
+        "StateStoreAlreadyRunning", "StateUpdateService", "SubscriberID", "Subscription", "SubscriptionHandle",
+        "SubscriptionOptions", "SupervisionStage", "Supervisor", "SupervisorError", "SupervisorOptions", "Tick",
+        "Ticker", "TimeoutError", "TokenUsage", "Topic", "TriggerID", "TriggerMessage", "WindowCloseReason",
+    ]
 }

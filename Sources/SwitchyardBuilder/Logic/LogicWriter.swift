@@ -87,6 +87,7 @@ public struct LogicWriter: Sendable {
 
     // MARK: - The request
 
+    // Prompt text, not code: it tells the model not to start unstructured tasks (`Task {}`).
     static let system = """
         You implement one logic file of a Switchyard app (Swift 6 language mode, strict concurrency). \
         Each function of the file calls `Placeholder.unimplemented(PLAN_LINE, SUMMARY, default: …)`; replace \

@@ -81,7 +81,7 @@ enum MultiAgentTemplates {
         import SwitchyardAgents
         import SwitchyardModel
 
-        /// The app's supervisor tree, in the seed's order: infrastructure, state, pure-logic agents,
+        /// The app's supervisor tree, in the builder's order: infrastructure, state, pure-logic agents,
         /// LLM agents, coordinator.
         public struct Application<C: Clock>: Sendable where C.Duration == Duration {
             public let bus: PubSub

@@ -86,7 +86,8 @@ public enum NewApp {
             name.first.map { $0.isASCII && $0.isUppercase } == true
             && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
         if isUpperCamelCase {
-            if name.hasPrefix("Switchyard") || reservedNames.contains(name) || Builder.reservedTypeNames.contains(name)
+            if name.hasPrefix("Switchyard") || reservedNames.contains(name)
+                || SwiftNames.reservedTypeNames.contains(name)
             {
                 throw Refusal(
                     .badName,

@@ -29,7 +29,7 @@ extension DocumentReader {
             let typeName = rowTypeName(forTitle: subsection.title)
             guard subsection.title.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == " " || $0 == "_") }),
                 isTypeName(typeName), !PlanType.builtinNames.contains(typeName),
-                !Builder.reservedTypeNames.contains(typeName)
+                !SwiftNames.reservedTypeNames.contains(typeName)
             else {
                 questions.ask(
                     .nameInvalid, subject: "content \(subsection.title)", at: subsection.position,

@@ -90,7 +90,7 @@ enum WiringRules {
                         findings.append(
                             source.finding(
                                 rule, at: mention.node,
-                                "a child of stage \(words[mention.rank]) is listed after one of stage \(words[highest]): the seed's order is infrastructure, state, pure agents, LLM agents, coordinator, web"
+                                "a child of stage \(words[mention.rank]) is listed after one of stage \(words[highest]): the builder's order is infrastructure, state, pure agents, LLM agents, coordinator, web"
                             ))
                     }
                     highest = max(highest, mention.rank)
